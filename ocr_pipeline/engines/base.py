@@ -1,0 +1,53 @@
+"""The seam over OCR runtimes: what every backend provides.
+
+A backend recognises a batch of single-line crops. Backends that expose the recognizer's
+CTC output (both shipped ones do) return per-character probabilities and honour an
+allowed-character set per crop, so that a digits-only field can never come back as ``l``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+Image = NDArray[np.uint8]
+"""An image as OpenCV holds it: H x W x 3 BGR, or H x W grey, uint8."""
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What the recognizer read in one crop.
+
+    ``char_confidences[i]`` is the probability of ``text[i]``; ``char_positions[i]`` is the
+    horizontal centre of that character as a fraction (0-1) of the crop's width.
+    ``confidence`` is the sequence confidence: the product-free geometric mean of the
+    character probabilities (1.0 for an empty reading with a confident blank).
+    """
+
+    text: str
+    confidence: float
+    char_confidences: tuple[float, ...] = ()
+    char_positions: tuple[float, ...] = ()
+    alternatives: tuple[tuple[tuple[str, float], ...], ...] = field(default=(), repr=False)
+
+
+@runtime_checkable
+class OcrEngine(Protocol):
+    """A text-line recognizer. Implementations must be safe to call repeatedly."""
+
+    name: str
+
+    def recognize(
+        self, crops: Sequence[Image], allowed: Sequence[frozenset[str] | None] | None = None
+    ) -> list[Recognition]:
+        """Recognise each crop (one text line each). ``allowed[i]``, when given and not
+        ``None``, restricts the characters that crop may be read as."""
+        ...
+
+    def describe(self) -> dict[str, str]:
+        """Model names, files and runtime settings, for ``formocr config`` and logs."""
+        ...
