@@ -23,9 +23,10 @@ class Recognition:
     """What the recognizer read in one crop.
 
     ``char_confidences[i]`` is the probability of ``text[i]``; ``char_positions[i]`` is the
-    horizontal centre of that character as a fraction (0-1) of the crop's width.
-    ``confidence`` is the sequence confidence: the product-free geometric mean of the
-    character probabilities (1.0 for an empty reading with a confident blank).
+    horizontal centre of that character as a fraction (0-1) of the crop's width;
+    ``alternatives[i]`` lists the next most likely characters at that position with their
+    probabilities. ``confidence`` is the weakest character's probability (for an empty
+    reading: how sure the recognizer is that there is nothing).
     """
 
     text: str

@@ -1,0 +1,105 @@
+"""Greedy CTC decoding with per-character probabilities and an allowed-character set.
+
+Both shipped backends hand us the recognizer's softmax output (frames x classes, class 0 the
+CTC blank). Decoding it here, instead of taking the backend's string, keeps each character's
+probability (the best routing signal), its position in the crop, and lets a field restrict
+what it can be read as: a digits-only field renormalises over digits and blank, so ``l`` or
+``O`` can never come out of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .base import Recognition
+
+ALTERNATIVES = 3
+
+
+@dataclass
+class CharTable:
+    """The recognizer's classes: ``characters[0]`` is the CTC blank."""
+
+    characters: tuple[str, ...]
+    _masks: dict[frozenset[str], NDArray[np.float32]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_dict(cls, chars: Sequence[str], use_space: bool = True) -> CharTable:
+        """PaddleOCR layout: blank, the dictionary in order, then a space if the model has one."""
+        return cls(("",) + tuple(chars) + ((" ",) if use_space else ()))
+
+    def mask(self, allowed: frozenset[str] | None) -> NDArray[np.float32] | None:
+        """A 0/1 vector over classes keeping the blank and ``allowed`` (None: no restriction)."""
+        if allowed is None:
+            return None
+        if allowed not in self._masks:
+            m = np.zeros(len(self.characters), dtype=np.float32)
+            m[0] = 1.0
+            for i, ch in enumerate(self.characters):
+                if ch in allowed:
+                    m[i] = 1.0
+            self._masks[allowed] = m
+        return self._masks[allowed]
+
+
+def decode(
+    probs: NDArray[np.float32],
+    table: CharTable,
+    allowed: frozenset[str] | None = None,
+    width_fraction: float = 1.0,
+) -> Recognition:
+    """Decode one crop's ``probs`` (frames x classes).
+
+    ``width_fraction`` is the share of the frames that cover the crop itself (the rest is batch
+    padding); character positions are reported relative to the crop.
+    """
+    mask = table.mask(allowed)
+    p = probs
+    if mask is not None:
+        p = probs * mask
+        p = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
+    best = p.argmax(axis=1)
+    frames = len(best)
+    chars: list[str] = []
+    confs: list[float] = []
+    positions: list[float] = []
+    alts: list[tuple[tuple[str, float], ...]] = []
+    t = 0
+    while t < frames:
+        label = int(best[t])
+        end = t
+        while end + 1 < frames and best[end + 1] == label:
+            end += 1
+        if label != 0:
+            run = p[t : end + 1, label]
+            peak = t + int(run.argmax())
+            chars.append(table.characters[label])
+            confs.append(float(run.max()))
+            centre = (t + end + 1) / 2 / frames
+            positions.append(float(min(1.0, centre / max(width_fraction, 1e-6))))
+            top = np.argsort(p[peak])[::-1][: ALTERNATIVES + 1]
+            alts.append(
+                tuple(
+                    (table.characters[int(k)], float(p[peak, int(k)]))
+                    for k in top
+                    if int(k) not in (0, label)
+                )[:ALTERNATIVES]
+            )
+        t = end + 1
+    if confs:
+        confidence = min(confs)
+    else:
+        # An empty reading is as sure as the blank is on its least certain frame.
+        used = max(1, round(frames * min(1.0, width_fraction)))
+        confidence = float(p[:used, 0].min()) if frames else 0.0
+    return Recognition(
+        text="".join(chars),
+        confidence=confidence,
+        char_confidences=tuple(confs),
+        char_positions=tuple(positions),
+        alternatives=tuple(alts),
+    )

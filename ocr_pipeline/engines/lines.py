@@ -1,0 +1,83 @@
+"""Turning field crops into recognizer input, and the recognition loop both backends share.
+
+PP-OCR recognizers read a line scaled to 48 px high. PaddleOCR and RapidOCR pad every line to
+at least 320 px wide; field crops are short (a date part is one or two digits), and the
+recognizer's cost grows with the padded width (about 21,000 columns a second on two cores),
+so we scale each crop to its own width (at least ``MIN_WIDTH``) and batch crops of similar
+width together. Measured on the same crops, readings were the same as with 320-px padding.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from .base import Image, Recognition
+from .ctc import CharTable, decode
+
+REC_HEIGHT = 48
+MIN_WIDTH = 64
+MAX_WIDTH = 3200
+
+
+def as_bgr(crop: Image) -> Image:
+    """A 3-channel BGR copy of ``crop`` (grey crops are expanded)."""
+    if crop.ndim == 2:
+        return np.ascontiguousarray(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
+    return np.ascontiguousarray(crop)
+
+
+def scaled_width(crop: Image) -> int:
+    h, w = crop.shape[:2]
+    return max(1, min(MAX_WIDTH, math.ceil(REC_HEIGHT * w / max(1, h))))
+
+
+def make_batch(crops: Sequence[Image]) -> tuple[NDArray[np.float32], list[float]]:
+    """NCHW input normalised to [-1, 1] as PP-OCR expects, right-padded to a common width,
+    and for each crop the share of that width it covers."""
+    widths = [scaled_width(c) for c in crops]
+    padded = max(MIN_WIDTH, *widths)
+    batch = np.zeros((len(crops), 3, REC_HEIGHT, padded), dtype=np.float32)
+    for i, (crop, w) in enumerate(zip(crops, widths, strict=True)):
+        line = cv2.resize(as_bgr(crop), (w, REC_HEIGHT), interpolation=cv2.INTER_AREA)
+        batch[i, :, :, :w] = line.transpose(2, 0, 1).astype(np.float32) / 127.5 - 1.0
+    return batch, [w / padded for w in widths]
+
+
+def width_sorted_batches(crops: Sequence[Image], size: int) -> list[list[int]]:
+    """Indices of ``crops`` grouped into batches of at most ``size``, by aspect ratio."""
+    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / max(1, crops[i].shape[0]))
+    return [order[k : k + size] for k in range(0, len(order), size)]
+
+
+class CtcLineRecognizer(ABC):
+    """Base of the shipped backends: batching and decoding here, inference in the subclass."""
+
+    name: str
+    batch_size: int
+    table: CharTable
+
+    @abstractmethod
+    def infer(self, batch: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Softmax output (N x frames x classes) for a prepared batch."""
+
+    def recognize(
+        self, crops: Sequence[Image], allowed: Sequence[frozenset[str] | None] | None = None
+    ) -> list[Recognition]:
+        """See :class:`~.base.OcrEngine`."""
+        if allowed is not None and len(allowed) != len(crops):
+            raise ValueError("allowed must have one entry per crop")
+        out: dict[int, Recognition] = {}
+        for idx in width_sorted_batches(crops, self.batch_size):
+            batch, fractions = make_batch([crops[i] for i in idx])
+            probs = self.infer(batch)
+            for row, i in enumerate(idx):
+                out[i] = decode(
+                    probs[row], self.table, None if allowed is None else allowed[i], fractions[row]
+                )
+        return [out[i] for i in range(len(crops))]

@@ -1,0 +1,131 @@
+"""Settings: defaults < config file < environment (``FORMOCR_*``) < command-line flags.
+
+The config file is TOML: ``$FORMOCR_CONFIG`` if set, else ``./formocr.toml`` if present.
+``formocr config`` prints the effective values and where each came from.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from .errors import ConfigInvalidError
+
+CONFIG_ENV = "FORMOCR_CONFIG"
+DEFAULT_CONFIG_FILE = Path("formocr.toml")
+
+
+def config_file() -> Path | None:
+    """The TOML file settings are read from, if any."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
+
+
+class Settings(BaseSettings):
+    """Everything a run can be configured with. Field docs are printed by ``formocr config``."""
+
+    model_config = SettingsConfigDict(env_prefix="FORMOCR_", extra="forbid", frozen=True)
+
+    engine: str = Field("paddleocr", description="OCR backend (formocr.engines entry point)")
+    threads: int = Field(2, ge=1, le=64, description="onnxruntime intra-op threads per engine")
+    rec_batch_size: int = Field(16, ge=1, le=128, description="crops per recognizer batch")
+    forms_dir: list[Path] = Field(
+        default_factory=list,
+        description="extra form folders (os.pathsep-separated in the environment)",
+    )
+    data_dir: Path = Field(Path("data"), description="runtime data (model links, work files)")
+    model_dir: Path | None = Field(
+        None, description="folder with model files replacing the ones in the installed wheels"
+    )
+    calibration: Path | None = Field(
+        None, description="confidence thresholds file (default: the one shipped in the package)"
+    )
+    dpi: int = Field(200, ge=100, le=600, description="resolution PDF pages are rendered at")
+    max_pages: int = Field(1000, ge=1, description="pages read from one file at most")
+
+    @field_validator("forms_dir", mode="before")
+    @classmethod
+    def _split_paths(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return [p for p in v.split(os.pathsep) if p]
+        return v
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = config_file()
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings; flags given as ``overrides`` (``None`` values are ignored)."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    path = config_file()
+    if path is not None and not path.is_file():
+        raise ConfigInvalidError(
+            f"config file {path} (from ${CONFIG_ENV}) does not exist",
+            f"create it or unset {CONFIG_ENV}",
+        )
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigInvalidError(
+            f"invalid settings: {problems}",
+            "fix the value in formocr.toml, the FORMOCR_* environment variable or the flag",
+        ) from exc
+    except (OSError, ValueError) as exc:
+        raise ConfigInvalidError(f"cannot read settings: {exc}", f"check {path}") from exc
+
+
+def describe(settings: Settings, flags: frozenset[str] = frozenset()) -> dict[str, dict[str, str]]:
+    """Effective settings with their source (flag/env/file/default), for ``formocr config``.
+
+    ``flags`` names the settings given on the command line."""
+    path = config_file()
+    file_keys: set[str] = set()
+    if path is not None and path.is_file():
+        import tomllib
+
+        file_keys = set(tomllib.loads(path.read_text(encoding="utf-8")))
+    out: dict[str, dict[str, str]] = {}
+    for name, info in Settings.model_fields.items():
+        env_name = f"FORMOCR_{name.upper()}"
+        if name in flags:
+            source = "flag"
+        elif env_name in os.environ:
+            source = f"environment {env_name}"
+        elif name in file_keys:
+            source = f"file {path}"
+        else:
+            source = "default"
+        value = getattr(settings, name)
+        shown = os.pathsep.join(map(str, value)) if isinstance(value, list) else str(value)
+        out[name] = {"value": shown, "source": source, "description": info.description or ""}
+    return out
