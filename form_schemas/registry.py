@@ -9,7 +9,7 @@ user directory replaces a built-in form with the same id (and says so in the log
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -84,7 +84,9 @@ def load_form(folder: Path) -> FormDefinition:
         with Image.open(image_path) as img:
             width, height = img.size
     except FileNotFoundError as exc:
-        raise FormDefinitionError(folder, [f"template image {spec.template.image} is missing"]) from exc
+        raise FormDefinitionError(
+            folder, [f"template image {spec.template.image} is missing"]
+        ) from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise FormDefinitionError(
             folder, [f"template image {spec.template.image} cannot be read: {exc}"]
@@ -123,7 +125,9 @@ class FormRegistry:
             self._forms[form.id] = form
 
     @classmethod
-    def from_dirs(cls, extra_dirs: Iterable[Path] = (), include_builtin: bool = True) -> FormRegistry:
+    def from_dirs(
+        cls, extra_dirs: Iterable[Path] = (), include_builtin: bool = True
+    ) -> FormRegistry:
         """Load the built-in forms and every form folder under ``extra_dirs``."""
         dirs = ([BUILTIN_FORMS_DIR] if include_builtin else []) + [Path(d) for d in extra_dirs]
         forms: list[FormDefinition] = []
@@ -138,7 +142,7 @@ class FormRegistry:
             known = ", ".join(sorted(self._forms)) or "none"
             raise KeyError(f"unknown form {form_id!r} (known: {known})") from None
 
-    def __iter__(self) -> Iterable[FormDefinition]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[FormDefinition]:
         return iter(self._forms.values())
 
     def __len__(self) -> int:

@@ -114,9 +114,7 @@ class Segment(_Strict):
             return []
         x0, y0, x1, y1 = self.bbox
         w = (x1 - x0) / self.boxes
-        return [
-            (round(x0 + i * w), y0, round(x0 + (i + 1) * w), y1) for i in range(self.boxes)
-        ]
+        return [(round(x0 + i * w), y0, round(x0 + (i + 1) * w), y1) for i in range(self.boxes)]
 
 
 class DateParts(_Strict):
@@ -188,7 +186,9 @@ class FieldSpec(_Strict):
                 valid = {e.value for e in Era}
                 bad = [o.code for o in self.options if o.code not in valid]
                 if bad:
-                    raise ValueError(f"field {self.id!r}: unknown era codes {bad}; use {sorted(valid)}")
+                    raise ValueError(
+                        f"field {self.id!r}: unknown era codes {bad}; use {sorted(valid)}"
+                    )
         elif t is FieldType.CHOICE:
             if len(self.options) < 2:
                 raise ValueError(f"field {self.id!r}: a choice needs at least two options")
@@ -240,7 +240,7 @@ class FieldSpec(_Strict):
         def move(node: object) -> object:
             if isinstance(node, dict):
                 return {
-                    k: (shift(tuple(v), dx, dy) if k == "bbox" and v is not None else move(v))  # type: ignore[arg-type]
+                    k: (shift(tuple(v), dx, dy) if k == "bbox" and v is not None else move(v))
                     for k, v in node.items()
                 }
             if isinstance(node, list | tuple):
@@ -277,7 +277,10 @@ class TableSpec(_Strict):
                 cell = col.shifted(0, r * self.row_pitch, self.cell_id(r, col.id))
                 refs = {
                     k: self.cell_id(r, v)
-                    for k, v in (("reading_of", col.reading_of), ("address_field", col.address_field))
+                    for k, v in (
+                        ("reading_of", col.reading_of),
+                        ("address_field", col.address_field),
+                    )
                     if v is not None
                 }
                 cells.append(cell.model_copy(update=refs) if refs else cell)

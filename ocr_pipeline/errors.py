@@ -85,4 +85,3 @@ class OutputUnwritableError(FormocrError):
     """An output file or folder cannot be written."""
 
     exit_code = ExitCode.OUTPUT_UNWRITABLE
-

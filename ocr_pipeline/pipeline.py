@@ -1,0 +1,151 @@
+"""process_document(): a scan file in, one result per page out. Reads top-down, one call per
+stage, with the seconds each stage took recorded on every page.
+
+Stages: load → blank check → classify (which form?) → register (warp onto the template) →
+extract (zones, OCR, marks, normalise, check, route). A page that is blank, of no known form or
+cannot be registered comes out with that status and a reason; it is never guessed at.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from form_schemas.registry import FormRegistry
+
+from .engines import OcrEngine, create_engine
+from .errors import BadArgumentsError
+from .extract import Thresholds, extract_fields
+from .ingest import PageImage, iter_pages
+from .preprocess.blank import check_blank
+from .preprocess.classify import classify, template_scale
+from .preprocess.ink import to_gray
+from .preprocess.register import Registration, register
+from .preprocess.templates import TemplateModel, template_model
+from .results import PageResult, PageStatus, RegistrationInfo
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Pipeline:
+    """Everything a run needs, built once: forms, template models, engine, thresholds."""
+
+    settings: Settings
+    registry: FormRegistry
+    engine: OcrEngine
+    thresholds: Thresholds
+    models: dict[str, TemplateModel] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings, engine: OcrEngine | None = None) -> Pipeline:
+        registry = FormRegistry.from_dirs(settings.forms_dir)
+        models = {form.id: template_model(form) for form in registry}
+        return cls(
+            settings=settings,
+            registry=registry,
+            engine=engine or create_engine(settings),
+            thresholds=Thresholds.load(settings.calibration),
+            models=models,
+        )
+
+    def candidates(self, form_id: str | None) -> list[TemplateModel]:
+        if form_id is None:
+            return list(self.models.values())
+        if form_id not in self.models:
+            raise BadArgumentsError(
+                f"unknown form {form_id!r}", f"use one of: {', '.join(sorted(self.models))}"
+            )
+        return [self.models[form_id]]
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self._last
+        self._last = now
+
+
+def _registration_info(reg: Registration) -> RegistrationInfo:
+    return RegistrationInfo(
+        coverage=reg.coverage,
+        residual=reg.residual,
+        rotation=reg.rotation,
+        scale=reg.scale,
+        inliers=reg.inliers,
+        matrix=reg.matrix.tolist(),
+    )
+
+
+def process_page(
+    pipe: Pipeline, page: PageImage, form_id: str | None = None, load_seconds: float = 0.0
+) -> PageResult:
+    """Run every stage on one page image."""
+    clock = _Clock()
+    clock.timings["load"] = load_seconds
+    result = PageResult(source=str(page.source), page=page.index + 1, status=PageStatus.OK)
+    gray = to_gray(page.image)
+    blank = check_blank(gray)
+    clock.lap("blank")
+    if blank.blank and form_id is None:
+        result.status, result.reason = PageStatus.BLANK, f"blank page ({blank.ink:.2%} ink)"
+        result.timings = clock.timings
+        return result
+    found = classify(gray, page.dpi, pipe.candidates(form_id))
+    clock.lap("classify")
+    if found.best is None:
+        result.status, result.reason = PageStatus.UNCLASSIFIED, found.explain()
+        result.timings = clock.timings
+        return result
+    model = pipe.models[found.best.form_id]
+    result.form, result.form_version = model.form.id, model.form.spec.version
+    reg = register(gray, found.features[template_scale(model, page.dpi)], model)
+    clock.lap("register")
+    if reg is None:
+        result.status = PageStatus.UNREGISTERED
+        result.reason = f"looks like {model.form.id} but no transform onto it could be found"
+        result.timings = clock.timings
+        return result
+    result.registration = _registration_info(reg)
+    if not reg.ok:
+        result.status = PageStatus.UNREGISTERED
+        result.reason = f"looks like {model.form.id} but cannot be aligned: " + "; ".join(reg.notes)
+        result.timings = clock.timings
+        return result
+    result.fields = extract_fields(reg, model, pipe.engine, pipe.thresholds, lap=clock.lap)
+    result.timings = clock.timings
+    return result
+
+
+def process_document(
+    pipe: Pipeline, path: Path, form_id: str | None = None
+) -> Iterator[PageResult]:
+    """Every page of the scan file ``path``. A file that cannot be read raises
+    :class:`~ocr_pipeline.errors.InputUnreadableError` (naming the file and what to do); a page
+    that fails unexpectedly comes out with status ``error`` and the others still come out."""
+    pages = iter_pages(path, dpi=pipe.settings.dpi, max_pages=pipe.settings.max_pages)
+    while True:
+        started = time.perf_counter()
+        try:
+            page = next(pages)
+        except StopIteration:
+            return
+        loaded = time.perf_counter() - started
+        try:
+            yield process_page(pipe, page, form_id, loaded)
+        except Exception as exc:  # one bad page must not lose the others
+            log.exception("page %d of %s failed", page.index + 1, path)
+            yield PageResult(
+                source=str(path),
+                page=page.index + 1,
+                status=PageStatus.ERROR,
+                reason=f"unexpected error on this page: {type(exc).__name__}: {exc}",
+            )

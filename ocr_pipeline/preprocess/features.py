@@ -1,0 +1,65 @@
+"""Local features for telling forms apart and registering a page onto its template.
+
+ORB keypoints on the page at half the template resolution: rotation-invariant (so upside-down
+and sideways pages need no separate step), fast, and plentiful on printed labels and box corners.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from .ink import Gray
+
+WORK_SCALE = 0.5
+"""Features are computed at this fraction of the template resolution (100 dpi for 200-dpi
+templates): enough detail for printed labels, four times less work than full size."""
+
+N_FEATURES = 3000
+RATIO = 0.8  # Lowe's ratio test
+
+
+@dataclass(frozen=True)
+class Features:
+    """Keypoint positions (N x 2, in the coordinates of the image they were computed on,
+    already divided by the work scale) and their binary descriptors (N x 32)."""
+
+    points: NDArray[np.float32]
+    descriptors: NDArray[np.uint8]
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def strongest(self, n: int) -> Features:
+        """The ``n`` strongest features (they are kept sorted by response)."""
+        return Features(self.points[:n], self.descriptors[:n])
+
+
+_orb = cv2.ORB_create(nfeatures=N_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=12)  # type: ignore[attr-defined]
+_matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+
+
+def extract(gray: Gray, scale: float = WORK_SCALE) -> Features:
+    """Features of ``gray``; points are returned in ``gray``'s own pixel coordinates."""
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    keypoints, descriptors = _orb.detectAndCompute(small, None)
+    if descriptors is None or not keypoints:
+        return Features(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
+    order = np.argsort([-kp.response for kp in keypoints], kind="stable")
+    pts = np.array([keypoints[i].pt for i in order], dtype=np.float32) / scale
+    return Features(pts, descriptors[order])
+
+
+def match(page: Features, template: Features) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Putative correspondences (page points, template points) passing the ratio test."""
+    if len(page) < 2 or len(template) < 2:
+        empty = np.zeros((0, 2), np.float32)
+        return empty, empty
+    pairs = _matcher.knnMatch(page.descriptors, template.descriptors, k=2)
+    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
+    query = np.fromiter((m.queryIdx for m in good), dtype=np.int64, count=len(good))
+    train = np.fromiter((m.trainIdx for m in good), dtype=np.int64, count=len(good))
+    return page.points[query], template.points[train]
