@@ -1,0 +1,43 @@
+"""The unit that ingest hands to the rest of the pipeline: one page as a BGR image."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+DpiSource = Literal["render", "metadata", "estimated"]
+"""Where ``PageImage.dpi`` comes from: the PDF rendering resolution, the raster file's own
+resolution tags, or an estimate from the pixel size (see ``ingest.resolution``)."""
+
+
+# eq=False: comparing or hashing numpy arrays field by field is ambiguous, so pages compare by
+# identity, like the arrays they carry.
+@dataclass(frozen=True, eq=False)
+class PageImage:
+    """One page of a scan file.
+
+    ``image`` is always H x W x 3, BGR, uint8 and C-contiguous, whatever the file held (grey,
+    1-bit, 16-bit, CMYK, palette, alpha composited on white). ``index`` is 0-based within
+    ``source``. ``dpi`` is the resolution of ``image`` in both directions (pixels are square:
+    rasters with unequal horizontal and vertical resolution are resampled).
+    """
+
+    source: Path
+    index: int
+    image: NDArray[np.uint8]
+    dpi: float
+    dpi_source: DpiSource = "render"
+
+    @property
+    def width(self) -> int:
+        """Width of ``image`` in pixels."""
+        return int(self.image.shape[1])
+
+    @property
+    def height(self) -> int:
+        """Height of ``image`` in pixels."""
+        return int(self.image.shape[0])

@@ -1,0 +1,183 @@
+"""PDF scans through poppler: rendered page by page, refused clearly when broken."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from pdf2image import convert_from_path
+from pdf2image.exceptions import PDFPopplerTimeoutError
+from PIL import Image, ImageDraw
+
+from ocr_pipeline.errors import InputUnreadableError
+from ocr_pipeline.ingest import PopplerMissingError, count_pages, iter_pages
+from ocr_pipeline.ingest import pdf as ingest_pdf
+
+A4_POINTS = (595.28, 841.89)
+A4_200DPI = (1654, 2339)
+
+RenderCalls = list[tuple[int, int]]
+
+
+@pytest.fixture
+def render_calls(monkeypatch: pytest.MonkeyPatch) -> RenderCalls:
+    """Record the (first_page, last_page) of every pdftoppm call, still rendering for real."""
+    calls: RenderCalls = []
+
+    def spy(pdf_path: str, **options: Any) -> Any:
+        calls.append((options["first_page"], options["last_page"]))
+        return convert_from_path(pdf_path, **options)
+
+    monkeypatch.setattr(ingest_pdf, "convert_from_path", spy)
+    return calls
+
+
+@pytest.fixture
+def scanned_pdf(save_image: Callable[..., Path]) -> Path:
+    """Three A4 pages at 200 dpi as an MFP writes them: a red box on white, grey, grey."""
+    first = Image.new("RGB", A4_200DPI, "white")
+    ImageDraw.Draw(first).rectangle((100, 100, 599, 399), fill=(220, 0, 0))
+    rest = [Image.new("L", A4_200DPI, shade) for shade in (200, 100)]
+    return save_image("scan.pdf", first, *rest, resolution=200.0)
+
+
+def _refusal(path: Path) -> InputUnreadableError:
+    with pytest.raises(InputUnreadableError) as caught:
+        iter_pages(path)  # whole-file problems surface before iterating
+    return caught.value
+
+
+def test_pages_are_rendered_as_bgr_at_the_requested_dpi(scanned_pdf: Path) -> None:
+    pages = list(iter_pages(scanned_pdf))
+    assert [page.index for page in pages] == [0, 1, 2]
+    first = pages[0]
+    assert first.source == scanned_pdf
+    assert (first.dpi, first.dpi_source) == (200.0, "render")
+    assert first.image.dtype == np.uint8
+    assert abs(first.height - A4_200DPI[1]) <= 2
+    assert abs(first.width - A4_200DPI[0]) <= 2
+    blue, green, red = (int(v) for v in first.image[250, 350])
+    assert red > 180
+    assert blue < 60
+    assert green < 60
+    assert int(pages[2].image[1000, 800, 0]) == pytest.approx(100, abs=6)
+
+
+def test_dpi_sets_the_render_size(scanned_pdf: Path) -> None:
+    page = next(iter_pages(scanned_pdf, dpi=100))
+    assert page.dpi == 100.0
+    assert abs(page.height - 1170) <= 2
+
+
+def test_pages_are_rendered_one_at_a_time(scanned_pdf: Path, render_calls: RenderCalls) -> None:
+    pages = iter_pages(scanned_pdf)
+    assert render_calls == []
+    next(pages)
+    assert render_calls == [(1, 1)]
+    list(pages)
+    assert render_calls == [(1, 1), (2, 2), (3, 3)]
+
+
+def test_max_pages_renders_no_more(scanned_pdf: Path, render_calls: RenderCalls) -> None:
+    assert [page.index for page in iter_pages(scanned_pdf, max_pages=2)] == [0, 1]
+    assert render_calls == [(1, 1), (2, 2)]
+
+
+def test_count_pages(scanned_pdf: Path, render_calls: RenderCalls) -> None:
+    assert count_pages(scanned_pdf) == 3
+    assert render_calls == []
+
+
+def test_rotated_page_is_rendered_upright(make_pdf: Callable[..., Path]) -> None:
+    page = next(iter_pages(make_pdf("turned.pdf", [A4_POINTS], rotate=90)))
+    assert page.width > page.height
+
+
+def test_password_protected_pdf_is_refused(make_pdf: Callable[..., Path]) -> None:
+    error = _refusal(make_pdf("locked.pdf", [A4_POINTS], encrypt="user"))
+    assert error.reason == "the PDF is password-protected"
+    assert "save an unprotected copy" in error.remedy
+
+
+def test_pdf_encrypted_without_a_user_password_is_read(
+    make_pdf: Callable[..., Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    path = make_pdf("restricted.pdf", [A4_POINTS], encrypt="owner")
+    with caplog.at_level(logging.WARNING, logger="ocr_pipeline.ingest"):
+        pages = list(iter_pages(path))
+    assert len(pages) == 1
+    assert "opens without a password" in caplog.text
+
+
+def test_pdf_without_pages_is_refused(make_pdf: Callable[..., Path]) -> None:
+    path = make_pdf("empty.pdf", [])
+    assert _refusal(path).reason == "the PDF has no pages"
+    with pytest.raises(InputUnreadableError, match="no pages"):
+        count_pages(path)
+
+
+def test_truncated_pdf_is_refused(
+    scanned_pdf: Path, write_bytes: Callable[[str, bytes], Path]
+) -> None:
+    whole = scanned_pdf.read_bytes()
+    reason = _refusal(write_bytes("cut.pdf", whole[: len(whole) // 2])).reason
+    assert reason.startswith("the PDF is damaged and poppler cannot read it (")
+    assert "looks truncated" in reason
+
+
+def test_oversized_page_is_refused_before_rendering(
+    make_pdf: Callable[..., Path], render_calls: RenderCalls
+) -> None:
+    pages = iter_pages(make_pdf("poster.pdf", [A4_POINTS, (14_400.0, 14_400.0)]))
+    assert next(pages).index == 0
+    with pytest.raises(InputUnreadableError) as caught:
+        next(pages)
+    assert caught.value.reason.startswith("page 2 of 2: the page declares 40000 x 40000 pixels")
+    assert render_calls == [(1, 1)]
+
+
+def test_tiny_page_is_refused(make_pdf: Callable[..., Path]) -> None:
+    with pytest.raises(InputUnreadableError, match=r"minimum 200 pixels"):
+        list(iter_pages(make_pdf("stamp.pdf", [(36.0, 36.0)])))
+
+
+def test_missing_poppler_names_the_package(
+    scanned_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    monkeypatch.setenv("PATH", str(empty_bin))
+    for call in (iter_pages, count_pages):
+        with pytest.raises(PopplerMissingError) as caught:
+            call(scanned_pdf)
+        assert "pdftoppm" in caught.value.reason
+        assert "poppler-utils" in caught.value.remedy
+
+
+def test_page_poppler_cannot_render_is_named(
+    scanned_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pdftoppm's failures are silent in pdf2image (an empty list); inject one at page 2.
+    def fail_on_page_two(pdf_path: str, **options: Any) -> Any:
+        return [] if options["first_page"] == 2 else convert_from_path(pdf_path, **options)
+
+    monkeypatch.setattr(ingest_pdf, "convert_from_path", fail_on_page_two)
+    pages = iter_pages(scanned_pdf)
+    next(pages)
+    with pytest.raises(InputUnreadableError) as caught:
+        next(pages)
+    assert caught.value.reason == "page 2 of 3: poppler rendered no image: the page is damaged"
+
+
+def test_render_timeout_is_named(scanned_pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def too_slow(pdf_path: str, **options: Any) -> Any:
+        raise PDFPopplerTimeoutError("Run poppler timeout.")
+
+    monkeypatch.setattr(ingest_pdf, "convert_from_path", too_slow)
+    with pytest.raises(InputUnreadableError) as caught:
+        next(iter_pages(scanned_pdf))
+    assert caught.value.reason == "page 1 of 3: rendering did not finish within 120 s"
