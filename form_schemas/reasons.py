@@ -45,6 +45,7 @@ CATALOGUE: dict[str, str] = {
     "kana_missing": "氏名があるのにフリガナが空欄",
     "kana_mismatch": "フリガナが氏名の読みと合わない可能性",
     "variant_kanji_risk": "異体字（髙・﨑など）の可能性があり目視確認が必要",
+    "name_unsplit": "氏と名の区切り（空白）が読み取れない",
     "box_count_mismatch": "記入された枠の数と読み取った文字数が合わない",
     "registration_weak": "帳票の位置合わせの精度が低い",
     "unreadable": "判読不能",

@@ -49,6 +49,10 @@ class OcrEngine(Protocol):
         ``None``, restricts the characters that crop may be read as."""
         ...
 
+    def charset(self) -> frozenset[str]:
+        """Every character the recognizer can output."""
+        ...
+
     def describe(self) -> dict[str, str]:
         """Model names, files and runtime settings, for ``formocr config`` and logs."""
         ...

@@ -9,7 +9,6 @@ what it can be read as: a digits-only field renormalises over digits and blank, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,27 +21,27 @@ ALTERNATIVES = 3
 
 @dataclass
 class CharTable:
-    """The recognizer's classes: ``characters[0]`` is the CTC blank."""
+    """The recognizer's classes: ``characters[0]`` is the CTC blank. ``prior`` weights the
+    classes before decoding (see :mod:`.japanese`); None leaves them as the model says."""
 
     characters: tuple[str, ...]
-    _masks: dict[frozenset[str], NDArray[np.float32]] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def from_dict(cls, chars: Sequence[str], use_space: bool = True) -> CharTable:
-        """PaddleOCR layout: blank, the dictionary in order, then a space if the model has one."""
-        return cls(("",) + tuple(chars) + ((" ",) if use_space else ()))
+    prior: NDArray[np.float32] | None = None
+    _masks: dict[frozenset[str] | None, NDArray[np.float32] | None] = field(
+        default_factory=dict, repr=False
+    )
 
     def mask(self, allowed: frozenset[str] | None) -> NDArray[np.float32] | None:
-        """A 0/1 vector over classes keeping the blank and ``allowed`` (None: no restriction)."""
-        if allowed is None:
-            return None
+        """Class weights: the prior, zeroed outside ``allowed`` (the blank always kept)."""
         if allowed not in self._masks:
-            m = np.zeros(len(self.characters), dtype=np.float32)
-            m[0] = 1.0
-            for i, ch in enumerate(self.characters):
-                if ch in allowed:
-                    m[i] = 1.0
-            self._masks[allowed] = m
+            if allowed is None:
+                self._masks[None] = self.prior
+            else:
+                m = np.zeros(len(self.characters), dtype=np.float32)
+                m[0] = 1.0
+                for i, ch in enumerate(self.characters):
+                    if ch in allowed:
+                        m[i] = 1.0 if self.prior is None else max(float(self.prior[i]), 0.0)
+                self._masks[allowed] = m
         return self._masks[allowed]
 
 

@@ -62,6 +62,12 @@ class CtcLineRecognizer(ABC):
     batch_size: int
     table: CharTable
 
+    def charset(self) -> frozenset[str]:
+        """See :class:`~.base.OcrEngine`."""
+        if not hasattr(self, "_charset"):
+            self._charset = frozenset(self.table.characters[1:])
+        return self._charset
+
     @abstractmethod
     def infer(self, batch: NDArray[np.float32]) -> NDArray[np.float32]:
         """Softmax output (N x frames x classes) for a prepared batch."""

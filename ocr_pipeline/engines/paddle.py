@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from ..settings import Settings
 from .ctc import CharTable
+from .japanese import japanese_prior
 from .lines import CtcLineRecognizer
 from .models import paddle_model_dir
 
@@ -48,7 +49,8 @@ class PaddleOcrEngine(CtcLineRecognizer):
         characters = tuple(predictor.post_op.character)
         if characters[0] != "blank":  # PaddleX puts the CTC blank first; check, don't assume
             raise RuntimeError(f"unexpected CTC class 0 {characters[0]!r} in {self._model_dir}")
-        self.table = CharTable(("", *characters[1:]))
+        classes = ("", *characters[1:])
+        self.table = CharTable(classes, japanese_prior(classes))
 
     def infer(self, batch: NDArray[np.float32]) -> NDArray[np.float32]:
         return np.asarray(self._runner(x=[batch])[0], dtype=np.float32)

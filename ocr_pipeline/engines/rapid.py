@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from ..settings import Settings
 from .ctc import CharTable
+from .japanese import japanese_prior
 from .lines import CtcLineRecognizer
 from .models import rapid_model_file
 
@@ -48,7 +49,8 @@ class RapidOcrEngine(CtcLineRecognizer):
         characters = tuple(recognizer.postprocess_op.character)
         if characters[0] != "blank":
             raise RuntimeError(f"unexpected CTC class 0 {characters[0]!r} in {self._model_path}")
-        self.table = CharTable(("", *characters[1:]))
+        classes = ("", *characters[1:])
+        self.table = CharTable(classes, japanese_prior(classes))
 
     def infer(self, batch: NDArray[np.float32]) -> NDArray[np.float32]:
         return np.asarray(self._session(batch), dtype=np.float32)

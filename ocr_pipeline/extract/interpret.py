@@ -10,19 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from form_schemas.fieldtypes import interpret_date, interpret_text
+from form_schemas.japanese.spelling import official_spelling
 from form_schemas.japanese.variants import variant_candidates
 from form_schemas.reasons import Reason
 from form_schemas.spec import Era, FieldSpec, FieldType, FieldValue
 
 from ..engines import Recognition
+from .fixups import fix_kana, fix_kana_size, fix_twins
 from .observe import Observation
 from .spaces import respace
 
-MARK_ON = 0.35  # mark score from which a box counts as ticked / an option as circled
-MARK_SURE = 0.30  # distance from MARK_ON at which a mark decision is fully sure
+BOX_ON = 0.35  # box score from which a checkbox counts as ticked (ink ~2.8 % of the box)
+OPTION_ON = 0.5  # share of rays meeting writing from which an option counts as circled
+MARK_SURE = 0.30  # distance from the decision point at which a mark decision is fully sure
 VARIANT_ALT = 0.002  # an old-form variant this probable at a character is worth a look
-EMPTY_INK = 0.004  # the zone cropper's emptiness threshold (ink share of the zone)
-SPACED = (FieldType.NAME, FieldType.KANA, FieldType.TEXT, FieldType.ADDRESS)
+SPACED = (FieldType.NAME, FieldType.KANA)
 
 
 @dataclass
@@ -37,13 +39,12 @@ class Reading:
     written: bool = False
 
 
-def _mark_certainty(score: float) -> float:
-    return min(1.0, abs(score - MARK_ON) / MARK_SURE)
+def _mark_certainty(score: float, on: float) -> float:
+    return min(1.0, abs(score - on) / MARK_SURE)
 
 
 def _empty_certainty(obs: Observation, part: str) -> float:
-    crop = obs.crops[part]
-    return max(0.0, 1.0 - crop.ink / EMPTY_INK)
+    return max(0.0, 1.0 - obs.crops[part].fill)
 
 
 def _choose(obs: Observation) -> tuple[str | None, list[Reason], float]:
@@ -53,35 +54,46 @@ def _choose(obs: Observation) -> tuple[str | None, list[Reason], float]:
         return None, [], 1.0
     (code, best), rest = ranked[0], ranked[1:]
     second = rest[0][1].score if rest else 0.0
-    if best.score < MARK_ON:
-        return None, [Reason("no_choice", "no option is circled")], _mark_certainty(best.score)
-    if second >= MARK_ON:
-        others = [c for c, m in rest if m.score >= MARK_ON]
+    if best.score < OPTION_ON:
+        sure = _mark_certainty(best.score, OPTION_ON)
+        return None, [Reason("no_choice", "no option is circled")], sure
+    if second >= OPTION_ON:
+        others = [c for c, m in rest if m.score >= OPTION_ON]
         return code, [Reason("multiple_choices", f"also marked: {', '.join(others)}")], 0.0
-    return code, [], min(_mark_certainty(best.score), _mark_certainty(second))
+    return code, [], min(_mark_certainty(best.score, OPTION_ON), _mark_certainty(second, OPTION_ON))
 
 
 def _text_of(obs: Observation, part: str, spaced: bool) -> tuple[str, list[float]]:
+    if part in obs.lines:  # a multi-line zone: its lines in order, run together
+        pieces = [_text_of(obs, line, spaced) for line in obs.lines[part]]
+        return "".join(t for t, _ in pieces), [c for _, cs in pieces for c in cs]
     rec = obs.texts.get(part)
     if rec is None:
         return "", []
+    kind = obs.spec.type
     image = obs.crops[part].image
     if spaced and image is not None:
-        return respace(rec, image)
+        rec = respace(rec, image, single=kind in (FieldType.NAME, FieldType.KANA))
+    if kind is FieldType.KANA:
+        rec = fix_kana(fix_kana_size(rec, image) if image is not None else rec)
+    elif kind in (FieldType.NAME, FieldType.ADDRESS, FieldType.TEXT):
+        rec = fix_twins(rec)
+    if kind is FieldType.ADDRESS:  # handwriting gaps are no spaces in an address
+        keep = [i for i, c in enumerate(rec.text) if not c.isspace()]
+        return "".join(rec.text[i] for i in keep), [rec.char_confidences[i] for i in keep]
     return rec.text, list(rec.char_confidences)
 
 
-def _variant_risk(spec: FieldSpec, recs: list[Recognition]) -> list[Reason]:
-    """Old-form kanji the recognizer may have read as the common form (髙 as 高)."""
-    if spec.type not in (FieldType.NAME, FieldType.ADDRESS, FieldType.TEXT):
+def _variant_risk(obs: Observation) -> list[Reason]:
+    """Old-form kanji the recognizer may have read as the common form (髙 as 高): a variant
+    that was a close alternative, or one the recognizer cannot read at all (﨑)."""
+    if obs.spec.type not in (FieldType.NAME, FieldType.TEXT):
         return []
     found: list[str] = []
-    for rec in recs:
+    for rec in obs.texts.values():
         for index, char, variants in variant_candidates(rec.text):
-            if index >= len(rec.alternatives):
-                continue
-            alts = dict(rec.alternatives[index])
-            likely = [v for v in variants if alts.get(v, 0.0) >= VARIANT_ALT]
+            alts = dict(rec.alternatives[index]) if index < len(rec.alternatives) else {}
+            likely = [v for v in variants if alts.get(v, 0.0) >= VARIANT_ALT or v not in obs.known]
             if likely:
                 found.append(f"{char} may be {'/'.join(likely)}")
     return [Reason("variant_kanji_risk", "; ".join(found))] if found else []
@@ -117,9 +129,13 @@ def _read_text(obs: Observation) -> Reading:
             pieces.append(text)
             confs.extend(c)
     joined = spec.separator.join(pieces) if any(pieces) else ""
+    if spec.type is FieldType.ADDRESS:
+        joined = official_spelling(joined)
     result = interpret_text(spec, joined)
     reasons += list(result.reasons)
-    reasons += _variant_risk(spec, list(obs.texts.values()))
+    reasons += _variant_risk(obs)
+    if spec.type in (FieldType.NAME, FieldType.KANA) and result.value and "\u3000" not in str(result.value):
+        reasons.append(Reason("name_unsplit", "no gap between family and given name was seen"))
     evidence = min([*confs, *empty, 1.0])
     return Reading(result.value, reasons, joined, confs, evidence, obs.has_writing)
 
@@ -161,13 +177,10 @@ def read_field(obs: Observation) -> Reading:
         return Reading(code, reasons, raw, [], sure, code is not None)
     if spec.type in (FieldType.CHECKBOX, FieldType.PRESENCE):
         mark = obs.marks["box"]
-        on = mark.score >= MARK_ON
-        reasons = (
-            []
-            if _mark_certainty(mark.score) > 0.3
-            else [Reason("ambiguous_mark", f"mark score {mark.score:.2f}")]
-        )
-        return Reading(on, reasons, f"box={mark.score:.2f}", [], _mark_certainty(mark.score), on)
+        on = mark.score >= BOX_ON
+        sure = _mark_certainty(mark.score, BOX_ON)
+        reasons = [] if sure > 0.3 else [Reason("ambiguous_mark", f"mark score {mark.score:.2f}")]
+        return Reading(on, reasons, f"box={mark.score:.2f}", [], sure, on)
     if spec.type.is_date:
         return _read_date(obs)
     return _read_text(obs)

@@ -8,7 +8,7 @@ crop; dates part by part; marks from pixels. Nothing is interpreted here.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from form_schemas.fieldtypes import allowed_chars
 from form_schemas.spec import FieldSpec, FieldType, Segment
@@ -17,7 +17,7 @@ from ..engines import OcrEngine, Recognition
 from ..preprocess.marks import MarkScore, box_score, option_score
 from ..preprocess.register import Registration
 from ..preprocess.templates import TemplateModel
-from ..preprocess.zones import ZoneCrop, crop_zone
+from ..preprocess.zones import ZoneCrop, crop_zone, split_lines
 
 DIGITS = frozenset("0123456789")
 WAREKI_YEAR = DIGITS | {"元"}
@@ -33,6 +33,8 @@ class Observation:
     crops: dict[str, ZoneCrop] = field(default_factory=dict)
     texts: dict[str, Recognition] = field(default_factory=dict)
     marks: dict[str, MarkScore] = field(default_factory=dict)
+    lines: dict[str, list[str]] = field(default_factory=dict)  # part -> its line parts
+    known: frozenset[str] = frozenset()  # what the recognizer can read at all
 
     @property
     def has_writing(self) -> bool:
@@ -83,11 +85,12 @@ def observe(
     out: dict[str, Observation] = {}
     requests: list[_Request] = []
     for spec in fields:
-        obs = Observation(spec)
+        obs = Observation(spec, known=engine.charset())
         out[spec.id] = obs
         if spec.type is FieldType.CHOICE or spec.options:
             for opt in spec.options:
-                obs.marks[opt.code] = option_score(reg, model, opt)
+                others = [o for o in spec.options if o is not opt]
+                obs.marks[opt.code] = option_score(reg, model, opt, others)
         if spec.type in (FieldType.CHECKBOX, FieldType.PRESENCE):
             assert spec.bbox is not None
             obs.marks["box"] = box_score(reg, model, spec.bbox)
@@ -97,7 +100,15 @@ def observe(
         for part, seg, allowed in _plan(spec):
             crop = crop_zone(reg, model, seg.bbox)
             obs.crops[part] = crop
-            if crop.image is not None:
+            if crop.image is None:
+                continue
+            if spec.lines > 1 and not seg.boxes:
+                height = (seg.bbox[3] - seg.bbox[1]) / spec.lines
+                for n, line in enumerate(split_lines(crop.image, spec.lines, height)):
+                    obs.lines.setdefault(part, []).append(f"{part}/{n}")
+                    obs.crops[f"{part}/{n}"] = replace(crop, image=line)
+                    requests.append(_Request(obs, f"{part}/{n}", allowed))
+            else:
                 requests.append(_Request(obs, part, allowed))
     lap("zones")
     if requests:

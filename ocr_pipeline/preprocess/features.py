@@ -6,6 +6,7 @@ and sideways pages need no separate step), fast, and plentiful on printed labels
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -19,6 +20,10 @@ WORK_SCALE = 0.5
 templates): enough detail for printed labels, four times less work than full size."""
 
 N_FEATURES = 3000
+GRID = (8, 10)
+"""Features are kept evenly over this grid of cells: the strongest corners of a filled page
+sit in the writing, which the blank template does not have; the printed structure everywhere
+else must be represented too."""
 RATIO = 0.8  # Lowe's ratio test
 
 
@@ -34,11 +39,12 @@ class Features:
         return len(self.points)
 
     def strongest(self, n: int) -> Features:
-        """The ``n`` strongest features (they are kept sorted by response)."""
+        """About ``n`` features, the strongest of each grid cell (they are kept in rank
+        order, so a prefix is spread over the page too)."""
         return Features(self.points[:n], self.descriptors[:n])
 
 
-_orb = cv2.ORB_create(nfeatures=N_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=12)  # type: ignore[attr-defined]
+_orb = cv2.ORB_create(nfeatures=3 * N_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=12)  # type: ignore[attr-defined]
 _matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
 
 
@@ -48,9 +54,25 @@ def extract(gray: Gray, scale: float = WORK_SCALE) -> Features:
     keypoints, descriptors = _orb.detectAndCompute(small, None)
     if descriptors is None or not keypoints:
         return Features(np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8))
-    order = np.argsort([-kp.response for kp in keypoints], kind="stable")
+    order = _spread(keypoints, small.shape[1], small.shape[0])
     pts = np.array([keypoints[i].pt for i in order], dtype=np.float32) / scale
     return Features(pts, descriptors[order])
+
+
+def _spread(keypoints: Sequence[cv2.KeyPoint], width: int, height: int) -> NDArray[np.int64]:
+    """Indices of at most N_FEATURES keypoints, ranked so that every prefix is spread evenly:
+    first the best of each cell, then the second best of each cell, and so on."""
+    response = np.array([kp.response for kp in keypoints], dtype=np.float32)
+    xy = np.array([kp.pt for kp in keypoints], dtype=np.float32)
+    cx = np.minimum((xy[:, 0] * GRID[0] / width).astype(int), GRID[0] - 1)
+    cy = np.minimum((xy[:, 1] * GRID[1] / height).astype(int), GRID[1] - 1)
+    cell = cy * GRID[0] + cx
+    order = np.lexsort((-response, cell))  # by cell, strongest first within a cell
+    rank = np.empty(len(order), dtype=np.int64)
+    starts = np.searchsorted(cell[order], np.arange(GRID[0] * GRID[1]))
+    rank[order] = np.arange(len(order)) - starts[cell[order]]
+    ranked = np.lexsort((-response, rank))
+    return ranked[:N_FEATURES]
 
 
 def match(page: Features, template: Features) -> tuple[NDArray[np.float32], NDArray[np.float32]]:

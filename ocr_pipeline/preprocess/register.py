@@ -21,7 +21,12 @@ from numpy.typing import NDArray
 
 from . import features
 from .ink import Gray, Mask, flatten, ink_mask
+from .streaks import streak_mask
 from .templates import TemplateModel
+
+WRITING_LEVEL = 225
+"""Writing is anything below this flattened grey: pencil and faint ballpoint too. Zones
+subtract the printed form and drop dust, so paper noise is no concern there."""
 
 Matrix = NDArray[np.float64]  # 2 x 3 affine, page pixels -> template pixels
 
@@ -51,6 +56,7 @@ class Registration:
     matrix: Matrix
     warped: Gray  # flattened grey page in template pixels
     ink: Mask  # ink of ``warped``
+    streaks: Mask  # scanner streaks, to be ignored in zones
     coverage: float  # share of template lines found on the page (0-1)
     residual: float  # median remaining misalignment, template px
     inliers: int
@@ -183,6 +189,7 @@ def register(
         _, residual = _refine(refined, model.gray, warped)
     flat = flatten(warped)
     ink = ink_mask(flat)
+    streaks = streak_mask(ink_mask(flat, WRITING_LEVEL) & ~model.printed)
     coverage = _coverage(model, ink)
     rotation, scale = _pose(refined)
     notes = []
@@ -199,6 +206,7 @@ def register(
         matrix=refined,
         warped=flat,
         ink=ink,
+        streaks=streaks,
         coverage=coverage,
         residual=residual,
         inliers=found.inliers,

@@ -16,11 +16,12 @@ import numpy as np
 
 from form_schemas.spec import BBox
 
-from .ink import Gray, Mask, as_mask, as_u8
-from .register import Registration
+from .ink import INK_LEVEL, Gray, Mask, as_mask, as_u8
+from .register import WRITING_LEVEL, Registration
 from .templates import LINE_MARGIN, TemplateModel
 
 BRIDGE = 2 * LINE_MARGIN + 3
+
 MIN_STROKE_AREA = 12  # px: smaller components are dust
 
 
@@ -30,14 +31,28 @@ class ZoneCrop:
 
     ``image`` is a clean grey crop (white paper, the writing only) ready for the recognizer,
     or ``None`` when the zone is empty. ``bbox`` is where the writing lies, in template pixels.
-    ``ink`` is the writing's share of the zone's area.
+    ``fill`` is the writing inside the zone relative to the least that counts as writing
+    (below 1: empty).
     """
 
     image: Gray | None
     bbox: BBox | None
-    ink: float
+    fill: float
     mask: Mask  # writing pixels over the expanded zone (for marks and box counts)
     origin: tuple[int, int]  # template position of mask[0, 0]
+
+
+def writing_fill(inside: Mask, height: int) -> float:
+    """How clearly a zone ``height`` px high holds writing, from the writing pixels inside it:
+    enough pixels *and* enough extent (a digit 1 is tall, a dakuten-sized speck or the tail of
+    a neighbour's stroke crossing the border is not). 1.0 and above counts as written."""
+    h = min(max(height, 30), 100)
+    pixels = int(inside.sum())
+    if pixels == 0:
+        return 0.0
+    ys, xs = np.nonzero(inside)
+    extent = max(int(ys.max() - ys.min()), int(xs.max() - xs.min())) + 1
+    return min(pixels / max(20.0, 0.006 * h * h), extent / (0.2 * h))
 
 
 def expand(bbox: BBox, mx: int, my: int, size: tuple[int, int]) -> BBox:
@@ -49,9 +64,9 @@ def expand(bbox: BBox, mx: int, my: int, size: tuple[int, int]) -> BBox:
 def writing(reg: Registration, model: TemplateModel, outer: BBox) -> Mask:
     """Writing pixels (page ink that is not the printed form) inside ``outer``."""
     x0, y0, x1, y1 = outer
-    ink = reg.ink[y0:y1, x0:x1]
+    ink = reg.warped[y0:y1, x0:x1] < WRITING_LEVEL
     printed = model.printed[y0:y1, x0:x1]
-    own = ink & ~printed
+    own = ink & ~printed & ~reg.streaks[y0:y1, x0:x1]
     if not own.any():
         return as_mask(own)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (BRIDGE, BRIDGE))
@@ -73,8 +88,20 @@ def _entering(mask: Mask, inner: BBox) -> Mask:
     return as_mask(keep[labels])
 
 
+def _stretch(crop: Gray, mask: Mask) -> Gray:
+    """Darken faint writing (pencil) so its strokes look like ink to the recognizer."""
+    values = crop[mask]
+    if values.size == 0:
+        return crop
+    low = float(np.percentile(values, 10))
+    if low < 60:
+        return crop
+    scaled = (crop.astype(np.float32) - low) * (255.0 / max(1.0, 255.0 - low))
+    return as_u8(np.clip(scaled, 0, 255))
+
+
 def crop_zone(
-    reg: Registration, model: TemplateModel, bbox: BBox, min_ink: float = 0.004
+    reg: Registration, model: TemplateModel, bbox: BBox
 ) -> ZoneCrop:
     """The writing of the zone ``bbox`` (template pixels), trimmed and padded for OCR."""
     h = bbox[3] - bbox[1]
@@ -83,22 +110,21 @@ def crop_zone(
     mask = writing(reg, model, outer)
     inner = (bbox[0] - ox + 2, bbox[1] - oy + 2, bbox[2] - ox - 2, bbox[3] - oy - 2)
     mask = _entering(mask, inner)
-    area = max(1, (bbox[2] - bbox[0]) * h)
-    ink = float(mask[inner[1] : inner[3], inner[0] : inner[2]].sum()) / area
-    if ink < min_ink:
-        return ZoneCrop(None, None, ink, mask, (ox, oy))
+    fill = writing_fill(mask[inner[1] : inner[3], inner[0] : inner[2]], h)
+    if fill < 1.0:
+        return ZoneCrop(None, None, fill, mask, (ox, oy))
     ys, xs = np.nonzero(mask)
     tx0, ty0, tx1, ty1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
     x0, y0, x1, y1 = outer
     keep = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     region = np.where(keep, reg.warped[y0:y1, x0:x1], 255).astype(np.uint8)
-    crop = region[ty0:ty1, tx0:tx1]
+    crop = _stretch(region[ty0:ty1, tx0:tx1], mask[ty0:ty1, tx0:tx1])
     pad = max(6, (ty1 - ty0) // 6)
     crop = as_u8(cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(255.0,)))
     return ZoneCrop(
         np.asarray(crop, dtype=np.uint8),
         (ox + tx0, oy + ty0, ox + tx1, oy + ty1),
-        ink,
+        fill,
         mask,
         (ox, oy),
     )
@@ -111,3 +137,28 @@ def ink_in(crop: ZoneCrop, bbox: BBox) -> float:
     x1, y1 = max(0, bbox[2] - ox), max(0, bbox[3] - oy)
     region = crop.mask[y0:y1, x0:x1]
     return float(region.sum()) / max(1, (bbox[2] - bbox[0]) * (bbox[3] - bbox[1]))
+
+
+def split_lines(image: Gray, lines: int, line_height: float) -> list[Gray]:
+    """Cut a trimmed multi-line crop into its lines at the emptiest rows near the expected
+    breaks. A zone for ``lines`` lines (each ``line_height`` high) may hold fewer."""
+    ink = (image < INK_LEVEL).sum(axis=1).astype(np.float32)
+    h = len(ink)
+    lines = max(1, min(lines, round(h / line_height)))
+    if lines == 1:
+        return [image]
+    cuts = [0]
+    for k in range(1, lines):
+        lo, hi = int(h * (k - 0.4) / lines), int(h * (k + 0.4) / lines)
+        window = ink[lo:hi]
+        cuts.append(lo + int(np.argmin(window)) if len(window) else h * k // lines)
+    cuts.append(h)
+    out = []
+    for top, bottom in zip(cuts, cuts[1:], strict=False):
+        band = image[top:bottom]
+        rows = np.flatnonzero((band < INK_LEVEL).any(axis=1))
+        if len(rows) and (rows[-1] - rows[0]) > 0.15 * h / lines:
+            pad = 6
+            piece = band[max(0, rows[0] - pad) : rows[-1] + 1 + pad]
+            out.append(as_u8(piece))
+    return out or [image]

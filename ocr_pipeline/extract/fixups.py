@@ -1,0 +1,191 @@
+"""Corrections of confusions the recognizer cannot avoid, decided by what Japanese allows.
+
+Handwriting has no reliable size cue, so ャ and ヤ, ョ and ヨ, ゥ and ウ are read almost at
+random; the long-vowel mark ー, the kanji 一 and a dash look the same. Which one is meant
+follows from the neighbouring character: a small ャ only follows an i-row kana (キャ, シャ),
+ー only follows kana. Each correction keeps the probability that the character is *either*
+form (the recognizer's probability of the one plus its alternative's), so a correction is
+never surer than the recognizer was about the pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from ..engines import Recognition
+from ..preprocess.ink import INK_LEVEL, Gray
+
+SMALL_RATIO = 0.72  # below this share of the line's typical height a kana is small
+LARGE_RATIO = 0.86  # above it, large
+SMALL_TO_LARGE = dict(zip("ァィゥェォャュョッヮぁぃぅぇぉゃゅょっゎ", "アイウエオヤユヨツワあいうえおやゆよつわ", strict=True))
+LARGE_TO_SMALL = {v: k for k, v in SMALL_TO_LARGE.items()}
+I_ROW = set("キギシジチヂニヒビピミリきぎしじちぢにひびぴみり")
+# Hosts of small vowels in readings (ファ, ティ, ウェ, シェ ...). ゥ has none: トゥ and ドゥ
+# do not occur in Japanese names, while ウ after ト (サトウ) is everywhere.
+VOWEL_HOSTS = {
+    "ァ": set("フヴツクグ"),
+    "ィ": set("フヴテデウツスズ"),
+    "ゥ": set(),
+    "ェ": set("フヴシジチウツイキギ"),
+    "ォ": set("フヴウツクグ"),
+}
+LONG = "ー"
+SPACE = "\u3000"
+ONE = "一"
+DASHES = set("-‐−–—―－ｰ─")
+# Katakana and the kanji that look the same in handwriting.
+TWINS = dict(zip("カロニエハトタチー", "力口二工八卜夕千一", strict=True))
+KANJI_TWINS = {v: k for k, v in TWINS.items()}
+
+
+def _kana(c: str) -> bool:
+    return "\u3041" <= c <= "\u30ff" and c not in ("・", "゠")
+
+
+def _katakana(c: str) -> bool:
+    return "\u30a1" <= c <= "\u30fa" or c == LONG
+
+
+def small_plausible(prev: str, small: str) -> bool:
+    """Can ``small`` (a small kana) follow ``prev`` in a Japanese reading?"""
+    katakana = small.translate(str.maketrans("ぁぃぅぇぉゃゅょっゎ", "ァィゥェォャュョッヮ"))
+    if not prev:
+        return False
+    if katakana in "ャュョ":
+        return prev in I_ROW or prev in set("テデフヴてでふ")
+    if katakana == "ッ":
+        return _kana(prev) and prev not in set("ンッーんっ")
+    if katakana == "ヮ":
+        return prev in set("クグくぐ")
+    host = prev.translate(str.maketrans("ふてでうつすずしじちいきぎくぐ", "フテデウツスズシジチイキギクグ"))
+    return host in VOWEL_HOSTS.get(katakana, set())
+
+
+def _with_alt(conf: float, alternatives: Sequence[tuple[str, float]], other: str) -> float:
+    return min(1.0, conf + dict(alternatives).get(other, 0.0))
+
+
+def _apply(rec: Recognition, changes: dict[int, str]) -> Recognition:
+    """``rec`` with characters replaced ("" removes one), per-character data kept aligned."""
+    if not changes:
+        return rec
+    chars, confs, pos, alts = [], [], [], []
+    for i, c in enumerate(rec.text):
+        new = changes.get(i, c)
+        if not new:
+            continue
+        alt = rec.alternatives[i] if i < len(rec.alternatives) else ()
+        conf = rec.char_confidences[i] if i < len(rec.char_confidences) else 1.0
+        if new != c:
+            conf = _with_alt(conf, alt, new)
+        chars.append(new)
+        confs.append(conf)
+        pos.append(rec.char_positions[i] if i < len(rec.char_positions) else 0.5)
+        alts.append(alt)
+    return replace(
+        rec,
+        text="".join(chars),
+        char_confidences=tuple(confs),
+        char_positions=tuple(pos),
+        alternatives=tuple(alts),
+        confidence=min(confs, default=rec.confidence),
+    )
+
+
+def fix_kana(rec: Recognition) -> Recognition:
+    """Corrections for a reading (フリガナ): kanji twins become their katakana (力 → カ);
+    small kana where only a large one can stand become large; a long-vowel mark that follows
+    no kana is dropped (with low confidence, so that a reviewer sees the stroke)."""
+    changes: dict[int, str] = {}
+    text = rec.text
+    for i, c in enumerate(text):
+        c = KANJI_TWINS.get(c, c)
+        if c != text[i]:
+            changes[i] = c
+        prev = changes.get(i - 1, text[i - 1]) if i else ""
+        if c in SMALL_TO_LARGE and not small_plausible(prev, c):
+            changes[i] = SMALL_TO_LARGE[c]
+        elif c == LONG and (not prev or not _kana(prev) or prev == SPACE):
+            changes[i] = ""
+    fixed = _apply(rec, changes)
+    if any(v == "" for v in changes.values()):
+        fixed = replace(fixed, confidence=min(fixed.confidence, 0.5))
+    return fixed
+
+
+def fix_kana_size(rec: Recognition, image: Gray) -> Recognition:
+    """Small or large kana (ャ/ヤ, ッ/ツ ...) by the height of the writing at that character
+    against the other characters of the line: small kana are about two thirds as tall."""
+    pairs = [i for i, c in enumerate(rec.text) if c in SMALL_TO_LARGE or c in LARGE_TO_SMALL]
+    if not pairs or len(rec.text) < 2:
+        return rec
+    ink = np.asarray(image < INK_LEVEL, dtype=bool)
+    rows = np.flatnonzero(ink.any(axis=1))
+    if len(rows) == 0:
+        return rec
+    em = float(rows[-1] - rows[0] + 1)
+    width = ink.shape[1]
+
+    def height(i: int) -> float:
+        x = rec.char_positions[i] * width if i < len(rec.char_positions) else 0.0
+        band = ink[:, max(0, int(x - 0.3 * em)) : int(x + 0.3 * em) + 1]
+        r = np.flatnonzero(band.any(axis=1))
+        return float(r[-1] - r[0] + 1) if len(r) else 0.0
+
+    reference = [
+        height(i)
+        for i, c in enumerate(rec.text)
+        if i not in pairs and not c.isspace() and c not in (LONG, "・")
+    ]
+    if not reference:
+        return rec
+    typical = float(np.median(reference))
+    changes: dict[int, str] = {}
+    for i in pairs:
+        ratio = height(i) / typical if typical else 1.0
+        c = rec.text[i]
+        if ratio < SMALL_RATIO and c in LARGE_TO_SMALL:
+            changes[i] = LARGE_TO_SMALL[c]
+        elif ratio > LARGE_RATIO and c in SMALL_TO_LARGE:
+            changes[i] = SMALL_TO_LARGE[c]
+    return _apply(rec, changes)
+
+
+def _runs(text: str) -> list[tuple[int, int]]:
+    """Maximal runs of katakana and katakana twins, as (start, end)."""
+    runs, start = [], None
+    for i, c in enumerate([*text, ""]):
+        member = bool(c) and (_katakana(c) or c in KANJI_TWINS or c in DASHES)
+        if member and start is None:
+            start = i
+        elif not member and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
+def fix_twins(rec: Recognition) -> Recognition:
+    """In names, addresses and free text: a run of characters that mixes katakana with
+    kanji twins (力一サ, コ一ポ) is katakana (カーサ, コーポ); a run made only of twins
+    (the 口 of 川口, the 一 of 一丁目, the 工 of 工藤) is kanji."""
+    changes: dict[int, str] = {}
+    text = rec.text
+    for start, end in _runs(text):
+        run = text[start:end]
+        katakana = any(_katakana(c) and c not in TWINS for c in run)
+        for i in range(start, end):
+            c = text[i]
+            if katakana:
+                target = KANJI_TWINS.get(c, LONG if c in DASHES and i > start else c)
+            else:
+                target = TWINS.get(c, c)
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            dash = c in DASHES or c in (LONG, ONE)
+            if (dash and nxt.isdigit()) or (c in DASHES and not katakana):
+                target = c  # 3-5, 丁目ー5: a dash between numbers, for the address normaliser
+            if target != c:
+                changes[i] = target
+    return _apply(rec, changes)
