@@ -72,17 +72,32 @@ def _prefixes() -> dict[str, tuple[str, str, str]]:
     return out
 
 
-def official_spelling(address: str) -> str:
-    """``address`` with its prefecture, municipality and town spelled as in the postal data,
-    when they match it up to variant forms; unchanged otherwise."""
+def place_prefix(address: str) -> tuple[int, str, str, str] | None:
+    """The prefecture + municipality ``address`` starts with, up to variant forms:
+    (characters it takes, official spelling, prefecture, municipality); None if none."""
     table = _prefixes()
     key = fold(address)
     best = max((k for k in table if key.startswith(k)), key=len, default=None)
     if best is None:
-        return address
+        return None
     written, prefecture, city = table[best]
-    rest = address[len(best) :]
-    rest_key = key[len(best) :]
+    return len(best), written, prefecture, city
+
+
+def towns(prefecture: str, city: str) -> tuple[str, ...]:
+    """Town (大字・町) names of a municipality in Japan Post's data, longest first."""
+    return _towns(prefecture, city)
+
+
+def official_spelling(address: str) -> str:
+    """``address`` with its prefecture, municipality and town spelled as in the postal data,
+    when they match it up to variant forms; unchanged otherwise."""
+    found = place_prefix(address)
+    if found is None:
+        return address
+    length, written, prefecture, city = found
+    rest = address[length:]
+    rest_key = fold(rest)
     town = next((t for t in _towns(prefecture, city) if rest_key.startswith(fold(t))), None)
     if town is not None:
         rest = town + rest[len(town) :]

@@ -124,3 +124,8 @@ def variant_candidates(text: str) -> list[tuple[int, str, tuple[str, ...]]]:
 def fold_variants(text: str) -> str:
     """Replace each variant by its group's common form. For comparisons only, never output."""
     return "".join(_BASE.get(ch, ch) for ch in text)
+
+
+def common_form(char: str) -> str:
+    """The common (first) form of ``char``'s variant group; ``char`` itself when it has none."""
+    return _BASE.get(char, char)

@@ -23,14 +23,14 @@ LARGE_RATIO = 0.86  # above it, large
 SMALL_TO_LARGE = dict(zip("ァィゥェォャュョッヮぁぃぅぇぉゃゅょっゎ", "アイウエオヤユヨツワあいうえおやゆよつわ", strict=True))
 LARGE_TO_SMALL = {v: k for k, v in SMALL_TO_LARGE.items()}
 I_ROW = set("キギシジチヂニヒビピミリきぎしじちぢにひびぴみり")
-# Hosts of small vowels in readings (ファ, ティ, ウェ, シェ ...). ゥ has none: トゥ and ドゥ
-# do not occur in Japanese names, while ウ after ト (サトウ) is everywhere.
+# Hosts of small vowels in name readings: only the loan sounds ファ, フィ, ティ, ディ, フェ,
+# フォ, ヴァ ... Japanese names do not use ウェ or トゥ, while ウエノ and サトウ are everywhere.
 VOWEL_HOSTS = {
-    "ァ": set("フヴツクグ"),
-    "ィ": set("フヴテデウツスズ"),
+    "ァ": set("フヴ"),
+    "ィ": set("フヴテデ"),
     "ゥ": set(),
-    "ェ": set("フヴシジチウツイキギ"),
-    "ォ": set("フヴウツクグ"),
+    "ェ": set("フヴ"),
+    "ォ": set("フヴ"),
 }
 LONG = "ー"
 SPACE = "\u3000"
@@ -68,7 +68,7 @@ def _with_alt(conf: float, alternatives: Sequence[tuple[str, float]], other: str
     return min(1.0, conf + dict(alternatives).get(other, 0.0))
 
 
-def _apply(rec: Recognition, changes: dict[int, str]) -> Recognition:
+def apply_changes(rec: Recognition, changes: dict[int, str]) -> Recognition:
     """``rec`` with characters replaced ("" removes one), per-character data kept aligned."""
     if not changes:
         return rec
@@ -110,7 +110,7 @@ def fix_kana(rec: Recognition) -> Recognition:
             changes[i] = SMALL_TO_LARGE[c]
         elif c == LONG and (not prev or not _kana(prev) or prev == SPACE):
             changes[i] = ""
-    fixed = _apply(rec, changes)
+    fixed = apply_changes(rec, changes)
     if any(v == "" for v in changes.values()):
         fixed = replace(fixed, confidence=min(fixed.confidence, 0.5))
     return fixed
@@ -151,7 +151,7 @@ def fix_kana_size(rec: Recognition, image: Gray) -> Recognition:
             changes[i] = LARGE_TO_SMALL[c]
         elif ratio > LARGE_RATIO and c in SMALL_TO_LARGE:
             changes[i] = SMALL_TO_LARGE[c]
-    return _apply(rec, changes)
+    return apply_changes(rec, changes)
 
 
 def _runs(text: str) -> list[tuple[int, int]]:
@@ -188,4 +188,4 @@ def fix_twins(rec: Recognition) -> Recognition:
                 target = c  # 3-5, 丁目ー5: a dash between numbers, for the address normaliser
             if target != c:
                 changes[i] = target
-    return _apply(rec, changes)
+    return apply_changes(rec, changes)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from form_schemas.fieldtypes import interpret_date, interpret_text
-from form_schemas.japanese.spelling import official_spelling
-from form_schemas.japanese.variants import variant_candidates
+from form_schemas.japanese.variants import common_form, variant_candidates
 from form_schemas.reasons import Reason
 from form_schemas.spec import Era, FieldSpec, FieldType, FieldValue
 
 from ..engines import Recognition
-from .fixups import fix_kana, fix_kana_size, fix_twins
+from .fixups import apply_changes, fix_kana, fix_kana_size, fix_twins
+from .places import read_address
 from .observe import Observation
 from .spaces import respace
 
@@ -79,8 +79,8 @@ def _text_of(obs: Observation, part: str, spaced: bool) -> tuple[str, list[float
     elif kind in (FieldType.NAME, FieldType.ADDRESS, FieldType.TEXT):
         rec = fix_twins(rec)
     if kind is FieldType.ADDRESS:  # handwriting gaps are no spaces in an address
-        keep = [i for i, c in enumerate(rec.text) if not c.isspace()]
-        return "".join(rec.text[i] for i in keep), [rec.char_confidences[i] for i in keep]
+        spaces = {i: "" for i, c in enumerate(rec.text) if c.isspace()}
+        rec = read_address(apply_changes(rec, spaces))
     return rec.text, list(rec.char_confidences)
 
 
@@ -92,6 +92,9 @@ def _variant_risk(obs: Observation) -> list[Reason]:
     found: list[str] = []
     for rec in obs.texts.values():
         for index, char, variants in variant_candidates(rec.text):
+            if char != common_form(char):  # an old form read: confirm which one it is
+                found.append(f"{char} is an old form (of {common_form(char)})")
+                continue
             alts = dict(rec.alternatives[index]) if index < len(rec.alternatives) else {}
             likely = [v for v in variants if alts.get(v, 0.0) >= VARIANT_ALT or v not in obs.known]
             if likely:
@@ -129,8 +132,6 @@ def _read_text(obs: Observation) -> Reading:
             pieces.append(text)
             confs.extend(c)
     joined = spec.separator.join(pieces) if any(pieces) else ""
-    if spec.type is FieldType.ADDRESS:
-        joined = official_spelling(joined)
     result = interpret_text(spec, joined)
     reasons += list(result.reasons)
     reasons += _variant_risk(obs)

