@@ -1,0 +1,107 @@
+"""Corrections of confusions the recognizer cannot avoid (small kana, kana/kanji twins)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from ocr_pipeline.engines import Recognition
+from ocr_pipeline.extract.fixups import fix_kana, fix_kana_size, fix_twins, small_plausible
+
+Reading = Callable[..., Recognition]
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [
+        ("ャスダ", "ヤスダ"),  # a small kana cannot start a reading
+        ("キョウ", "キョウ"),  # ...but follows an i-row kana
+        ("シャチョウ", "シャチョウ"),
+        ("サトゥ", "サトウ"),  # トゥ does not occur in names
+        ("ファミリー", "ファミリー"),
+        ("力ワイ", "カワイ"),  # a kanji twin in a reading is katakana
+        ("カッコ", "カッコ"),
+        ("ーサトウ", "サトウ"),  # a long-vowel mark after nothing is a stray stroke
+        ("ヤマダ\u3000ーロウ", "ヤマダ\u3000ロウ"),
+    ],
+)
+def test_fix_kana(reading: Reading, read: str, fixed: str) -> None:
+    assert fix_kana(reading(read)).text == fixed
+
+
+def test_fix_kana_leaves_a_correct_reading_untouched(reading: Reading) -> None:
+    rec = reading("キョウ", 0.8)
+    assert fix_kana(rec) == rec
+
+
+def test_a_correction_is_as_sure_as_the_pair_was(reading: Reading) -> None:
+    rec = reading("ャスダ", char_confidences=(0.6, 0.9, 0.9), alternatives=((("ヤ", 0.3),), (), ()))
+    out = fix_kana(rec)
+    assert out.text == "ヤスダ"
+    assert out.char_confidences[0] == pytest.approx(0.9)
+    assert out.confidence == pytest.approx(0.9)
+
+
+def test_a_dropped_stroke_lowers_the_confidence(reading: Reading) -> None:
+    out = fix_kana(reading("ーサトウ", 0.99))
+    assert out.confidence <= 0.5
+    assert len(out.char_confidences) == len(out.char_positions) == len(out.text)
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [
+        ("平和力一サ", "平和カーサ"),  # katakana run with twins: katakana
+        ("コ一ポ山田", "コーポ山田"),
+        ("千倉町川ロ48", "千倉町川口48"),  # a lone twin between kanji: kanji
+        ("工藤", "工藤"),
+        ("一丁目", "一丁目"),
+        ("タ方", "夕方"),
+        ("1-2-3", "1-2-3"),  # dashes between numbers stay for the address normaliser
+        ("3丁目ー5", "3丁目ー5"),
+    ],
+)
+def test_fix_twins(reading: Reading, read: str, fixed: str) -> None:
+    assert fix_twins(reading(read)).text == fixed
+
+
+@pytest.mark.xfail(
+    reason="fix_twins turns every kanji twin that directly follows katakana into katakana, so "
+    "an apartment name followed by a place name loses its kanji: ハイツ八王子 → ハイツハ王子",
+    strict=True,
+)
+@pytest.mark.parametrize("text", ["ハイツ八王子101", "コーポ八幡2号"])
+def test_fix_twins_keeps_a_place_name_after_katakana(reading: Reading, text: str) -> None:
+    assert fix_twins(reading(text)).text == text
+
+
+def test_small_plausible() -> None:
+    assert small_plausible("キ", "ョ")
+    assert not small_plausible("ア", "ョ")
+    assert not small_plausible("", "ャ")
+    assert small_plausible("カ", "ッ")
+    assert not small_plausible("ン", "ッ")
+    assert small_plausible("フ", "ァ")
+
+
+def _heights_image(heights: list[int], pitch: int = 100, em: int = 50) -> np.ndarray:
+    """A crop with one ink block per character, bottom-aligned, of the given heights."""
+    image = np.full((em + 20, pitch * len(heights)), 255, dtype=np.uint8)
+    for i, h in enumerate(heights):
+        x = i * pitch + pitch // 2
+        image[10 + em - h : 10 + em, x - 12 : x + 12] = 0
+    return image
+
+
+def test_fix_kana_size_reads_a_small_kana_from_its_height(reading: Reading) -> None:
+    image = _heights_image([50, 30, 50])  # キ, a small ヨ, ウ
+    assert fix_kana_size(reading("キヨウ"), image).text == "キョウ"
+
+
+def test_fix_kana_size_reads_a_large_kana_from_its_height(reading: Reading) -> None:
+    image = _heights_image([50, 50, 50])
+    assert fix_kana_size(reading("サッカ"), image).text == "サツカ"
+    image = _heights_image([50, 30, 50])
+    assert fix_kana_size(reading("サッカ"), image).text == "サッカ"

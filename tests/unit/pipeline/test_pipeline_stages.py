@@ -1,0 +1,106 @@
+"""process_document/process_page with a fake engine: statuses, reasons, timings, and one bad
+page not losing the others. OCR itself is measured in tests/integration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from form_schemas.registry import FormRegistry
+from ocr_pipeline.errors import BadArgumentsError
+from ocr_pipeline.pipeline import Pipeline, process_document
+from ocr_pipeline.results import FieldStatus, PageStatus
+from ocr_pipeline.settings import Settings
+from ocr_pipeline.synth import (
+    Degrade,
+    OutFormat,
+    Style,
+    SynthOptions,
+    blank_page,
+    blank_truth,
+    synth_page,
+    write_document,
+)
+
+MakeEngine = Callable[..., Any]  # the ``fake_engine`` fixture
+STAGES = ["load", "blank", "classify", "register", "zones", "ocr", "interpret"]
+
+
+@pytest.fixture
+def document(tmp_path: Path, registry: FormRegistry) -> Path:
+    """A two-page TIFF: a filled water_service form, then an empty back side."""
+    rng = np.random.default_rng(5)
+    options = SynthOptions(style=Style.PRINT, degrade=Degrade.MILD)
+    scan, truth = synth_page(registry.get("water_service"), rng, options)
+    dpi = int(truth["degrade"]["dpi"])
+    back = blank_page(rng, Degrade.MILD, dpi=dpi, grey=scan.ndim == 2)
+    pages = [(scan, truth), (back, blank_truth())]
+    return write_document(pages, tmp_path / "doc.tiff", OutFormat.TIFF, dpi)
+
+
+def test_every_page_comes_out_with_its_status_and_timings(
+    settings: Settings, fake_engine: MakeEngine, reading: Callable[..., Any], document: Path
+) -> None:
+    engine = fake_engine(script=lambda _i, _c, allowed: reading("1" if allowed else "山田"))
+    pipe = Pipeline.create(settings, engine=engine)
+    form, back = list(process_document(pipe, document))
+    assert (form.page, form.status, form.form, form.form_version) == (
+        1,
+        PageStatus.OK,
+        "water_service",
+        1,
+    )
+    assert list(form.timings) == STAGES
+    assert form.registration is not None and form.registration.coverage > 0.9
+    assert set(form.fields) == {f.id for f in pipe.registry.get("water_service").fields}
+    assert engine.crops_seen > 0
+    assert (back.page, back.status, back.form) == (2, PageStatus.BLANK, None)
+    assert back.reason is not None and "blank" in back.reason
+    assert list(back.timings) == ["load", "blank"]
+    assert form.source == back.source == str(document)
+
+
+def test_a_failing_page_becomes_an_error_record_and_the_next_page_still_comes(
+    settings: Settings, fake_engine: MakeEngine, document: Path
+) -> None:
+    pipe = Pipeline.create(settings, engine=fake_engine(fail=MemoryError("out of memory")))
+    failed, back = list(process_document(pipe, document))
+    assert failed.status is PageStatus.ERROR
+    assert failed.reason is not None and "MemoryError: out of memory" in failed.reason
+    assert back.status is PageStatus.BLANK
+
+
+def test_a_known_form_id_skips_classification_among_others(
+    settings: Settings, fake_engine: MakeEngine, document: Path
+) -> None:
+    pipe = Pipeline.create(settings, engine=fake_engine())
+    assert [m.form.id for m in pipe.candidates("water_service")] == ["water_service"]
+    assert len(pipe.candidates(None)) == len(pipe.registry)
+    with pytest.raises(BadArgumentsError) as info:
+        pipe.candidates("nope")
+    assert "water_service" in info.value.remedy
+    form, _ = list(process_document(pipe, document, "water_service"))
+    assert form.form == "water_service"
+
+
+def test_the_result_tree_exports_to_the_json_contract(
+    settings: Settings, fake_engine: MakeEngine, document: Path
+) -> None:
+    pipe = Pipeline.create(settings, engine=fake_engine())
+    form, back = list(process_document(pipe, document))
+    full, brief = form.to_dict(), form.to_dict(detail=False)
+    assert {"source", "page", "form", "status", "reason", "fields", "timings"} <= set(full)
+    assert full["registration"] is not None
+    assert {"coverage", "residual_px", "rotation_deg", "scale", "inliers", "matrix"} <= set(
+        full["registration"]
+    )
+    phone = full["fields"]["phone"]
+    assert {"value", "confidence", "status", "reasons", "details", "raw", "bbox"} <= set(phone)
+    assert set(brief["fields"]["phone"]) == {"value", "confidence", "status", "reasons"}
+    review = [k for k, f in form.fields.items() if f.status is FieldStatus.REVIEW]
+    assert form.needs_review == review
+    assert back.to_dict()["fields"] == {} and back.to_dict()["registration"] is None
