@@ -34,6 +34,7 @@ CATALOGUE: dict[str, str] = {
     "postal_address_mismatch": "郵便番号と住所が一致しない",
     "unknown_postal_code": "郵便番号データにない郵便番号",
     "unknown_address": "住所の都道府県・市区町村が確認できない",
+    "address_town_doubt": "町名が郵便番号データの町名と一字違い（読み誤りの可能性）",
     "invalid_phone": "電話番号の形式が正しくない",
     "mynumber_check_digit": "個人番号のチェックデジットが一致しない",
     "invalid_length": "桁数が正しくない",

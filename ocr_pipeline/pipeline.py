@@ -131,6 +131,7 @@ def process_document(
     """Every page of the scan file ``path``. A file that cannot be read raises
     :class:`~ocr_pipeline.errors.InputUnreadableError` (naming the file and what to do); a page
     that fails unexpectedly comes out with status ``error`` and the others still come out."""
+    pipe.candidates(form_id)  # an unknown form id is a bad argument, not a bad page
     pages = iter_pages(path, dpi=pipe.settings.dpi, max_pages=pipe.settings.max_pages)
     while True:
         started = time.perf_counter()

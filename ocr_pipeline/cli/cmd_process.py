@@ -10,6 +10,8 @@ from typing import Any
 
 from tqdm import tqdm
 
+from form_schemas.registry import FormRegistry
+
 from ..errors import BadArgumentsError, ExitCode, InputUnreadableError
 from ..ingest import SUPPORTED_SUFFIXES
 from ..pipeline import Pipeline, process_document
@@ -53,6 +55,10 @@ def _error_page(path: Path, exc: InputUnreadableError) -> PageResult:
 def run(args: argparse.Namespace) -> int:
     settings, _ = settings_from(args)
     files = expand(args.paths)
+    if args.form is not None:  # before the models load: a typo should fail fast
+        known = FormRegistry.from_dirs(settings.forms_dir)
+        if args.form not in known:
+            raise BadArgumentsError(f"unknown form {args.form!r}", f"use one of: {', '.join(known.ids)}")
     pipe = Pipeline.create(settings)
     statuses: Counter[str] = Counter()
     review = 0

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from .base import Recognition
 
 ALTERNATIVES = 3
+MIN_ALTERNATIVE = 1e-7  # runners-up less likely than this are not worth reporting
 
 
 @dataclass
@@ -80,7 +81,11 @@ def decode(
             confs.append(float(run.max()))
             centre = (t + end + 1) / 2 / frames
             positions.append(float(min(1.0, centre / max(width_fraction, 1e-6))))
-            top = np.argsort(p[peak])[::-1][: ALTERNATIVES + 1]
+            row = p[peak]
+            # Sorting all ~18,700 classes per character is slow (and partial sorts degrade on
+            # the many exact zeros the allowed-set mask leaves): rank only the plausible ones.
+            likely = np.flatnonzero(row > MIN_ALTERNATIVE)
+            top = likely[np.argsort(row[likely])[::-1][: ALTERNATIVES + 2]]
             alts.append(
                 tuple(
                     (table.characters[int(k)], float(p[peak, int(k)]))

@@ -23,6 +23,7 @@ from .ctc import CharTable, decode
 REC_HEIGHT = 48
 MIN_WIDTH = 64
 MAX_WIDTH = 3200
+MAX_PADDING = 0.25
 
 
 def as_bgr(crop: Image) -> Image:
@@ -50,9 +51,22 @@ def make_batch(crops: Sequence[Image]) -> tuple[NDArray[np.float32], list[float]
 
 
 def width_sorted_batches(crops: Sequence[Image], size: int) -> list[list[int]]:
-    """Indices of ``crops`` grouped into batches of at most ``size``, by aspect ratio."""
-    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / max(1, crops[i].shape[0]))
-    return [order[k : k + size] for k in range(0, len(order), size)]
+    """Indices of ``crops`` grouped into batches of at most ``size``, by width: a batch also
+    ends when padding every crop to its widest would waste more than ``MAX_PADDING`` of the
+    work (a page has a few long address lines and many short date and box crops)."""
+    widths = [max(MIN_WIDTH, scaled_width(c)) for c in crops]
+    order = sorted(range(len(crops)), key=lambda i: widths[i])
+    batches: list[list[int]] = []
+    total = 0
+    for i in order:
+        w = widths[i]
+        if batches and len(batches[-1]) < size and (len(batches[-1]) + 1) * w <= (1 + MAX_PADDING) * (total + w):
+            batches[-1].append(i)
+            total += w
+        else:
+            batches.append([i])
+            total = w
+    return batches
 
 
 class CtcLineRecognizer(ABC):

@@ -25,6 +25,10 @@ MIN_SAMPLES = 30
 
 UNGATED = {"low_confidence", "review_policy"}
 
+NOTHING = 1.000001
+"""The threshold that accepts nothing: confidences never exceed 1 (an error read with full
+confidence must not be auto-accepted)."""
+
 
 @dataclass(frozen=True)
 class TypeCalibration:
@@ -56,7 +60,7 @@ def calibrate_type(samples: list[FieldOutcome], target: float, default: float) -
         errs = sum(not f.correct for f in ranked if f.confidence >= default)
         n = sum(f.confidence >= default for f in ranked)
         return TypeCalibration(default, len(ranked), n, errs, wilson_upper(errs, n))
-    best = (1.0 + 1e-9, 0, 0)
+    best = (NOTHING, 0, 0)
     errors = 0
     for i, f in enumerate(ranked, 1):
         errors += not f.correct
@@ -66,7 +70,7 @@ def calibrate_type(samples: list[FieldOutcome], target: float, default: float) -
         if errors <= target * i:
             best = (f.confidence, i, errors)
     threshold, n, errs = best
-    return TypeCalibration(min(threshold, 1.0), len(ranked), n, errs, wilson_upper(errs, n))
+    return TypeCalibration(threshold, len(ranked), n, errs, wilson_upper(errs, n))
 
 
 def calibrate(

@@ -45,6 +45,10 @@ def _kana(c: str) -> bool:
     return "\u3041" <= c <= "\u30ff" and c not in ("・", "゠")
 
 
+def _kanji(c: str) -> bool:
+    return bool(c) and ("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf")
+
+
 def _katakana(c: str) -> bool:
     return "\u30a1" <= c <= "\u30fa" or c == LONG
 
@@ -178,11 +182,13 @@ def fix_twins(rec: Recognition) -> Recognition:
         katakana = any(_katakana(c) and c not in TWINS for c in run)
         for i in range(start, end):
             c = text[i]
-            if katakana:
+            nxt = text[i + 1] if i + 1 < len(text) else ""
+            if katakana and c in KANJI_TWINS and i == end - 1 and _kanji(nxt):
+                target = c  # ハイツ八王子: a twin that starts the next (kanji) word stays kanji
+            elif katakana:
                 target = KANJI_TWINS.get(c, LONG if c in DASHES and i > start else c)
             else:
                 target = TWINS.get(c, c)
-            nxt = text[i + 1] if i + 1 < len(text) else ""
             dash = c in DASHES or c in (LONG, ONE)
             if (dash and nxt.isdigit()) or (c in DASHES and not katakana):
                 target = c  # 3-5, 丁目ー5: a dash between numbers, for the address normaliser

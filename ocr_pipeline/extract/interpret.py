@@ -16,7 +16,7 @@ from form_schemas.spec import Era, FieldSpec, FieldType, FieldValue
 
 from ..engines import Recognition
 from .fixups import apply_changes, fix_kana, fix_kana_size, fix_twins
-from .places import read_address
+from .places import read_address, town_doubt
 from .observe import Observation
 from .spaces import respace
 
@@ -134,6 +134,8 @@ def _read_text(obs: Observation) -> Reading:
     joined = spec.separator.join(pieces) if any(pieces) else ""
     result = interpret_text(spec, joined)
     reasons += list(result.reasons)
+    if spec.type is FieldType.ADDRESS and (doubt := town_doubt(joined)):
+        reasons.append(Reason("address_town_doubt", doubt))
     reasons += _variant_risk(obs)
     if spec.type in (FieldType.NAME, FieldType.KANA) and result.value and "\u3000" not in str(result.value):
         reasons.append(Reason("name_unsplit", "no gap between family and given name was seen"))

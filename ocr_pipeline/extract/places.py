@@ -56,3 +56,24 @@ def read_address(rec: Recognition) -> Recognition:
     if town is not None:
         fixed = apply_changes(fixed, {length + i: c for i, c in enumerate(town) if rest[i] != c})
     return fixed
+
+
+def town_doubt(address: str) -> str | None:
+    """A note when the town read after the municipality is unknown but one character away
+    from a known town (中亘内町 for 中垣内町): probably misread, worth a look."""
+    found = place_prefix(address)
+    if found is None:
+        return None
+    length, _, prefecture, city = found
+    rest = address[length:]
+    key = fold(rest)
+    candidates = towns(prefecture, city)
+    if any(key.startswith(fold(t)) for t in candidates):
+        return None
+    for town in candidates:
+        if len(town) < 2 or len(town) > len(rest):
+            continue
+        diffs = sum(a != b for a, b in zip(fold(town), key, strict=False))
+        if diffs == 1:
+            return f"town reads {rest[: len(town)]!r}, Japan Post knows {town!r}"
+    return None

@@ -52,7 +52,7 @@ class Thresholds:
             data = json.loads(target.read_text(encoding="utf-8"))
             by_type = {str(k): float(v) for k, v in data["thresholds"].items()}
             default = float(data.get("default", FALLBACK_THRESHOLD))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ConfigInvalidError(
                 f"calibration file {target} is not valid: {exc}",
                 "write it again with `formocr calibrate`",

@@ -19,9 +19,17 @@ from ..preprocess.ink import INK_LEVEL, Gray
 GAP = 0.6
 """A gap at least this many times the writing's height separates words..."""
 
-CLEAR = 1.6
-"""...and, in a name, is at least this many times wider than any other gap: a name has one
-space (between 氏 and 名), and kana such as イ and ト leave wide gaps of their own."""
+CLEAR = 1.5
+"""...when, in a name, it is also this many times wider than any other gap: a name has one
+space (between 氏 and 名), and kana such as イ and ト leave wide gaps of their own;"""
+
+NARROW, NARROW_CLEAR = 0.35, 2.2
+"""a narrower gap (small print) still separates 氏 and 名 when it stands out this much."""
+
+SAID_SPACE = 0.3
+"""Bonus (in writing heights) for a gap where the recognizer itself read a space."""
+
+PHANTOM_GAP = 0.5  # writing heights: a blank stretch this wide holds no character
 
 SPACE = "\u3000"
 
@@ -47,39 +55,98 @@ def _gaps(image: Gray) -> list[tuple[float, float]]:
     return gaps
 
 
-def word_gaps(image: Gray, single: bool) -> list[tuple[float, float]]:
-    """Gaps that separate words; with ``single`` only the widest, if it stands out."""
-    gaps = sorted(_gaps(image), key=lambda g: g[1], reverse=True)
-    wide = [g for g in gaps if g[1] >= GAP]
+def _scored_gaps(rec: Recognition, image: Gray) -> list[tuple[int, float, float]]:
+    """Gaps between characters as (characters left of it, score, centre): the widest
+    ink-free run between each pair of neighbouring characters, with a bonus where the
+    recognizer read a space."""
+    chars = [(c, x) for c, x in zip(rec.text, rec.char_positions, strict=False)]
+    said = [x for c, x in chars if c.isspace()]
+    positions = [x for c, x in chars if not c.isspace()]
+    best: dict[int, tuple[float, float]] = {}
+    for centre, width in _gaps(image):
+        at = sum(1 for x in positions if x < centre)
+        if at == 0 or at == len(positions):
+            continue  # before the first or after the last character: no word boundary
+        left, right = positions[at - 1], positions[at]
+        score = width + (SAID_SPACE if any(left < x < right for x in said) else 0.0)
+        if score > best.get(at, (0.0, 0.0))[0]:
+            best[at] = (score, centre)
+    return sorted(((at, sc, c) for at, (sc, c) in best.items()), key=lambda g: -g[1])
+
+
+def word_gaps(rec: Recognition, image: Gray, single: bool) -> list[tuple[int, float]]:
+    """(characters left of it, score) of each gap that separates words; with ``single`` only
+    the widest, if it stands out from the others."""
+    gaps = _scored_gaps(rec, image)
     if not single:
-        return wide
-    if wide and (len(gaps) == 1 or gaps[0][1] >= CLEAR * gaps[1][1]):
-        return wide[:1]
+        return [(at, sc) for at, sc, _ in gaps if sc >= GAP]
+    if not gaps:
+        return []
+    top = gaps[0][1]
+    second = gaps[1][1] if len(gaps) > 1 else 0.0
+    if (top >= GAP and top >= CLEAR * second) or (top >= NARROW and top >= NARROW_CLEAR * second):
+        return [(gaps[0][0], top)]
     return []
+
+
+def _phantoms(rec: Recognition, image: Gray) -> set[int]:
+    """Characters read where the paper is blank: the recognizer sometimes puts a ー in the
+    gap between 氏 and 名. A character whose centre lies well inside an ink-free gap at least
+    PHANTOM_GAP writing heights wide was never written."""
+    width = image.shape[1]
+    ink = np.asarray(image < INK_LEVEL, dtype=bool)
+    rows = np.flatnonzero(np.any(ink, axis=1))
+    if len(rows) == 0:
+        return set()
+    height = float(rows[-1] - rows[0] + 1)
+    empty = [
+        ((c - w / 2 * height / width), (c + w / 2 * height / width))
+        for c, w in _gaps(image)
+        if w >= PHANTOM_GAP
+    ]
+    margin = 0.15 * height / width
+    return {
+        i
+        for i, (c, x) in enumerate(zip(rec.text, rec.char_positions, strict=False))
+        if not c.isspace() and any(a + margin < x < b - margin for a, b in empty)
+    }
 
 
 def respace(rec: Recognition, image: Gray, single: bool = False) -> Recognition:
     """The reading with the recognizer's own spaces replaced by the gaps seen in ``image``
-    (at most one space with ``single``, as in names). An inserted space is as sure as its
-    gap is wide: a gap just at the threshold is a coin toss."""
-    keep = [i for i, c in enumerate(rec.text) if not c.isspace()]
-    chars = [rec.text[i] for i in keep]
-    confs = [rec.char_confidences[i] for i in keep]
-    positions = [rec.char_positions[i] for i in keep]
-    alts = [rec.alternatives[i] if i < len(rec.alternatives) else () for i in keep]
-    inserted = 0
-    for centre, ratio in sorted(word_gaps(image, single)):
-        at = sum(1 for x in positions if x < centre)
-        if at == 0 or at == len(positions):
+    (at most one space with ``single``, as in names), and characters read on blank paper
+    dropped. An inserted space is as sure as its gap is wide: a gap just at the threshold
+    is a coin toss."""
+    phantoms = _phantoms(rec, image)
+    if phantoms:
+        keep = [i for i in range(len(rec.text)) if i not in phantoms]
+        rec = replace(
+            rec,
+            text="".join(rec.text[i] for i in keep),
+            char_confidences=tuple(rec.char_confidences[i] for i in keep),
+            char_positions=tuple(rec.char_positions[i] for i in keep),
+            alternatives=tuple(rec.alternatives[i] for i in keep if i < len(rec.alternatives)),
+        )
+    breaks = dict(word_gaps(rec, image, single))
+    chars: list[str] = []
+    confs: list[float] = []
+    positions: list[float] = []
+    alts: list[tuple[tuple[str, float], ...]] = []
+    n = 0
+    for i, c in enumerate(rec.text):
+        if c.isspace():
             continue
-        idx = at + inserted
-        if chars[idx - 1] == SPACE:
-            continue
-        chars.insert(idx, SPACE)
-        confs.insert(idx, float(min(1.0, 0.5 + (ratio - GAP) / GAP)))
-        positions.insert(idx, centre)
-        alts.insert(idx, ())
-        inserted += 1
+        if n in breaks:
+            score = breaks[n]
+            chars.append(SPACE)
+            confs.append(float(min(1.0, 0.5 + (score - NARROW) / GAP)))
+            positions.append(rec.char_positions[i] if i < len(rec.char_positions) else 0.5)
+            alts.append(())
+        chars.append(c)
+        confs.append(rec.char_confidences[i])
+        positions.append(rec.char_positions[i] if i < len(rec.char_positions) else 0.5)
+        alts.append(rec.alternatives[i] if i < len(rec.alternatives) else ())
+        n += 1
     return replace(
         rec,
         text="".join(chars),

@@ -159,7 +159,10 @@ def warp_color(
     )
 
 
-def _coverage(model: TemplateModel, ink: Mask) -> float:
+def _coverage(model: TemplateModel, flat: Gray) -> float:
+    """Share of the template's printed pixels with page ink within 2 px. Faded print counts:
+    the lighter writing level is used, as the form lines of a faint scan are faint too."""
+    ink = ink_mask(flat, WRITING_LEVEL)
     near = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     lines = model.ink
     total = int(lines.sum())
@@ -190,7 +193,7 @@ def register(
     flat = flatten(warped)
     ink = ink_mask(flat)
     streaks = streak_mask(ink_mask(flat, WRITING_LEVEL) & ~model.printed)
-    coverage = _coverage(model, ink)
+    coverage = _coverage(model, flat)
     rotation, scale = _pose(refined)
     notes = []
     if found.inliers < MIN_INLIERS:

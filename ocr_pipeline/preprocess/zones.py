@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from form_schemas.spec import BBox
 
@@ -23,6 +24,8 @@ from .templates import LINE_MARGIN, TemplateModel
 BRIDGE = 2 * LINE_MARGIN + 3
 
 MIN_STROKE_AREA = 12  # px: smaller components are dust
+CLUSTER_GAP = 1.5  # zone heights of empty paper that separate a stray mark from the writing
+MINOR_RUN = 0.15  # a separate run with less than this share of the main run's ink is dropped
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,9 @@ def writing(reg: Registration, model: TemplateModel, outer: BBox) -> Mask:
 
 
 def _entering(mask: Mask, inner: BBox) -> Mask:
-    """Components of ``mask`` that reach into ``inner`` (mask coordinates) and are not dust."""
+    """Components of ``mask`` that reach into ``inner`` (mask coordinates), are not dust,
+    and belong to the writing rather than to a stray mark far from it (see
+    :func:`_main_clusters`)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if n <= 1:
         return np.zeros_like(mask)
@@ -85,7 +90,32 @@ def _entering(mask: Mask, inner: BBox) -> Mask:
     keep[inside] = True
     keep[0] = False
     keep &= stats[:, cv2.CC_STAT_AREA] >= MIN_STROKE_AREA
+    keep = _main_clusters(keep, stats, y1 - y0)
     return as_mask(keep[labels])
+
+
+def _main_clusters(keep: NDArray[np.bool_], stats: NDArray[np.int32], height: int) -> NDArray[np.bool_]:
+    """Group kept components into runs along the line (a gap wider than ``CLUSTER_GAP``
+    zone heights ends a run) and drop runs with little ink next to the main one: a speck or
+    a stray stroke far right of a name must not stretch the crop."""
+    ids = [int(i) for i in np.flatnonzero(keep)]
+    if len(ids) < 2:
+        return keep
+    ids.sort(key=lambda i: int(stats[i, cv2.CC_STAT_LEFT]))
+    runs: list[list[int]] = []
+    right = -1e9
+    for i in ids:
+        left = int(stats[i, cv2.CC_STAT_LEFT])
+        if not runs or left - right > CLUSTER_GAP * height:
+            runs.append([])
+        runs[-1].append(i)
+        right = max(right, left + int(stats[i, cv2.CC_STAT_WIDTH]))
+    mass = [sum(int(stats[i, cv2.CC_STAT_AREA]) for i in run) for run in runs]
+    out = keep.copy()
+    for run, m in zip(runs, mass, strict=True):
+        if m < MINOR_RUN * max(mass):
+            out[run] = False
+    return out
 
 
 def _stretch(crop: Gray, mask: Mask) -> Gray:

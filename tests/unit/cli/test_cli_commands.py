@@ -382,12 +382,6 @@ def test_an_engine_failure_on_a_page_is_an_error_record_not_a_crash(
     assert empty["status"] == "ok"  # nothing written: the engine was never asked
 
 
-@pytest.mark.xfail(
-    reason="`process --form UNKNOWN` checks the form id per page inside process_document, whose "
-    "catch-all turns the BadArgumentsError into an 'error' page: exit 0, a traceback in the log, "
-    "and the models are loaded first",
-    strict=True,
-)
 @pytest.mark.usefixtures("fake_ocr")
 def test_process_with_an_unknown_form_exits_2(
     capsys: pytest.CaptureFixture[str], scans: Path

@@ -143,11 +143,6 @@ def test_alternatives_are_taken_at_the_peak_frame(table: CharTable) -> None:
     assert alts[0][0] == "c"
 
 
-@pytest.mark.xfail(
-    reason="decode takes the top ALTERNATIVES+1 classes and then drops both the character and "
-    "the blank, so a likely blank leaves only two alternatives although three exist",
-    strict=True,
-)
 def test_alternatives_list_three_characters_when_the_blank_is_likely(table: CharTable) -> None:
     probs = frames({"a": 0.5, "": 0.2, "b": 0.15, "c": 0.1, "d": 0.05})
     (alts,) = decode(probs, table).alternatives

@@ -58,12 +58,6 @@ def test_equal_confidences_are_not_split() -> None:
     assert doc["evidence"]["name"]["accepted"] == 40
 
 
-@pytest.mark.xfail(
-    reason="when the most confident error has confidence 1.0 no threshold can lie above it; "
-    "calibrate_type then returns 1.0 (which routing accepts at) and reports 0 accepted, so the "
-    "error is auto-accepted while the evidence says nothing is",
-    strict=True,
-)
 def test_an_error_at_full_confidence_is_never_auto_accepted() -> None:
     outcomes = [outcome(1.0, correct=False), *spread(60)]
     doc = calibrate(outcomes, target=0.001)

@@ -67,11 +67,6 @@ def test_fix_twins(reading: Reading, read: str, fixed: str) -> None:
     assert fix_twins(reading(read)).text == fixed
 
 
-@pytest.mark.xfail(
-    reason="fix_twins turns every kanji twin that directly follows katakana into katakana, so "
-    "an apartment name followed by a place name loses its kanji: ハイツ八王子 → ハイツハ王子",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["ハイツ八王子101", "コーポ八幡2号"])
 def test_fix_twins_keeps_a_place_name_after_katakana(reading: Reading, text: str) -> None:
     assert fix_twins(reading(text)).text == text

@@ -249,18 +249,9 @@ def test_a_missing_thresholds_file_is_a_config_error(tmp_path: Path) -> None:
         '{"thresholds": {"name": 0.9}, "default": "x"}',
         pytest.param(
             '{"thresholds": null}',
-            marks=pytest.mark.xfail(
-                reason="Thresholds.load catches ValueError/KeyError/TypeError but not the "
-                "AttributeError of .items() on a non-object 'thresholds'",
-                strict=True,
-            ),
         ),
         pytest.param(
             '{"thresholds": [0.9]}',
-            marks=pytest.mark.xfail(
-                reason="same: a list for 'thresholds' raises AttributeError",
-                strict=True,
-            ),
         ),
     ],
 )
