@@ -38,7 +38,7 @@ def _rep(c: str) -> str:
     if len(family) == 1:
         return c
     common = sorted(f for f in family if _jis_level1(f))
-    return common[0] if common else min(family)
+    return str(common[0] if common else min(family))
 
 
 def fold(text: str) -> str:

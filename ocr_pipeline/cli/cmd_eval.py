@@ -76,7 +76,11 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
         disable=args.json and not sys.stderr.isatty(),
     )
-    ev = evaluate(pipe, args.directory, on_page=lambda _r: None if bar.update(1) else None)
+
+    def tick(_page: object) -> None:
+        bar.update(1)
+
+    ev = evaluate(pipe, args.directory, on_page=tick)
     bar.close()
     rep = ev.report()
     rep["engine"] = pipe.engine.name

@@ -58,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
     if args.form is not None:  # before the models load: a typo should fail fast
         known = FormRegistry.from_dirs(settings.forms_dir)
         if args.form not in known:
-            raise BadArgumentsError(f"unknown form {args.form!r}", f"use one of: {', '.join(known.ids)}")
+            raise BadArgumentsError(
+                f"unknown form {args.form!r}", f"use one of: {', '.join(known.ids)}"
+            )
     pipe = Pipeline.create(settings)
     statuses: Counter[str] = Counter()
     review = 0

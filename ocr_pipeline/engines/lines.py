@@ -60,7 +60,11 @@ def width_sorted_batches(crops: Sequence[Image], size: int) -> list[list[int]]:
     total = 0
     for i in order:
         w = widths[i]
-        if batches and len(batches[-1]) < size and (len(batches[-1]) + 1) * w <= (1 + MAX_PADDING) * (total + w):
+        if (
+            batches
+            and len(batches[-1]) < size
+            and (len(batches[-1]) + 1) * w <= (1 + MAX_PADDING) * (total + w)
+        ):
             batches[-1].append(i)
             total += w
         else:

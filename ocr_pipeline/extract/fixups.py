@@ -20,7 +20,13 @@ from ..preprocess.ink import INK_LEVEL, Gray
 
 SMALL_RATIO = 0.72  # below this share of the line's typical height a kana is small
 LARGE_RATIO = 0.86  # above it, large
-SMALL_TO_LARGE = dict(zip("ァィゥェォャュョッヮぁぃぅぇぉゃゅょっゎ", "アイウエオヤユヨツワあいうえおやゆよつわ", strict=True))
+SMALL_TO_LARGE = dict(
+    zip(
+        "ァィゥェォャュョッヮぁぃぅぇぉゃゅょっゎ",
+        "アイウエオヤユヨツワあいうえおやゆよつわ",
+        strict=True,
+    )
+)
 LARGE_TO_SMALL = {v: k for k, v in SMALL_TO_LARGE.items()}
 I_ROW = set("キギシジチヂニヒビピミリきぎしじちぢにひびぴみり")
 # Hosts of small vowels in name readings: only the loan sounds ファ, フィ, ティ, ディ, フェ,
@@ -64,7 +70,9 @@ def small_plausible(prev: str, small: str) -> bool:
         return _kana(prev) and prev not in set("ンッーんっ")
     if katakana == "ヮ":
         return prev in set("クグくぐ")
-    host = prev.translate(str.maketrans("ふてでうつすずしじちいきぎくぐ", "フテデウツスズシジチイキギクグ"))
+    host = prev.translate(
+        str.maketrans("ふてでうつすずしじちいきぎくぐ", "フテデウツスズシジチイキギクグ")
+    )
     return host in VOWEL_HOSTS.get(katakana, set())
 
 
@@ -105,9 +113,9 @@ def fix_kana(rec: Recognition) -> Recognition:
     no kana is dropped (with low confidence, so that a reviewer sees the stroke)."""
     changes: dict[int, str] = {}
     text = rec.text
-    for i, c in enumerate(text):
-        c = KANJI_TWINS.get(c, c)
-        if c != text[i]:
+    for i, read in enumerate(text):
+        c = KANJI_TWINS.get(read, read)
+        if c != read:
             changes[i] = c
         prev = changes.get(i - 1, text[i - 1]) if i else ""
         if c in SMALL_TO_LARGE and not small_plausible(prev, c):

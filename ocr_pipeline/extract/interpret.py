@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from form_schemas.fieldtypes import interpret_date, interpret_text
 from form_schemas.japanese.variants import common_form, variant_candidates
 from form_schemas.reasons import Reason
-from form_schemas.spec import Era, FieldSpec, FieldType, FieldValue
+from form_schemas.spec import Era, FieldType, FieldValue
 
-from ..engines import Recognition
 from .fixups import apply_changes, fix_kana, fix_kana_size, fix_twins
-from .places import read_address, town_doubt
 from .observe import Observation
+from .places import read_address, town_doubt
 from .spaces import respace
 
 BOX_ON = 0.35  # box score from which a checkbox counts as ticked (ink ~2.8 % of the box)
@@ -137,7 +136,11 @@ def _read_text(obs: Observation) -> Reading:
     if spec.type is FieldType.ADDRESS and (doubt := town_doubt(joined)):
         reasons.append(Reason("address_town_doubt", doubt))
     reasons += _variant_risk(obs)
-    if spec.type in (FieldType.NAME, FieldType.KANA) and result.value and "\u3000" not in str(result.value):
+    if (
+        spec.type in (FieldType.NAME, FieldType.KANA)
+        and result.value
+        and "\u3000" not in str(result.value)
+    ):
         reasons.append(Reason("name_unsplit", "no gap between family and given name was seen"))
     evidence = min([*confs, *empty, 1.0])
     return Reading(result.value, reasons, joined, confs, evidence, obs.has_writing)

@@ -72,7 +72,7 @@ def _spread(keypoints: Sequence[cv2.KeyPoint], width: int, height: int) -> NDArr
     starts = np.searchsorted(cell[order], np.arange(GRID[0] * GRID[1]))
     rank[order] = np.arange(len(order)) - starts[cell[order]]
     ranked = np.lexsort((-response, rank))
-    return ranked[:N_FEATURES]
+    return np.asarray(ranked[:N_FEATURES], dtype=np.int64)
 
 
 def match(page: Features, template: Features) -> tuple[NDArray[np.float32], NDArray[np.float32]]:

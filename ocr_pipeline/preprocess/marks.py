@@ -2,8 +2,8 @@
 
 A circle drawn around an option leaves writing all the way round the printed label, so an
 option is scored by the share of rays from its centre that meet writing before they get near
-the next option (a neighbour's circle or a stray stroke meets only a few rays). Checkboxes and presence boxes are scored
-by how much writing is in or over them.
+the next option (a neighbour's circle or a stray stroke meets only a few rays). Checkboxes
+and presence boxes are scored by how much writing is in or over them.
 """
 
 from __future__ import annotations
@@ -40,7 +40,10 @@ def _reach(option: Option, others: Sequence[Option]) -> tuple[float, float]:
     half = min(x1 - x0, y1 - y0) / 2
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     pitch = min(
-        (math.hypot((o.bbox[0] + o.bbox[2]) / 2 - cx, (o.bbox[1] + o.bbox[3]) / 2 - cy) for o in others),
+        (
+            math.hypot((o.bbox[0] + o.bbox[2]) / 2 - cx, (o.bbox[1] + o.bbox[3]) / 2 - cy)
+            for o in others
+        ),
         default=4 * half,
     )
     inner = half * INNER
@@ -56,7 +59,7 @@ def option_score(
     inner, reach = _reach(option, others)
     x0, y0, x1, y1 = option.bbox
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    r = int(math.ceil(reach)) + 2
+    r = math.ceil(reach) + 2
     outer = expand((int(cx), int(cy), int(cx) + 1, int(cy) + 1), r, r, model.size)
     mask = writing(reg, model, outer)
     if not mask.any():

@@ -144,7 +144,8 @@ def _refine(matrix: Matrix, template: Gray, warped: Gray) -> tuple[Matrix, float
 
 def _warp(page: Gray, matrix: Matrix, size: tuple[int, int]) -> Gray:
     return np.asarray(
-        cv2.warpAffine(page, matrix, size, flags=cv2.INTER_LINEAR, borderValue=(255.0,)), dtype=np.uint8
+        cv2.warpAffine(page, matrix, size, flags=cv2.INTER_LINEAR, borderValue=(255.0,)),
+        dtype=np.uint8,
     )
 
 

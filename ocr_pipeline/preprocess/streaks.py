@@ -24,12 +24,18 @@ FLANK = 0.2  # ...while 7-10 px beside it the paper is mostly blank
 
 def streak_mask(writing: Mask) -> Mask:
     """Pixels of long straight lines in ``writing`` (page ink minus the printed form)."""
-    small = cv2.resize(writing.astype(np.uint8) * 255, None, fx=SCALE, fy=SCALE, interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        writing.astype(np.uint8) * 255, None, fx=SCALE, fy=SCALE, interpolation=cv2.INTER_AREA
+    )
     small = (small > 64).astype(np.uint8) * 255
     length = MIN_LENGTH * max(small.shape)
     lines = cv2.HoughLinesP(
-        small, rho=1, theta=math.pi / 360, threshold=int(length * 0.5),
-        minLineLength=int(length), maxLineGap=int(length * 0.05),
+        small,
+        rho=1,
+        theta=math.pi / 360,
+        threshold=int(length * 0.5),
+        minLineLength=int(length),
+        maxLineGap=int(length * 0.05),
     )
     out: Gray = np.zeros(writing.shape, dtype=np.uint8)
     if lines is None:
@@ -38,7 +44,7 @@ def streak_mask(writing: Mask) -> Mask:
         a = (x0 / SCALE, y0 / SCALE)
         b = (x1 / SCALE, y1 / SCALE)
         if _hairline(writing, a, b):
-            cv2.line(out, (int(a[0]), int(a[1])), (int(b[0]), int(b[1])), 255, THICKNESS)
+            cv2.line(out, (int(a[0]), int(a[1])), (int(b[0]), int(b[1])), (255,), THICKNESS)
     return as_mask(out > 0)
 
 

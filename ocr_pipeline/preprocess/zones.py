@@ -9,6 +9,7 @@ the recognizer invent characters.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import cv2
@@ -90,11 +91,13 @@ def _entering(mask: Mask, inner: BBox) -> Mask:
     keep[inside] = True
     keep[0] = False
     keep &= stats[:, cv2.CC_STAT_AREA] >= MIN_STROKE_AREA
-    keep = _main_clusters(keep, stats, y1 - y0)
+    keep = _main_clusters(keep, np.asarray(stats, dtype=np.int32), y1 - y0)
     return as_mask(keep[labels])
 
 
-def _main_clusters(keep: NDArray[np.bool_], stats: NDArray[np.int32], height: int) -> NDArray[np.bool_]:
+def _main_clusters(
+    keep: NDArray[np.bool_], stats: NDArray[np.int32], height: int
+) -> NDArray[np.bool_]:
     """Group kept components into runs along the line (a gap wider than ``CLUSTER_GAP``
     zone heights ends a run) and drop runs with little ink next to the main one: a speck or
     a stray stroke far right of a name must not stretch the crop."""
@@ -130,9 +133,7 @@ def _stretch(crop: Gray, mask: Mask) -> Gray:
     return as_u8(np.clip(scaled, 0, 255))
 
 
-def crop_zone(
-    reg: Registration, model: TemplateModel, bbox: BBox
-) -> ZoneCrop:
+def crop_zone(reg: Registration, model: TemplateModel, bbox: BBox) -> ZoneCrop:
     """The writing of the zone ``bbox`` (template pixels), trimmed and padded for OCR."""
     h = bbox[3] - bbox[1]
     outer = expand(bbox, max(8, h // 4), max(6, h // 4), model.size)
@@ -184,7 +185,7 @@ def split_lines(image: Gray, lines: int, line_height: float) -> list[Gray]:
         cuts.append(lo + int(np.argmin(window)) if len(window) else h * k // lines)
     cuts.append(h)
     out = []
-    for top, bottom in zip(cuts, cuts[1:], strict=False):
+    for top, bottom in itertools.pairwise(cuts):
         band = image[top:bottom]
         rows = np.flatnonzero((band < INK_LEVEL).any(axis=1))
         if len(rows) and (rows[-1] - rows[0]) > 0.15 * h / lines:

@@ -122,14 +122,16 @@ def _glyph(face: FontFace, char: str, em: int, weight: int) -> Alpha:
     img = PILImage.new("L", (big, big), 0)
     font = load(face, em * SUPERSAMPLE)
     ImageDraw.Draw(img).text((big / 2, big / 2), char, font=font, fill=255, anchor="mm")
-    alpha = cv2.resize(
-        np.asarray(img, dtype=np.float32) / 255.0, (side, side), interpolation=cv2.INTER_AREA
+    alpha: Alpha = np.asarray(
+        cv2.resize(
+            np.asarray(img, dtype=np.float32) / 255.0, (side, side), interpolation=cv2.INTER_AREA
+        ),
+        dtype=np.float32,
     )
     if weight:
         kernel = np.ones((abs(weight) + 1, abs(weight) + 1), np.uint8)
         morph = cv2.dilate if weight > 0 else cv2.erode
-        alpha = morph(alpha, kernel)
-    alpha = np.asarray(alpha, dtype=np.float32)
+        alpha = np.asarray(morph(alpha, kernel), dtype=np.float32)
     alpha.flags.writeable = False
     return alpha
 

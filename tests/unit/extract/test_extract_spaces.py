@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import pytest
 
 from ocr_pipeline.engines import Recognition
 from ocr_pipeline.extract.spaces import SPACE, respace, word_gaps
