@@ -23,7 +23,6 @@ class Reason:
 # code -> Japanese label shown to reviewers
 CATALOGUE: dict[str, str] = {
     "low_confidence": "読み取りの確信度が低い",
-    "uncertain_chars": "読み取りが不確かな文字がある",
     "review_policy": "この項目は必ず目視確認する",
     "required_missing": "必須項目が空欄",
     "invalid_chars": "使えない文字が含まれる",
@@ -44,11 +43,9 @@ CATALOGUE: dict[str, str] = {
     "invalid_choice": "選択肢にない値",
     "ambiguous_mark": "記入が薄い・はっきりしない",
     "kana_missing": "氏名があるのにフリガナが空欄",
-    "kana_mismatch": "フリガナが氏名の読みと合わない可能性",
     "variant_kanji_risk": "異体字（髙・﨑など）の可能性があり目視確認が必要",
     "name_unsplit": "氏と名の区切り（空白）が読み取れない",
     "box_count_mismatch": "記入された枠の数と読み取った文字数が合わない",
-    "registration_weak": "帳票の位置合わせの精度が低い",
     "unreadable": "判読不能",
 }
 

@@ -40,6 +40,7 @@ def render(rep: dict[str, Any]) -> str:
         f"pages {rep['pages']}  ({rep['pages_per_second']} pages/s, {rep['seconds']} s)",
         f"page status/form correct  {_pct(rep['page_accuracy'])}",
         f"field accuracy            {_pct(rep['field_accuracy'])}",
+        f"  of fields with writing  {_pct(rep['written_field_accuracy'])}",
         f"character accuracy        {_pct(rep['char_accuracy'])}",
         f"auto-accepted (STP)       {_pct(rep['straight_through_rate'])}",
         f"error among auto-accepted {_pct(rep['auto_accept_error_rate'])}",

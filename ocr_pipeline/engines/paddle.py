@@ -32,6 +32,8 @@ class PaddleOcrEngine(CtcLineRecognizer):
     def __init__(self, settings: Settings) -> None:
         # PaddleX would otherwise probe model hosters at start-up; we only read local folders.
         os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
+        # ...and would keep its cache in the user's home folder; keep it with our data.
+        os.environ.setdefault("PADDLE_PDX_CACHE_HOME", str(settings.data_dir.resolve() / "paddlex"))
         from paddleocr import TextRecognition
 
         self._model_dir = paddle_model_dir(REC_MODEL, settings.model_cache_dir, settings.model_dir)

@@ -148,6 +148,10 @@ def report(
         "pages": len(page_list),
         "page_accuracy": _share(sum(p.correct for p in page_list), len(page_list)),
         "field_accuracy": _share(sum(f.correct for f in fields), len(fields)),
+        "written_field_accuracy": _share(
+            sum(f.correct for f in fields if f.truth is not None),
+            sum(f.truth is not None for f in fields),
+        ),
         "char_accuracy": round(1 - sum(f.edits for f in fields) / total_chars, 6)
         if total_chars
         else None,
