@@ -25,7 +25,9 @@ class Recognition:
     ``char_confidences[i]`` is the probability of ``text[i]``; ``char_positions[i]`` is the
     horizontal centre of that character as a fraction (0-1) of the crop's width;
     ``alternatives[i]`` lists the next most likely characters at that position with their
-    probabilities. ``confidence`` is the weakest character's probability (for an empty
+    probabilities. ``gap_confidence`` is how sure it is that no character was skipped (a frame
+    decoded as blank where a character was nearly as likely lowers it). ``confidence`` is the
+    weaker of the weakest character's probability and ``gap_confidence`` (for an empty
     reading: how sure the recognizer is that there is nothing).
     """
 
@@ -34,6 +36,7 @@ class Recognition:
     char_confidences: tuple[float, ...] = ()
     char_positions: tuple[float, ...] = ()
     alternatives: tuple[tuple[tuple[str, float], ...], ...] = field(default=(), repr=False)
+    gap_confidence: float = 1.0
 
 
 @runtime_checkable

@@ -10,6 +10,7 @@ what it can be read as: a digits-only field renormalises over digits and blank, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +31,14 @@ class CharTable:
     _masks: dict[frozenset[str] | None, NDArray[np.float32] | None] = field(
         default_factory=dict, repr=False
     )
+
+    @cached_property
+    def space(self) -> int | None:
+        """Index of the space class, if the recognizer has one."""
+        try:
+            return self.characters.index(" ")
+        except ValueError:
+            return None
 
     def mask(self, allowed: frozenset[str] | None) -> NDArray[np.float32] | None:
         """Class weights: the prior, zeroed outside ``allowed`` (the blank always kept)."""
@@ -94,11 +103,12 @@ def decode(
                 )[:ALTERNATIVES]
             )
         t = end + 1
+    used = max(1, round(frames * min(1.0, width_fraction)))
+    gap = _gap_confidence(p[:used], best[:used], table.space)
     if confs:
-        confidence = min(confs)
+        confidence = min(*confs, gap)
     else:
         # An empty reading is as sure as the blank is on its least certain frame.
-        used = max(1, round(frames * min(1.0, width_fraction)))
         confidence = float(p[:used, 0].min()) if frames else 0.0
     return Recognition(
         text="".join(chars),
@@ -106,4 +116,19 @@ def decode(
         char_confidences=tuple(confs),
         char_positions=tuple(positions),
         alternatives=tuple(alts),
+        gap_confidence=gap if confs else 1.0,
     )
+
+
+def _gap_confidence(p: NDArray[np.float32], best: NDArray[np.int64], space: int | None) -> float:
+    """How sure the recognizer is that no character hides where it read blank: one minus the
+    largest probability of any character (spaces aside) on a frame decoded as blank. A
+    character dropped in the middle of a line (パ of パレス) shows up as such a frame."""
+    blank = best == 0
+    if not blank.any():
+        return 1.0
+    rows = p[blank]
+    mass = 1.0 - rows[:, 0]
+    if space is not None:
+        mass = mass - rows[:, space]
+    return float(max(0.0, 1.0 - float(mass.max())))

@@ -62,6 +62,11 @@ def _choose(obs: Observation) -> tuple[str | None, list[Reason], float]:
     return code, [], min(_mark_certainty(best.score, OPTION_ON), _mark_certainty(second, OPTION_ON))
 
 
+def _gaps(obs: Observation) -> list[float]:
+    """How sure the recognizer was, per crop, that it skipped no character."""
+    return [rec.gap_confidence for rec in obs.texts.values()]
+
+
 def _text_of(obs: Observation, part: str, spaced: bool) -> tuple[str, list[float]]:
     if part in obs.lines:  # a multi-line zone: its lines in order, run together
         pieces = [_text_of(obs, line, spaced) for line in obs.lines[part]]
@@ -142,7 +147,7 @@ def _read_text(obs: Observation) -> Reading:
         and "\u3000" not in str(result.value)
     ):
         reasons.append(Reason("name_unsplit", "no gap between family and given name was seen"))
-    evidence = min([*confs, *empty, 1.0])
+    evidence = min([*confs, *empty, *_gaps(obs), 1.0])
     return Reading(result.value, reasons, joined, confs, evidence, obs.has_writing)
 
 
@@ -166,7 +171,7 @@ def _read_date(obs: Observation) -> Reading:
             certainty.append(_empty_certainty(obs, name))
     result = interpret_date(spec, era, parts["year"], parts["month"], parts["day"])
     raw = f"{era.value if era else '-'} {parts['year']}/{parts['month']}/{parts['day']}"
-    evidence = min([*confs, *certainty])
+    evidence = min([*confs, *certainty, *_gaps(obs)])
     return Reading(
         result.value, reasons + list(result.reasons), raw, confs, evidence, obs.has_writing
     )

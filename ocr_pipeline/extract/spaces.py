@@ -29,7 +29,10 @@ NARROW, NARROW_CLEAR = 0.35, 2.2
 SAID_SPACE = 0.3
 """Bonus (in writing heights) for a gap where the recognizer itself read a space."""
 
-PHANTOM_GAP = 0.5  # writing heights: a blank stretch this wide holds no character
+PHANTOM_GAP = 0.5  # writing heights: a blank stretch this wide holds no character...
+PHANTOM_PRONE = frozenset("ー一-－‐・、。,.'`\"")
+"""...of the kinds the recognizer invents there (a character such as ハ or 川 has a wide
+blank at its own centre, so only dash- and dot-like readings are dropped)."""
 
 SPACE = "\u3000"
 
@@ -91,8 +94,8 @@ def word_gaps(rec: Recognition, image: Gray, single: bool) -> list[tuple[int, fl
 
 def _phantoms(rec: Recognition, image: Gray) -> set[int]:
     """Characters read where the paper is blank: the recognizer sometimes puts a ー in the
-    gap between 氏 and 名. A character whose centre lies well inside an ink-free gap at least
-    PHANTOM_GAP writing heights wide was never written."""
+    gap between 氏 and 名. A dash- or dot-like character whose centre lies well inside an
+    ink-free gap at least PHANTOM_GAP writing heights wide was never written."""
     width = image.shape[1]
     ink = np.asarray(image < INK_LEVEL, dtype=bool)
     rows = np.flatnonzero(np.any(ink, axis=1))
@@ -108,7 +111,7 @@ def _phantoms(rec: Recognition, image: Gray) -> set[int]:
     return {
         i
         for i, (c, x) in enumerate(zip(rec.text, rec.char_positions, strict=False))
-        if not c.isspace() and any(a + margin < x < b - margin for a, b in empty)
+        if c in PHANTOM_PRONE and any(a + margin < x < b - margin for a, b in empty)
     }
 
 

@@ -17,7 +17,7 @@ from .ink import Gray, Mask, as_mask
 
 SCALE = 0.5
 MIN_LENGTH = 0.4  # share of the page's longer side
-THICKNESS = 7  # px at full resolution, covering the streak's blur
+THICKNESS = 5  # px at full resolution, covering the streak's blur
 CORE = 0.6  # a streak covers most of its own length...
 FLANK = 0.2  # ...while 7-10 px beside it the paper is mostly blank
 

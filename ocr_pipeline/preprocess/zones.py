@@ -25,6 +25,7 @@ from .templates import LINE_MARGIN, TemplateModel
 BRIDGE = 2 * LINE_MARGIN + 3
 
 MIN_STROKE_AREA = 12  # px: smaller components are dust
+STREAK_REACH = 8  # px: a streak band this close to the writing may hide part of it
 CLUSTER_GAP = 1.5  # zone heights of empty paper that separate a stray mark from the writing
 MINOR_RUN = 0.15  # a separate run with less than this share of the main run's ink is dropped
 
@@ -66,16 +67,18 @@ def expand(bbox: BBox, mx: int, my: int, size: tuple[int, int]) -> BBox:
 
 
 def writing(reg: Registration, model: TemplateModel, outer: BBox) -> Mask:
-    """Writing pixels (page ink that is not the printed form) inside ``outer``."""
+    """Writing pixels (page ink that is neither the printed form nor a scanner streak) inside
+    ``outer``. Where a stroke crosses a printed line or a streak, the crossing is bridged
+    again (a streak through an 8 must not leave a 3)."""
     x0, y0, x1, y1 = outer
     ink = reg.warped[y0:y1, x0:x1] < WRITING_LEVEL
-    printed = model.printed[y0:y1, x0:x1]
-    own = ink & ~printed & ~reg.streaks[y0:y1, x0:x1]
+    masked = model.printed[y0:y1, x0:x1] | reg.streaks[y0:y1, x0:x1]
+    own = ink & ~masked
     if not own.any():
         return as_mask(own)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (BRIDGE, BRIDGE))
     closed = cv2.morphologyEx(own.astype(np.uint8), cv2.MORPH_CLOSE, k).astype(bool)
-    return as_mask(own | (ink & printed & closed))
+    return as_mask(own | (ink & masked & closed))
 
 
 def _entering(mask: Mask, inner: BBox) -> Mask:
@@ -148,7 +151,17 @@ def crop_zone(reg: Registration, model: TemplateModel, bbox: BBox) -> ZoneCrop:
     tx0, ty0, tx1, ty1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
     x0, y0, x1, y1 = outer
     keep = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    region = np.where(keep, reg.warped[y0:y1, x0:x1], 255).astype(np.uint8)
+    # A streak is left out of what decides emptiness and extent, but where it crosses the
+    # writing it stays in the picture: strokes under it (the stem of a 7, half of an 8)
+    # would otherwise vanish with it, and a hairline through a digit does not change it.
+    page = reg.warped[y0:y1, x0:x1]
+    band = reg.streaks[y0:y1, x0:x1]
+    near = np.flatnonzero(band[ty0:ty1].any(axis=0))
+    near = near[(near >= tx0 - STREAK_REACH) & (near < tx1 + STREAK_REACH)]
+    if len(near):
+        tx0, tx1 = min(tx0, int(near.min())), max(tx1, int(near.max()) + 1)
+        keep |= band & (page < WRITING_LEVEL)
+    region = np.where(keep, page, 255).astype(np.uint8)
     crop = _stretch(region[ty0:ty1, tx0:tx1], mask[ty0:ty1, tx0:tx1])
     pad = max(6, (ty1 - ty0) // 6)
     crop = as_u8(cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(255.0,)))

@@ -79,7 +79,8 @@ def test_confidences_are_probabilities_one_per_character(backend: OcrEngine) -> 
         assert len(r.char_confidences) == len(r.text), text
         assert all(0.0 <= c <= 1.0 for c in r.char_confidences), text
         assert 0.0 <= r.confidence <= 1.0
-        assert r.confidence == pytest.approx(min(r.char_confidences))
+        assert 0.0 <= r.gap_confidence <= 1.0
+        assert r.confidence == pytest.approx(min(*r.char_confidences, r.gap_confidence))
         assert r.confidence > 0.8, f"a clean line should be read surely: {text} {r}"
         assert len(r.char_positions) == len(r.text)
         assert list(r.char_positions) == sorted(r.char_positions)
