@@ -105,11 +105,9 @@ def decode(
         t = end + 1
     used = max(1, round(frames * min(1.0, width_fraction)))
     gap = _gap_confidence(p[:used], best[:used], table.space)
-    if confs:
-        confidence = min(*confs, gap)
-    else:
-        # An empty reading is as sure as the blank is on its least certain frame.
-        confidence = float(p[:used, 0].min()) if frames else 0.0
+    # An empty reading is as sure as the blank is on its least certain frame.
+    empty = float(p[:used, 0].min()) if frames else 0.0
+    confidence = min(*confs, gap) if confs else empty
     return Recognition(
         text="".join(chars),
         confidence=confidence,
