@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     SCHEMA_INVALID = 5
     CONFIG_INVALID = 6
     OUTPUT_UNWRITABLE = 7
+    STORE_UNAVAILABLE = 8
     INTERRUPTED = 130
 
 

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     )
     dpi: int = Field(200, ge=100, le=600, description="resolution PDF pages are rendered at")
     max_pages: int = Field(1000, ge=1, description="pages read from one file at most")
+    database_url: str | None = Field(
+        None,
+        description="store database URL, e.g. postgresql+psycopg://user:pw@host/db "
+        "(default: SQLite file formocr.db in data_dir)",
+    )
 
     @field_validator("forms_dir", mode="before")
     @classmethod

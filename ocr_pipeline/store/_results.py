@@ -1,0 +1,252 @@
+"""Saving what the pipeline read from a source file: pages, page images, documents, fields,
+and an ``ocr`` audit event for every field, in one transaction.
+
+Grouping: every form the project knows is one template page, so each page read as a form
+(status ``ok``) is one document, linked to its source file and page number. Pages that are
+blank, unclassified, unregistered or failed are recorded with their status and reason and
+belong to no document. :func:`group_pages` is the one place to change when multi-page forms
+arrive (consecutive pages of one form instance would then form one document).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from ..errors import BadArgumentsError
+from ..results import FieldResult, FieldStatus, PageResult, PageStatus
+from . import _convert as conv
+from ._base import TenantBase
+from .errors import ConflictError
+from .images import PngInfo, png_info, relative_path
+from .models import AuditEventRow, DocumentRow, FieldRow, PageImageRow, PageRow, SourceFileRow
+from .states import Action, DocumentStatus, FieldState, SourceState
+
+OCR_ACTOR = "system:ocr"
+
+
+def group_pages(pages: Sequence[PageResult]) -> list[list[PageResult]]:
+    """The pages of each document, in page order: one document per page read as a form."""
+    return [[p] for p in sorted(pages, key=lambda p: p.page) if p.status is PageStatus.OK]
+
+
+def _check_pages(pages: Sequence[PageResult], images: Mapping[int, bytes]) -> dict[int, PngInfo]:
+    numbers = [p.page for p in pages]
+    if not pages or len(set(numbers)) != len(numbers) or min(numbers) < 1:
+        raise BadArgumentsError(
+            f"save_result needs distinct page numbers from 1 (got {numbers})",
+            "a file refused as a whole (page 0) is quarantined, not saved",
+        )
+    for p in pages:
+        if p.status is PageStatus.OK and (p.form is None or p.form_version is None):
+            raise BadArgumentsError(f"page {p.page} is ok but names no form", "a pipeline bug")
+    unknown = sorted(set(images) - set(numbers))
+    if unknown:
+        raise BadArgumentsError(f"images for pages not given: {unknown}", "pass matching pages")
+    return {n: png_info(data) for n, data in images.items()}
+
+
+def _field_row(
+    tenant: str, doc_id: int, page_no: int, f: FieldResult, now: datetime
+) -> dict[str, Any]:
+    return {
+        "tenant_id": tenant,
+        "document_id": doc_id,
+        "field_id": f.id,
+        "type": f.type,
+        "page_no": page_no,
+        "value": f.value,
+        "ocr_value": f.value,
+        "raw": f.raw,
+        "confidence": float(f.confidence),
+        "char_confidences": [float(c) for c in f.char_confidences],
+        "status": FieldState(f.status.value).value,
+        "reasons": conv.reasons_json(f.reasons),
+        "bbox": list(f.bbox) if f.bbox else None,
+        "updated_at": now,
+        "updated_by": OCR_ACTOR,
+    }
+
+
+class ResultsMixin(TenantBase):
+    def save_result(
+        self,
+        source_file_id: int,
+        pages: Sequence[PageResult],
+        images: Mapping[int, bytes] | None = None,
+    ) -> list[int]:
+        """Store every page of a source file and make its documents; return their ids in
+        page order. ``images`` maps page numbers to PNG bytes (any pages; each distinct image
+        is stored once per tenant).
+
+        Idempotent: a source file whose pages are already saved is left as it is and the ids of
+        its documents come back, so a worker that crashed after saving can run again without
+        duplicates. All or nothing: one transaction. The source file becomes ``done``. Raises
+        :class:`NotFoundError` (not this tenant's file), :class:`ConflictError` (quarantined),
+        :class:`BadArgumentsError` (page numbers, non-PNG images).
+        """
+        infos = _check_pages(pages, images or {})
+        with self._db.read() as s:  # a first look, so that no file is written in vain
+            saved = self._saved_or_refused(s, self._source(s, source_file_id))
+        if saved is None:
+            self._write_image_files(images or {}, infos)
+        with self._db.write() as s:  # the look that counts
+            source = self._source(s, source_file_id, lock=True)
+            saved = self._saved_or_refused(s, source)
+            if saved is not None:
+                return saved
+            self._record_images(s, infos)
+            now = self._now()
+            doc_of_page = self._create_documents(s, source.id, pages, now)
+            s.execute(
+                insert(PageRow),
+                [
+                    {
+                        "tenant_id": self._tenant,
+                        "source_file_id": source.id,
+                        "page_no": p.page,
+                        "document_id": doc_of_page.get(p.page),
+                        "status": p.status.value,
+                        "reason": p.reason,
+                        "form_id": p.form,
+                        "form_version": p.form_version,
+                        "image_sha256": infos[p.page].sha256 if p.page in infos else None,
+                        "registration": p.registration.to_dict() if p.registration else None,
+                        "timings": {k: round(v, 4) for k, v in p.timings.items()},
+                    }
+                    for p in pages
+                ],
+            )
+            source.state, source.page_count, source.updated_at = (
+                SourceState.DONE.value,
+                len(pages),
+                now,
+            )
+            ids = sorted(set(doc_of_page.values()))
+            summary = {str(p.page): p.status.value for p in sorted(pages, key=lambda p: p.page)}
+            self._audit(
+                s,
+                Action.SAVED,
+                OCR_ACTOR,
+                source_file_id=source.id,
+                new={"pages": summary, "documents": ids},
+            )
+            return ids
+
+    def _saved_or_refused(self, s: Session, source: SourceFileRow) -> list[int] | None:
+        """The document ids of a source file already saved, ``None`` if it is still to be
+        saved; :class:`ConflictError` if it is quarantined."""
+        if source.state == SourceState.QUARANTINED:
+            raise ConflictError(
+                f"source file {source.id} is quarantined; its results cannot be saved",
+                "drop the results",
+            )
+        return self._document_ids(s, source.id) if self._has_pages(s, source.id) else None
+
+    def _document_ids(self, s: Session, source_file_id: int) -> list[int]:
+        return list(
+            s.scalars(
+                select(DocumentRow.id)
+                .where(
+                    DocumentRow.tenant_id == self._tenant,
+                    DocumentRow.source_file_id == source_file_id,
+                )
+                .order_by(DocumentRow.first_page)
+            )
+        )
+
+    def _write_image_files(self, images: Mapping[int, bytes], infos: dict[int, PngInfo]) -> None:
+        """Before the transaction, so that no database lock is held while files are synced;
+        harmless if the transaction then rolls back (see :mod:`.images`)."""
+        for page_no, info in infos.items():
+            self._images.write_once(relative_path(self._tenant, info.sha256), images[page_no])
+
+    def _record_images(self, s: Session, infos: dict[int, PngInfo]) -> None:
+        rows = {
+            info.sha256: {
+                "tenant_id": self._tenant,
+                "sha256": info.sha256,
+                "rel_path": relative_path(self._tenant, info.sha256),
+                "width": info.width,
+                "height": info.height,
+                "byte_size": info.size,
+                "created_at": self._now(),
+            }
+            for info in infos.values()
+        }
+        if rows:
+            # Another worker may record the same image at the same moment: first one wins.
+            dialect_insert = pg_insert if self._db.is_postgres else sqlite_insert
+            s.execute(dialect_insert(PageImageRow).on_conflict_do_nothing(), list(rows.values()))
+
+    def _create_documents(
+        self, s: Session, source_id: int, pages: Sequence[PageResult], now: datetime
+    ) -> dict[int, int]:
+        doc_of_page: dict[int, int] = {}
+        fields: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for group in group_pages(pages):
+            first = group[0]
+            assert first.form is not None and first.form_version is not None
+            results = [(p.page, f) for p in group for f in p.fields.values()]
+            open_conf = [f.confidence for _, f in results if f.status is FieldStatus.REVIEW]
+            doc = DocumentRow(
+                tenant_id=self._tenant,
+                source_file_id=source_id,
+                first_page=first.page,
+                form_id=first.form,
+                form_version=first.form_version,
+                status=(DocumentStatus.REVIEW if open_conf else DocumentStatus.READY).value,
+                version=1,
+                open_fields=len(open_conf),
+                min_confidence=min(open_conf, default=1.0),
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(doc)
+            s.flush()
+            doc_of_page.update((p.page, doc.id) for p in group)
+            base = {
+                "tenant_id": self._tenant,
+                "at": now,
+                "actor": OCR_ACTOR,
+                "source_file_id": source_id,
+                "document_id": doc.id,
+                "doc_version": 1,
+                "old": None,
+                "detail": "",
+            }
+            events.append(
+                {
+                    **base,
+                    "action": Action.CREATED.value,
+                    "field_id": None,
+                    "new": {
+                        "form": doc.form_id,
+                        "form_version": doc.form_version,
+                        "status": doc.status,
+                        "pages": [p.page for p in group],
+                    },
+                }
+            )
+            for page_no, f in results:
+                fields.append(_field_row(self._tenant, doc.id, page_no, f, now))
+                events.append(
+                    {
+                        **base,
+                        "action": Action.OCR.value,
+                        "field_id": f.id,
+                        "new": f.to_dict(detail=True),
+                    }
+                )
+        if fields:
+            s.execute(insert(FieldRow), fields)
+        if events:
+            s.execute(insert(AuditEventRow), events)
+        return doc_of_page

@@ -1,0 +1,179 @@
+"""The store's public surface: :class:`Store` (one per process) and :class:`TenantStore` (one
+tenant's data). Other packages use only these, the views they return (:mod:`.views`), the
+states (:mod:`.states`) and the errors (:mod:`.errors`); never the models or sessions.
+
+::
+
+    store = Store.from_settings(settings)                 # checks the schema is current
+    town = store.for_tenant("012025")
+    town.ensure_tenant("○○町")
+    source, dup = town.register_source(sha, "scan.pdf", size)   # before touching the file
+    item = town.claim_next("host:1234:ab12", lease_seconds=300)
+    ids = town.save_result(item.source_file_id, page_results, {1: png_bytes})
+    town.complete(item.id, "host:1234:ab12")
+
+Every :class:`TenantStore` method reads and changes only its tenant's rows; an id of another
+tenant behaves exactly like an id that does not exist (:class:`NotFoundError`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from threading import Lock
+
+from sqlalchemy import select
+
+from form_schemas.registry import FormRegistry
+from form_schemas.spec import FormSpec
+
+from ..settings import Settings
+from . import _convert as conv
+from ._base import Clock, FormResolver
+from ._exports import ExportsMixin
+from ._ingest import IngestMixin
+from ._queue import QueueMixin, check_lease, claim, release_expired
+from ._read import ReadMixin
+from ._results import ResultsMixin
+from ._review import ReviewMixin
+from .db import Database, database_url, safe_url
+from .errors import FormMissingError
+from .images import ImageFiles
+from .models import TenantRow
+from .views import WorkItem
+
+IMAGES_DIR = "images"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def registry_forms(
+    registry: FormRegistry | None = None, forms_dirs: tuple[Path, ...] = ()
+) -> FormResolver:
+    """A resolver over a form registry (loaded on first use from the built-in forms and
+    ``forms_dirs`` unless given). A version other than the installed one is missing."""
+    lock = Lock()
+    loaded: list[FormRegistry] = [registry] if registry is not None else []
+
+    def resolve(form_id: str, version: int) -> FormSpec:
+        with lock:
+            if not loaded:
+                loaded.append(FormRegistry.from_dirs(forms_dirs))
+            forms = loaded[0]
+        if form_id not in forms:
+            raise FormMissingError(f"{form_id}@{version}", None)
+        spec = forms.get(form_id).spec
+        if spec.version != version:
+            raise FormMissingError(f"{form_id}@{version}", spec.key)
+        return spec
+
+    return resolve
+
+
+class TenantStore(ReadMixin, IngestMixin, QueueMixin, ResultsMixin, ReviewMixin, ExportsMixin):
+    """One tenant's records, review state, audit trail, work queue and exports.
+
+    Made by :meth:`Store.for_tenant`. Methods are grouped in the private modules: reading
+    (``_read``), files in (``_ingest``), the queue (``_queue``), saving results
+    (``_results``), review (``_review``) and exports (``_exports``). Each method is one
+    transaction. Thread-safe: share one instance between threads.
+    """
+
+    def ensure_tenant(self, name: str | None = None) -> None:
+        """Create this tenant if it does not exist (``name`` defaults to its id); an existing
+        tenant is left as it is."""
+        with self._db.write() as s:
+            if s.get(TenantRow, self._tenant) is None:
+                s.add(TenantRow(id=self._tenant, name=name or self._tenant, created_at=self._now()))
+
+
+class Store:
+    """The database and the page image folder of one installation.
+
+    Use :meth:`from_settings` (or :meth:`open` with a URL). Opening checks that the schema
+    is at this version's migration head (``migrate=True`` upgrades it first) and raises
+    :class:`StoreUnavailableError` with the remedy otherwise. ``forms`` resolves the form a
+    document was read with (for checking corrections and approvals); ``clock`` is for tests.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        image_root: Path,
+        forms: FormResolver | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self._db = db
+        self._images = ImageFiles(image_root)
+        self._forms = forms or registry_forms()
+        self._clock = clock or utc_now
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        image_root: Path,
+        *,
+        forms: FormResolver | None = None,
+        clock: Clock | None = None,
+        migrate: bool = False,
+    ) -> Store:
+        return cls(Database(url, migrate=migrate), image_root, forms, clock)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        forms: FormResolver | None = None,
+        clock: Clock | None = None,
+        migrate: bool = False,
+    ) -> Store:
+        """The store the settings name: ``database_url`` (default: SQLite in ``data_dir``),
+        images under ``<data_dir>/images``, forms from the built-in ones and ``forms_dir``."""
+        resolver = forms or registry_forms(forms_dirs=tuple(settings.forms_dir))
+        return cls.open(
+            database_url(settings),
+            settings.data_dir / IMAGES_DIR,
+            forms=resolver,
+            clock=clock,
+            migrate=migrate,
+        )
+
+    @property
+    def url(self) -> str:
+        """The database URL without its password."""
+        return safe_url(self._db.url)
+
+    def for_tenant(self, tenant_id: str) -> TenantStore:
+        """The store of one tenant (``BadArgumentsError`` for an invalid id)."""
+        conv.check_tenant_id(tenant_id)
+        return TenantStore(self._db, self._images, self._forms, tenant_id, self._clock)
+
+    def tenants(self) -> list[str]:
+        """The ids of all tenants (for an administrator or a worker serving them all)."""
+        with self._db.read() as s:
+            return list(s.scalars(select(TenantRow.id).order_by(TenantRow.id)))
+
+    def claim_next(self, worker_id: str, lease_seconds: float = 300.0) -> WorkItem | None:
+        """Claim the oldest claimable work item of any tenant (for a worker pool shared by
+        all tenants); continue with ``for_tenant(item.tenant_id)``."""
+        check_lease(lease_seconds, worker_id)
+        with self._db.write() as s:
+            return claim(s, None, worker_id, lease_seconds, self._clock())
+
+    def release_expired_leases(self) -> int:
+        """Put every running item whose lease ran out back in the queue (all tenants)."""
+        with self._db.write() as s:
+            return release_expired(s, None, self._clock())
+
+    def close(self) -> None:
+        self._db.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,73 @@
+"""The states and actions the store records. Their values are stored as text and are stable."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class SourceState(StrEnum):
+    """Where a scan file is: ``received`` (recorded, not queued), ``queued``, ``processing``,
+    ``done`` (its pages are saved) or ``quarantined`` (refused; ``error`` says why)."""
+
+    RECEIVED = "received"
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    QUARANTINED = "quarantined"
+
+
+class WorkState(StrEnum):
+    """A work item of the durable queue. ``running`` items carry a lease; one whose lease has
+    run out is claimed again."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class DocumentStatus(StrEnum):
+    """``review``: some field needs a human look; ``ready``: none does, awaiting approval;
+    ``approved``; ``returned`` (sent back to the applicant, with a reason); ``exported``."""
+
+    REVIEW = "review"
+    READY = "ready"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    EXPORTED = "exported"
+
+
+EDITABLE = frozenset({DocumentStatus.REVIEW, DocumentStatus.READY})
+"""Statuses in which fields may be corrected, confirmed or marked unreadable."""
+
+
+class FieldState(StrEnum):
+    """``accepted`` (by the machine), ``review`` (needs a look), ``corrected``, ``confirmed``
+    (a person agreed with the reading) or ``unreadable`` (a person could not read it)."""
+
+    ACCEPTED = "accepted"
+    REVIEW = "review"
+    CORRECTED = "corrected"
+    CONFIRMED = "confirmed"
+    UNREADABLE = "unreadable"
+
+
+class Action(StrEnum):
+    """What an audit event records."""
+
+    RECEIVED = "received"  # a scan file was recorded
+    DUPLICATE = "duplicate"  # the same file (same SHA-256) arrived again
+    SAVED = "saved"  # the pages of a source file were stored
+    QUARANTINED = "quarantined"
+    REQUEUED = "requeued"  # a quarantined or failed file was given another run
+    ARCHIVED = "archived"
+    CREATED = "created"  # a document was made from pages
+    OCR = "ocr"  # the value a field was read as
+    CORRECTED = "corrected"
+    CONFIRMED = "confirmed"
+    UNREADABLE = "unreadable"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    EXPORTED = "exported"  # one per document, and one for the export itself
+    EXPORT_REPEATED = "export_repeated"
+    REVEALED = "revealed"  # a masked value (個人番号) was shown to a person

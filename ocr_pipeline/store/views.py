@@ -1,0 +1,168 @@
+"""What the store returns: frozen snapshots, never live database rows.
+
+All times are timezone-aware UTC. Field values are in export form (``FieldValue``: ISO dates,
+digit strings, option codes, ``True``/``False``, ``None``), exactly as the pipeline produced them
+or a reviewer set them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from form_schemas.reasons import Reason
+from form_schemas.spec import BBox, FieldValue
+
+from .states import Action, DocumentStatus, FieldState, SourceState, WorkState
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A scan file as received. ``stored_path`` is where the watcher archived or quarantined
+    it; ``error`` says why it was quarantined; ``page_count`` is set once its pages are saved."""
+
+    id: int
+    sha256: str
+    name: str
+    size: int
+    received_at: datetime
+    state: SourceState
+    error: dict[str, Any] | None
+    stored_path: str | None
+    page_count: int | None
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One page of a source file and what came of it (``status`` as in ``PageResult``)."""
+
+    page_no: int
+    status: str
+    reason: str | None
+    form_id: str | None
+    form_version: int | None
+    document_id: int | None
+    image_sha256: str | None
+    registration: dict[str, Any] | None
+    timings: dict[str, float] | None
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A unit of the durable work queue. ``attempts`` counts claims, this one included: a
+    file whose worker died every time shows a rising count (the watcher decides when to stop).
+    """
+
+    id: int
+    tenant_id: str
+    source_file_id: int
+    kind: str
+    state: WorkState
+    attempts: int
+    lease_until: datetime | None
+    worker_id: str | None
+    last_error: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One field of a document. ``ocr_value`` is what the pipeline produced; ``value`` is the
+    current value. ``raw`` and ``char_confidences`` are the recognizer's reading."""
+
+    field_id: str
+    type: str
+    page_no: int
+    value: FieldValue
+    ocr_value: FieldValue
+    raw: str
+    confidence: float
+    char_confidences: tuple[float, ...]
+    status: FieldState
+    reasons: tuple[Reason, ...]
+    bbox: BBox | None
+    updated_at: datetime
+    updated_by: str
+
+    @property
+    def needs_review(self) -> bool:
+        return self.status is FieldState.REVIEW
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A document as listed. ``version`` must be passed back with every change
+    (optimistic locking); ``open_fields`` counts fields still needing review."""
+
+    id: int
+    source_file_id: int
+    first_page: int
+    form_id: str
+    form_version: int
+    status: DocumentStatus
+    return_reason: str | None
+    version: int
+    open_fields: int
+    min_confidence: float
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Document(DocumentSummary):
+    """A document with its fields (by field id, in schema order) and pages."""
+
+    source_name: str = ""
+    fields: dict[str, FieldView] = field(default_factory=dict)
+    pages: tuple[PageInfo, ...] = ()
+
+    @property
+    def values(self) -> dict[str, FieldValue]:
+        """Current values by field id (what a record model validates)."""
+        return {k: f.value for k, f in self.fields.items()}
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One entry of the append-only trail: who (``actor``), when (``at``, UTC), what
+    (``action``), ``old`` → ``new``, and the reviewer's or system's ``detail``."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: Action
+    source_file_id: int | None
+    document_id: int | None
+    field_id: str | None
+    doc_version: int | None
+    old: Any
+    new: Any
+    detail: str
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    """A recorded export: enough to repeat it byte for byte (its items come from
+    ``TenantStore.export_items``) and to audit it."""
+
+    id: int
+    profile: str
+    form_id: str | None
+    actor: str
+    at: datetime
+    file_name: str
+    sha256: str
+    size: int
+    params: dict[str, Any]
+    document_count: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How much there is, for dashboards: documents by status, documents by form and status,
+    source files by state, work items by state. Absent keys mean zero."""
+
+    documents: dict[str, int]
+    by_form: dict[str, dict[str, int]]
+    sources: dict[str, int]
+    work: dict[str, int]

@@ -1,0 +1,227 @@
+"""Tenant isolation: every public method of tenant B's store, called with tenant A's ids, finds
+nothing of A, returns nothing of A and changes nothing of A. The methods are enumerated by
+reflection: a new TenantStore method fails here until it is added to a table below."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from ocr_pipeline.store import NotFoundError, Store, TenantStore
+from ocr_pipeline.store.models import FieldRow
+
+Kit = Any  # tests/unit/store/conftest.py
+
+
+@dataclass(frozen=True)
+class TownA:
+    """Ids of everything tenant A has."""
+
+    sources: frozenset[int]
+    documents: frozenset[int]
+    src_queued: int
+    src_saved: int
+    item_queued: int
+    item_expired: int
+    doc_review: int
+    doc_approved: int
+    export_id: int
+    image_sha: str
+    file_sha: str
+
+
+def _populate(town: TenantStore, kit: Kit, clock: Any) -> TownA:
+    running, _ = town.register_source(kit.sha("a-running"), "running.pdf", 1)
+    claimed = town.claim_next("a-worker", 60)
+    assert claimed is not None
+    queued, _ = town.register_source(kit.sha("a-queued"), "queued.pdf", 1)
+    saved, _ = town.register_source(kit.sha("a-saved"), "saved.pdf", 1, enqueue=False)
+    image = kit.png(11)
+    review, ready = town.save_result(saved.id, [kit.water(1), kit.water(2, review=())], {1: image})
+    town.approve(ready, actor="a-kacho", expected_version=1)
+    exported_src, _ = town.register_source(kit.sha("a-exp"), "exp.pdf", 1, enqueue=False)
+    (exported,) = town.save_result(exported_src.id, [kit.water(1, review=())], {})
+    town.approve(exported, actor="a-kacho", expected_version=1)
+    export_id = town.record_export(
+        "p",
+        actor="a-admin",
+        file_name="a.csv",
+        sha256=kit.sha("a.csv"),
+        size=1,
+        document_ids=[exported],
+    )
+    clock.advance(120)  # the claimed item's lease has run out
+    work = {w.source_file_id: w.id for w in town.list_work()}
+    return TownA(
+        sources=frozenset({running.id, queued.id, saved.id, exported_src.id}),
+        documents=frozenset({review, ready, exported}),
+        src_queued=queued.id,
+        src_saved=saved.id,
+        item_queued=work[queued.id],
+        item_expired=claimed.id,
+        doc_review=review,
+        doc_approved=ready,
+        export_id=export_id,
+        image_sha=kit.sha(image),
+        file_sha=kit.sha("a-saved"),
+    )
+
+
+def _snapshot(town: TenantStore, a: TownA) -> tuple[object, ...]:
+    return (
+        town.counts(),
+        town.list_sources(),
+        town.list_work(),
+        town.export_log(),
+        town.export_items(a.export_id),
+        [town.get_document(d) for d in sorted(a.documents)],
+        [town.audit_trail(d) for d in sorted(a.documents)],
+        [town.source_history(s) for s in sorted(a.sources)],
+        [town.source_pages(s) for s in sorted(a.sources)],
+        town.page_image(a.image_sha),
+    )
+
+
+Call = Callable[[TenantStore, TownA, Kit], Any]
+
+# Methods that, given A's ids, must raise NotFoundError.
+NOT_FOUND: dict[str, Call] = {
+    "enqueue": lambda b, a, k: b.enqueue(a.src_queued),
+    "heartbeat": lambda b, a, k: b.heartbeat(a.item_expired, "a-worker", 60),
+    "complete": lambda b, a, k: b.complete(a.item_expired, "a-worker"),
+    "fail": lambda b, a, k: b.fail(a.item_expired, "a-worker", {"e": 1}),
+    "quarantine": lambda b, a, k: b.quarantine(a.src_queued, {"e": 1}),
+    "archive": lambda b, a, k: b.archive(a.src_saved, "elsewhere"),
+    "requeue": lambda b, a, k: b.requeue(a.src_queued, actor="b"),
+    "save_result": lambda b, a, k: b.save_result(a.src_queued, [k.water(1)], {}),
+    "get_document": lambda b, a, k: b.get_document(a.doc_review),
+    "audit_trail": lambda b, a, k: b.audit_trail(a.doc_review),
+    "source_history": lambda b, a, k: b.source_history(a.src_saved),
+    "get_source": lambda b, a, k: b.get_source(a.src_saved),
+    "source_pages": lambda b, a, k: b.source_pages(a.src_saved),
+    "page_image": lambda b, a, k: b.page_image(a.image_sha),
+    "correct_field": lambda b, a, k: b.correct_field(
+        a.doc_review, "user_name", "乗取", actor="b", expected_version=1
+    ),
+    "confirm_field": lambda b, a, k: b.confirm_field(
+        a.doc_review, "user_name", actor="b", expected_version=1
+    ),
+    "mark_unreadable": lambda b, a, k: b.mark_unreadable(
+        a.doc_review, "user_name", actor="b", expected_version=1
+    ),
+    "approve": lambda b, a, k: b.approve(a.doc_review, actor="b", expected_version=1),
+    "return_document": lambda b, a, k: b.return_document(
+        a.doc_approved, actor="b", expected_version=2, reason="x"
+    ),
+    "log_reveal": lambda b, a, k: b.log_reveal(a.doc_review, "user_name", actor="b"),
+    "record_export": lambda b, a, k: b.record_export(
+        "p", actor="b", file_name="b.csv", sha256=k.sha("b"), size=1, document_ids=[a.doc_approved]
+    ),
+    "record_export_repeat": lambda b, a, k: b.record_export_repeat(
+        a.export_id, actor="b", sha256=k.sha("a.csv")
+    ),
+    "export_items": lambda b, a, k: b.export_items(a.export_id),
+}
+
+
+def _own_or_nothing(result: Any, a: TownA) -> None:
+    """A result of B's store holds nothing of A."""
+    items = result if isinstance(result, list) else [result]
+    for item in items:
+        if item is None or isinstance(item, int):
+            continue
+        tenant = getattr(item, "tenant_id", "town-b")
+        assert tenant == "town-b"
+        assert getattr(item, "id", None) not in a.sources | a.documents | {a.export_id}
+
+
+# Methods that take no id of A: they must return only B's own data (or nothing).
+OWN_ONLY: dict[str, Call] = {
+    "ensure_tenant": lambda b, a, k: b.ensure_tenant("乗っ取り"),
+    "register_source": lambda b, a, k: b.register_source(a.file_sha, "saved.pdf", 1),
+    "claim_next": lambda b, a, k: b.claim_next("b-worker", 60),
+    "release_expired_leases": lambda b, a, k: b.release_expired_leases(),
+    "list_work": lambda b, a, k: b.list_work(),
+    "list_documents": lambda b, a, k: b.list_documents(),
+    "counts": lambda b, a, k: b.counts(),
+    "list_sources": lambda b, a, k: b.list_sources(),
+    "approved_unexported": lambda b, a, k: b.approved_unexported("water_service"),
+    "export_log": lambda b, a, k: b.export_log(),
+}
+
+
+def public_methods() -> set[str]:
+    return {
+        n for n, _ in inspect.getmembers(TenantStore, inspect.isfunction) if not n.startswith("_")
+    }
+
+
+def test_every_public_method_is_covered() -> None:
+    assert public_methods() == set(NOT_FOUND) | set(OWN_ONLY)
+    assert not set(NOT_FOUND) & set(OWN_ONLY)
+
+
+def test_tenant_b_can_neither_see_nor_change_tenant_a(
+    town_a: TenantStore, town_b: TenantStore, kit: Kit, clock: Any
+) -> None:
+    a = _populate(town_a, kit, clock)
+    before = _snapshot(town_a, a)
+    for name in sorted(NOT_FOUND):
+        with pytest.raises(NotFoundError) as info:
+            NOT_FOUND[name](town_b, a, kit)
+        assert "town-a" not in str(info.value), name
+    results = {name: OWN_ONLY[name](town_b, a, kit) for name in sorted(OWN_ONLY)}
+    source, duplicate = results["register_source"]
+    assert not duplicate and source.id not in a.sources  # A's file is new to B
+    assert results["claim_next"] is None or results["claim_next"].tenant_id == "town-b"
+    assert results["release_expired_leases"] == 0
+    assert results["list_documents"] == results["approved_unexported"] == []
+    assert results["export_log"] == []
+    counts = results["counts"]
+    assert counts.documents == {} and sum(counts.sources.values()) <= 1  # B's own file
+    for name, result in results.items():
+        if name != "register_source":
+            _own_or_nothing(result, a)
+    assert _snapshot(town_a, a) == before
+
+
+def test_a_not_found_reads_the_same_for_another_tenants_id_and_no_id(
+    town_a: TenantStore, town_b: TenantStore, saved_document: int
+) -> None:
+    with pytest.raises(NotFoundError) as theirs:
+        town_b.get_document(saved_document)
+    with pytest.raises(NotFoundError) as nobody:
+        town_b.get_document(saved_document + 1000)
+    assert str(theirs.value).replace(str(saved_document), "N") == str(nobody.value).replace(
+        str(saved_document + 1000), "N"
+    )
+
+
+def test_the_database_refuses_rows_that_cross_tenants(
+    store: Store, town_a: TenantStore, town_b: TenantStore, saved_document: int, clock: Any
+) -> None:
+    row = {
+        "tenant_id": "town-b",
+        "document_id": saved_document,
+        "field_id": "x",
+        "type": "text",
+        "page_no": 1,
+        "value": None,
+        "ocr_value": None,
+        "raw": "",
+        "confidence": 1.0,
+        "char_confidences": [],
+        "status": "accepted",
+        "reasons": [],
+        "bbox": None,
+        "updated_at": clock(),
+        "updated_by": "x",
+    }
+    with pytest.raises(IntegrityError), store._db.write() as s:
+        s.execute(insert(FieldRow), [row])
