@@ -58,8 +58,15 @@ class Settings(BaseSettings):
         description="store database URL, e.g. postgresql+psycopg://user:pw@host/db "
         "(default: SQLite file formocr.db in data_dir)",
     )
+    profiles_dir: list[Path] = Field(
+        default_factory=list,
+        description="extra export profile folders (os.pathsep-separated in the environment)",
+    )
+    export_dir: Path | None = Field(
+        None, description="folder export files are written to (default: exports in data_dir)"
+    )
 
-    @field_validator("forms_dir", mode="before")
+    @field_validator("forms_dir", "profiles_dir", mode="before")
     @classmethod
     def _split_paths(cls, v: Any) -> Any:
         if isinstance(v, str):
@@ -84,6 +91,10 @@ class Settings(BaseSettings):
     @property
     def model_cache_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def exports_path(self) -> Path:
+        return self.export_dir or self.data_dir / "exports"
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -132,5 +143,17 @@ def describe(settings: Settings, flags: frozenset[str] = frozenset()) -> dict[st
             source = "default"
         value = getattr(settings, name)
         shown = os.pathsep.join(map(str, value)) if isinstance(value, list) else str(value)
+        if name == "database_url" and value:
+            shown = _without_password(value)
         out[name] = {"value": shown, "source": source, "description": info.description or ""}
     return out
+
+
+def _without_password(url: str) -> str:
+    """A database URL as it may be printed: the password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: say nothing of it but its scheme
+        return url.split(":", 1)[0] + ":***"

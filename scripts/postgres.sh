@@ -64,7 +64,7 @@ if [ "$(id -u)" = 0 ]; then
     say "cluster $VERSION/main is already running on port $PORT"
   else
     say "starting cluster $VERSION/main on port $PORT"
-    pg_ctlcluster "$VERSION" main start
+    pg_ctlcluster "$VERSION" main start >&2
   fi
   wait_ready 127.0.0.1 "$PORT"
   psql_admin() { runuser -u postgres -- "$BIN/psql" -p "$PORT" -X -q -v ON_ERROR_STOP=1 "$@"; }

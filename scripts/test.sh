@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up everything (scripts/setup.sh --dev) and run all checks: ruff, mypy, pytest.
+# Set up everything (scripts/setup.sh --dev), start PostgreSQL (scripts/postgres.sh) and run
+# all checks: ruff, mypy, pytest (store tests on SQLite and PostgreSQL).
 # Extra arguments go to pytest, e.g. scripts/test.sh -m "not ocr" for the quick part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,5 +9,11 @@ echo "== ruff" >&2
 .venv/bin/ruff check .
 echo "== mypy" >&2
 .venv/bin/mypy
+echo "== postgresql" >&2
+# The store tests run on SQLite and on a real PostgreSQL server (installed and started here).
+if [ -z "${FORMOCR_TEST_POSTGRES_URL:-}" ]; then
+  FORMOCR_TEST_POSTGRES_URL=$(scripts/postgres.sh)
+  export FORMOCR_TEST_POSTGRES_URL FORMOCR_REQUIRE_POSTGRES=1
+fi
 echo "== pytest" >&2
 .venv/bin/python -m pytest "$@"

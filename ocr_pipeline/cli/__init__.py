@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import (
         cmd_calibrate,
         cmd_config,
+        cmd_db,
         cmd_eval,
+        cmd_export,
         cmd_forms,
         cmd_models,
         cmd_process,
@@ -54,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_forms,
         cmd_config,
         cmd_models,
+        cmd_db,
+        cmd_export,
     ):
         module.register(sub)
     return parser
