@@ -52,7 +52,9 @@ class Settings(BaseSettings):
         None, description="confidence thresholds file (default: the one shipped in the package)"
     )
     dpi: int = Field(200, ge=100, le=600, description="resolution PDF pages are rendered at")
-    max_pages: int = Field(1000, ge=1, description="pages read from one file at most")
+    max_pages: int = Field(
+        1000, ge=1, description="pages a file may have; a longer file is refused whole"
+    )
     database_url: str | None = Field(
         None,
         description="store database URL, e.g. postgresql+psycopg://user:pw@host/db "
@@ -64,6 +66,52 @@ class Settings(BaseSettings):
     )
     export_dir: Path | None = Field(
         None, description="folder export files are written to (default: exports in data_dir)"
+    )
+    inbox_dir: Path | None = Field(
+        None,
+        description="watched folder: scans dropped into INBOX/<tenant>/ or "
+        "INBOX/<tenant>/<form_id>/ (default: runtime/inbox in data_dir)",
+    )
+    quarantine_dir: Path | None = Field(
+        None,
+        description="where the watcher puts files it cannot process, each with "
+        "<name>.error.json, in QUARANTINE/<tenant>/ (default: runtime/quarantine in data_dir)",
+    )
+    archive_dir: Path | None = Field(
+        None,
+        description="where the watcher keeps every file it took, by tenant and SHA-256 "
+        "(default: runtime/archive in data_dir)",
+    )
+    workers: int = Field(
+        2, ge=1, le=32, description="worker processes of formocr watch, each with its own engine"
+    )
+    settle_seconds: float = Field(
+        5.0,
+        ge=0.0,
+        le=3600.0,
+        description="the watcher takes a file once its size and time have not changed for "
+        "this long",
+    )
+    rescan_seconds: float = Field(
+        30.0,
+        ge=0.1,
+        le=86400.0,
+        description="full rescan of the inbox, besides file-system events (a safety net, "
+        "e.g. for network shares)",
+    )
+    lease_seconds: float = Field(
+        120.0,
+        ge=5.0,
+        le=86400.0,
+        description="how long a worker holds a file before another may take it over "
+        "(renewed while it works)",
+    )
+    max_crashes: int = Field(
+        3,
+        ge=1,
+        le=1000,
+        description="a file whose worker process died this many times while reading it is "
+        "quarantined",
     )
 
     @field_validator("forms_dir", "profiles_dir", mode="before")
@@ -95,6 +143,18 @@ class Settings(BaseSettings):
     @property
     def exports_path(self) -> Path:
         return self.export_dir or self.data_dir / "exports"
+
+    @property
+    def inbox_path(self) -> Path:
+        return self.inbox_dir or self.data_dir / "runtime" / "inbox"
+
+    @property
+    def quarantine_path(self) -> Path:
+        return self.quarantine_dir or self.data_dir / "runtime" / "quarantine"
+
+    @property
+    def archive_path(self) -> Path:
+        return self.archive_dir or self.data_dir / "runtime" / "archive"
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Set up everything and run the main job on embedded defaults: read the sample scans in
-# data/samples (made by `formocr synth`) and print what was read and what needs review.
+# Set up everything and run the main job on embedded defaults: `formocr demo` creates the data
+# folders and the SQLite store in data/, drops the sample scans of data/samples (made by
+# `formocr synth`) into the inbox of the demo municipality, runs the watcher until they are
+# read, and prints the documents, what needs review and where everything is. Safe to run
+# again: the samples then come out as duplicates of the files already read.
+#   scripts/demo.sh --keep-running    go on watching data/runtime/inbox/demo/ (Ctrl-C stops)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-.venv/bin/formocr process data/samples "$@"
+.venv/bin/formocr demo "$@"

@@ -2,7 +2,8 @@
 # Set up formocr on a fresh Debian machine (or refresh an existing setup). Safe to run twice.
 #
 #   scripts/setup.sh          runtime: system packages, .venv, formocr and its OCR models
-#   scripts/setup.sh --dev    also test tools and the extra fonts the evaluation protocol uses
+#   scripts/setup.sh --dev    also test tools, the extra fonts the evaluation protocol uses and
+#                             chromium with Playwright (the review UI's browser test)
 #
 # System packages need root (CI runs as root); without root, missing ones are reported.
 set -euo pipefail
@@ -14,8 +15,10 @@ DEV=0
 # poppler-utils: PDF pages (pdf2image); libgl1/libglib2.0-0: OpenCV (opencv-contrib-python);
 # Japanese fonts: the built-in forms and synthetic scans (SetoFont is handwriting-style).
 APT_RUNTIME=(poppler-utils libgl1 libglib2.0-0 fonts-ipaexfont fonts-noto-cjk fonts-seto)
-# Handwriting-style fonts used only to *evaluate* on writing the synthesizer was not tuned on.
-APT_DEV=(fonts-klee fonts-kiloji fonts-yozvox-yozfont fonts-yusei-magic)
+# Handwriting-style fonts used only to *evaluate* on writing the synthesizer was not tuned on;
+# chromium for the review UI's browser test (Playwright drives Debian's build: Playwright's own
+# browser download is not used).
+APT_DEV=(fonts-klee fonts-kiloji fonts-yozvox-yozfont fonts-yusei-magic chromium)
 
 packages=("${APT_RUNTIME[@]}")
 [ "$DEV" = 1 ] && packages+=("${APT_DEV[@]}")

@@ -33,12 +33,16 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_calibrate,
         cmd_config,
         cmd_db,
+        cmd_demo,
         cmd_eval,
         cmd_export,
         cmd_forms,
         cmd_models,
         cmd_process,
         cmd_synth,
+        cmd_ui,
+        cmd_users,
+        cmd_watch,
     )
 
     parser = _Parser(
@@ -58,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_models,
         cmd_db,
         cmd_export,
+        cmd_watch,
+        cmd_demo,
+        cmd_users,
+        cmd_ui,
     ):
         module.register(sub)
     return parser

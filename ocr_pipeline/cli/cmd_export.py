@@ -135,8 +135,14 @@ def run_log(args: argparse.Namespace) -> int:
             )
         return 0
     rows = [
-        [str(e.id), e.at.strftime("%Y-%m-%d %H:%M"), e.profile, str(e.document_count), e.actor]
-        + [e.file_name]
+        [
+            str(e.id),
+            e.at.strftime("%Y-%m-%d %H:%M"),
+            e.profile,
+            str(e.document_count),
+            e.actor,
+            e.file_name,
+        ]
         for e in entries
     ]
     sys.stdout.write(table(["id", "at (UTC)", "profile", "records", "by", "file"], rows) + "\n")

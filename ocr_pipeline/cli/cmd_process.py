@@ -16,7 +16,7 @@ from ..errors import BadArgumentsError, ExitCode, InputUnreadableError
 from ..ingest import SUPPORTED_SUFFIXES
 from ..pipeline import Pipeline, process_document
 from ..results import PageResult, PageStatus
-from .common import add_settings_args, print_json, settings_from
+from .common import add_settings_args, print_json, settings_from, write_text
 from .tables import page_table
 
 
@@ -78,10 +78,8 @@ def run(args: argparse.Namespace) -> int:
             if args.json:
                 print_json(page.to_dict(detail=not args.brief))
             else:
-                sys.stdout.write(page_table(page, pipe.registry) + "\n")
+                write_text(page_table(page, pipe.registry) + "\n")
     if not args.json:
         summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
-        sys.stdout.write(
-            f"{sum(statuses.values())} page(s): {summary}; {review} field(s) need review\n"
-        )
+        write_text(f"{sum(statuses.values())} page(s): {summary}; {review} field(s) need review\n")
     return int(ExitCode.INPUT_UNREADABLE if failed else ExitCode.OK)

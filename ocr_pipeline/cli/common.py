@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..errors import OutputUnwritableError
 from ..settings import Settings, load_settings
 
 SETTING_FLAGS = ("engine", "forms_dir", "threads", "calibration", "data_dir", "model_dir")
@@ -35,6 +36,36 @@ def settings_from(args: argparse.Namespace) -> tuple[Settings, frozenset[str]]:
 
 
 def print_json(obj: Any) -> None:
-    """One JSON document per line on stdout (UTF-8, not escaped)."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+    """One JSON document per line on stdout (UTF-8, not escaped).
+
+    A line that stdout cannot encode as it is, such as a file name that is not valid UTF-8
+    (held in ``str`` with surrogate escapes, PEP 383), is written with JSON's ``\\u`` escapes
+    instead: still valid JSON, and ``json.loads`` gives back the same name."""
+    text = json.dumps(obj, ensure_ascii=False)
+    if text != _encodable(text):
+        text = json.dumps(obj)
+    write_text(text + "\n")
+
+
+def write_text(text: str) -> None:
+    """Write ``text`` to stdout now; what stdout cannot encode is written as ``\\u`` escapes.
+
+    Raises ``OutputUnwritableError`` when stdout cannot be written (a full disk); a closed
+    pipe (``BrokenPipeError``) is left to the CLI's entry point.
+    """
+    try:
+        sys.stdout.write(_encodable(text))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputUnwritableError(
+            f"cannot write the output to standard output: {exc.strerror or exc}",
+            "Free space on the disk that the output goes to (or write it elsewhere), "
+            "then run the command again.",
+        ) from exc
+
+
+def _encodable(text: str) -> str:
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    return text.encode(encoding, "backslashreplace").decode(encoding)

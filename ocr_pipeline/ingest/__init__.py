@@ -82,6 +82,10 @@ parameters):
 - ``the page is only 1 x 1 pixels, too small to be a scanned form (minimum 200 pixels on
   each side)``
 
+A file with more pages (PDF pages, TIFF frames) than ``max_pages`` is refused before any page
+is read, rather than read in part: ``the file has 1001 pages, more than max_pages (1000); no
+page was read``.
+
 Arguments out of range (``dpi`` outside 50-1200, ``max_pages`` < 1, ``max_pixels`` < 1,
 ``min_side`` < 1) raise ``BadArgumentsError`` (exit code 2).
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from ocr_pipeline.errors import BadArgumentsError
+from ocr_pipeline.errors import BadArgumentsError, InputUnreadableError
 from ocr_pipeline.ingest.filecheck import check_regular_file, read_head
 from ocr_pipeline.ingest.limits import DEFAULT_MAX_PIXELS, DEFAULT_MIN_SIDE, PageLimits
 from ocr_pipeline.ingest.page import PageImage
@@ -62,11 +62,12 @@ def iter_pages(
     ("page 3 of 5"), after the pages before it have been yielded.
 
     ``dpi`` is the rendering resolution for PDF pages; raster pages keep their own pixels and
-    report their own resolution (see ``PageImage.dpi_source``). ``max_pages`` stops after that
-    many pages. ``max_pixels`` and ``min_side`` bound every page's declared size and are
-    checked before the page is decoded or rendered. Pillow refuses by itself any image header
-    declaring more than ``2 * PIL.Image.MAX_IMAGE_PIXELS`` (about 179 megapixels), so a larger
-    ``max_pixels`` has no effect for raster files.
+    report their own resolution (see ``PageImage.dpi_source``). A file with more pages than
+    ``max_pages`` is refused as a whole before any page is read. ``max_pixels`` and
+    ``min_side`` bound every page's declared size and are checked before the page is decoded
+    or rendered. Pillow refuses by itself any image header declaring more than
+    ``2 * PIL.Image.MAX_IMAGE_PIXELS`` (about 179 megapixels), so a larger ``max_pixels`` has
+    no effect for raster files.
     """
     path = Path(path)
     _check_arguments(dpi, max_pages)
@@ -81,7 +82,13 @@ def iter_pages(
         pages = iter_raster_pages(path, fmt, count, limits, max_pages)
     logger.debug("%s: %s with %d page(s)", path, fmt.value, count)
     if max_pages is not None and count > max_pages:
-        logger.info("%s: reading the first %d of %d pages (max_pages)", path, max_pages, count)
+        # Reading only the first max_pages would lose the rest without a word.
+        raise InputUnreadableError(
+            path,
+            f"the file has {count} pages, more than max_pages ({max_pages}); no page was read",
+            f"Split the file into parts of at most {max_pages} pages (or scan in smaller "
+            "batches), or raise max_pages (FORMOCR_MAX_PAGES).",
+        )
     return pages
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import struct
+import warnings
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,7 +61,11 @@ _DAMAGED_REMEDY = (
 def _open(path: Path, fmt: ScanFormat) -> Iterator[Image.Image]:
     """Open ``path`` lazily as ``fmt`` (header only), mapping Pillow's errors to ours."""
     try:
-        image = Image.open(path, formats=[fmt.value])
+        with warnings.catch_warnings():
+            # check_page_size applies our own limit, in a message naming the file; Pillow's
+            # warning above 89 megapixels would only add a stray line on stderr.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path, formats=[fmt.value])
     except Image.DecompressionBombError as exc:
         raise declared_pixels_refused(path, "", str(exc)) from None
     except UnidentifiedImageError:

@@ -1,5 +1,6 @@
 """The durable store: tenants, source files, the work queue, documents, pages, fields, page
-images, review state, append-only audit events and exports.
+images, review state (with blind double entry), append-only audit events, exports, and the
+users of the review UI.
 
 SQLite (a file under ``data_dir``, WAL) by default; PostgreSQL by URL (``database_url``,
 ``FORMOCR_DATABASE_URL``) for shared installations. The schema is made by the Alembic
@@ -9,6 +10,7 @@ only; the tables and sessions are private.
 
 from __future__ import annotations
 
+from ._users import UserStore
 from .api import Store, TenantStore, registry_forms
 from .db import database_url, upgrade
 from .errors import (
@@ -20,16 +22,22 @@ from .errors import (
     StoreError,
     StoreUnavailableError,
 )
-from .states import Action, DocumentStatus, FieldState, SourceState, WorkState
+from .states import Action, DocumentStatus, EntryOutcome, FieldState, Role, SourceState, WorkState
 from .views import (
     AuditEvent,
     Counts,
+    DayCount,
     Document,
     DocumentSummary,
+    EntryStatus,
     ExportRecord,
+    FieldEntry,
+    FieldStat,
     FieldView,
     PageInfo,
     SourceFile,
+    Upload,
+    User,
     WorkItem,
 )
 
@@ -38,10 +46,15 @@ __all__ = [
     "AuditEvent",
     "ConflictError",
     "Counts",
+    "DayCount",
     "Document",
     "DocumentStatus",
     "DocumentSummary",
+    "EntryOutcome",
+    "EntryStatus",
     "ExportRecord",
+    "FieldEntry",
+    "FieldStat",
     "FieldState",
     "FieldView",
     "FormMissingError",
@@ -49,12 +62,16 @@ __all__ = [
     "LeaseLostError",
     "NotFoundError",
     "PageInfo",
+    "Role",
     "SourceFile",
     "SourceState",
     "Store",
     "StoreError",
     "StoreUnavailableError",
     "TenantStore",
+    "Upload",
+    "User",
+    "UserStore",
     "WorkItem",
     "WorkState",
     "database_url",

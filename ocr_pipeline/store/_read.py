@@ -3,9 +3,10 @@ audit trails. Nothing here changes anything."""
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import BadArgumentsError
@@ -34,17 +35,17 @@ class ReadMixin(TenantBase):
         order: Order = "oldest",
         limit: int = 50,
         offset: int = 0,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[DocumentSummary]:
-        """Documents (without fields), optionally of one status and form. ``oldest``: in the
-        order they were made; ``hardest``: most open fields first, then the least sure of
-        them, then the oldest. Every combination is served by an index (``ix_documents_*``)."""
+        """Documents (without fields), optionally of one status and form, made in
+        ``[since, until)``. ``oldest``: in the order they were made; ``hardest``: most open
+        fields first, then the least sure of them, then the oldest. Every combination is
+        served by an index (``ix_documents_*``)."""
         conv.check_limit(limit, offset)
         d = DocumentRow
-        q = select(d).where(d.tenant_id == self._tenant)
-        if status is not None:
-            q = q.where(d.status == DocumentStatus(status).value)
-        if form_id is not None:
-            q = q.where(d.form_id == form_id)
+        q = self._filtered(select(d), status, form_id, since, until)
         if order == "oldest":
             q = q.order_by(d.id)
         elif order == "hardest":
@@ -53,6 +54,40 @@ class ReadMixin(TenantBase):
             raise BadArgumentsError(f"unknown order {order!r}", "use 'oldest' or 'hardest'")
         with self._db.read() as s:
             return [conv.summary(r) for r in s.scalars(q.limit(limit).offset(offset))]
+
+    def count_documents(
+        self,
+        status: DocumentStatus | None = None,
+        form_id: str | None = None,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int:
+        """How many documents :meth:`list_documents` would page through with these filters."""
+        q = select(func.count()).select_from(DocumentRow)
+        q = self._filtered(q, status, form_id, since, until)
+        with self._db.read() as s:
+            return int(s.scalar(q) or 0)
+
+    def _filtered(
+        self,
+        q: Select[Any],
+        status: DocumentStatus | None,
+        form_id: str | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> Select[Any]:
+        d = DocumentRow
+        q = q.where(d.tenant_id == self._tenant)
+        if status is not None:
+            q = q.where(d.status == DocumentStatus(status).value)
+        if form_id is not None:
+            q = q.where(d.form_id == form_id)
+        if since is not None:
+            q = q.where(d.created_at >= since)
+        if until is not None:
+            q = q.where(d.created_at < until)
+        return q
 
     def counts(self) -> Counts:
         """Documents by status and by form, source files and work items by state."""

@@ -8,6 +8,9 @@ change raises the version by one and appends its audit event in the same transac
 A field leaves review only with a value that passes its checks (:func:`check_value`) or as
 ``unreadable``. A document can be approved when no field needs review, no required field is
 unreadable and the values make a valid record of its form (:func:`record_model`).
+
+Fields whose form asks for double entry are keyed twice, blind (:mod:`._entries`); correcting
+or confirming one of them here is the third look, allowed only after two entries disagree.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from ..errors import BadArgumentsError
 from . import _convert as conv
 from ._base import TenantBase
 from .errors import ConflictError, InvalidValueError, NotFoundError
-from .models import DocumentRow, FieldRow
+from .models import DocumentRow, FieldEntryRow, FieldRow
 from .states import EDITABLE, Action, DocumentStatus, FieldState
 from .views import Document
 
@@ -39,6 +42,26 @@ RETURNABLE = frozenset({DocumentStatus.REVIEW, DocumentStatus.READY, DocumentSta
 
 def _state(row: FieldRow) -> dict[str, object]:
     return {"value": row.value, "status": row.status, "reasons": row.reasons}
+
+
+def typed_value(spec: FieldSpec, new_value: FieldValue) -> FieldValue:
+    """What a person typed (``str``: read with :func:`interpret_typed`) or gave in export form
+    (``bool``/``int``), as the field's export-form value; :class:`InvalidValueError` when it
+    fails the field's checks."""
+    if isinstance(new_value, str):
+        got = interpret_typed(spec, new_value)
+        value, reasons = got.value, list(got.reasons)
+    elif new_value is None:
+        raise BadArgumentsError(
+            "a correction needs a value", "type '' to clear it, or mark it unreadable"
+        )
+    else:
+        value, reasons = new_value, list(check_value(spec, new_value))
+    if reasons:
+        raise InvalidValueError(
+            spec.id, tuple(r.code for r in reasons), tuple(r.detail or r.code for r in reasons)
+        )
+    return value
 
 
 class ReviewMixin(TenantBase):
@@ -80,8 +103,11 @@ class ReviewMixin(TenantBase):
         with self._db.write() as s:
             doc = self._lock_document(s, document_id, expected_version, EDITABLE, action.value)
             row = self._field(s, doc, field_id)
+            spec = self._field_spec(doc, field_id)
+            if spec.double_entry and action is not Action.UNREADABLE:
+                self._check_third_look(s, doc, row, actor)
             old = _state(row)
-            value, status, reasons = decide(self._field_spec(doc, field_id), row)
+            value, status, reasons = decide(spec, row)
             row.value, row.status, row.reasons = value, status.value, conv.reasons_json(reasons)
             row.updated_at, row.updated_by = self._now(), actor
             self._refresh(s, doc)
@@ -98,6 +124,37 @@ class ReviewMixin(TenantBase):
                 detail=detail,
             )
             return self._view(s, doc)
+
+    def _entries(self, s: Session, document_id: int, field_id: str) -> list[FieldEntryRow]:
+        """The blind entries of a field, in the order they were made."""
+        return list(
+            s.scalars(
+                select(FieldEntryRow)
+                .where(
+                    FieldEntryRow.tenant_id == self._tenant,
+                    FieldEntryRow.document_id == document_id,
+                    FieldEntryRow.field_id == field_id,
+                )
+                .order_by(FieldEntryRow.id)
+            )
+        )
+
+    def _check_third_look(self, s: Session, doc: DocumentRow, row: FieldRow, actor: str) -> None:
+        """A double-entry field takes a value from one person only as the third look: after
+        two blind entries by two others that disagree."""
+        entries = self._entries(s, doc.id, row.field_id)
+        differ = len(entries) >= 2 and entries[0].value != entries[1].value
+        if row.status != FieldState.REVIEW or not differ:
+            raise ConflictError(
+                f"field {row.field_id} is keyed twice, blind, by two people (double entry)",
+                "key it with enter_value (the review screen's 入力); a third person decides "
+                "only when the two entries differ",
+            )
+        if actor in {e.actor for e in entries}:
+            raise ConflictError(
+                f"field {row.field_id}: the two entries differ and {actor} made one of them",
+                "a third person decides",
+            )
 
     def _refresh(self, s: Session, doc: DocumentRow) -> None:
         """Open-field count, their least confidence, and review → ready when none is open."""
@@ -129,22 +186,7 @@ class ReviewMixin(TenantBase):
         into the audit event. Returns the document as it now is (new ``version``)."""
 
         def decide(spec: FieldSpec, row: FieldRow) -> tuple[FieldValue, FieldState, list[Reason]]:
-            if isinstance(new_value, str):
-                got = interpret_typed(spec, new_value)
-                value, reasons = got.value, list(got.reasons)
-            elif new_value is None:
-                raise BadArgumentsError(
-                    "a correction needs a value", "type '' to clear it, or mark it unreadable"
-                )
-            else:
-                value, reasons = new_value, list(check_value(spec, new_value))
-            if reasons:
-                raise InvalidValueError(
-                    field_id,
-                    tuple(r.code for r in reasons),
-                    tuple(r.detail or r.code for r in reasons),
-                )
-            return value, FieldState.CORRECTED, []
+            return typed_value(spec, new_value), FieldState.CORRECTED, []
 
         return self._change_field(
             document_id,

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from threading import Lock
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from form_schemas.registry import FormRegistry
@@ -30,12 +31,16 @@ from form_schemas.spec import FormSpec
 from ..settings import Settings
 from . import _convert as conv
 from ._base import Clock, FormResolver
+from ._entries import EntriesMixin
 from ._exports import ExportsMixin
 from ._ingest import IngestMixin
 from ._queue import QueueMixin, check_lease, claim, release_expired
 from ._read import ReadMixin
 from ._results import ResultsMixin
 from ._review import ReviewMixin
+from ._stats import StatsMixin
+from ._uploads import UploadsMixin
+from ._users import UserStore
 from .db import Database, database_url, safe_url
 from .errors import FormMissingError
 from .images import ImageFiles
@@ -72,13 +77,24 @@ def registry_forms(
     return resolve
 
 
-class TenantStore(ReadMixin, IngestMixin, QueueMixin, ResultsMixin, ReviewMixin, ExportsMixin):
+class TenantStore(
+    ReadMixin,
+    IngestMixin,
+    UploadsMixin,
+    QueueMixin,
+    ResultsMixin,
+    EntriesMixin,
+    ReviewMixin,
+    ExportsMixin,
+    StatsMixin,
+):
     """One tenant's records, review state, audit trail, work queue and exports.
 
     Made by :meth:`Store.for_tenant`. Methods are grouped in the private modules: reading
-    (``_read``), files in (``_ingest``), the queue (``_queue``), saving results
-    (``_results``), review (``_review``) and exports (``_exports``). Each method is one
-    transaction. Thread-safe: share one instance between threads.
+    (``_read``), files in (``_ingest``, ``_uploads``), the queue (``_queue``), saving results
+    (``_results``), review (``_review``, double entry in ``_entries``), exports
+    (``_exports``) and dashboard figures (``_stats``). Each method is one transaction.
+    Thread-safe: share one instance between threads.
     """
 
     def ensure_tenant(self, name: str | None = None) -> None:
@@ -95,7 +111,8 @@ class Store:
     Use :meth:`from_settings` (or :meth:`open` with a URL). Opening checks that the schema
     is at this version's migration head (``migrate=True`` upgrades it first) and raises
     :class:`StoreUnavailableError` with the remedy otherwise. ``forms`` resolves the form a
-    document was read with (for checking corrections and approvals); ``clock`` is for tests.
+    document was read with (for checking corrections and approvals); ``clock`` is for tests,
+    and so is ``password_hasher`` (cheaper argon2 parameters).
     """
 
     def __init__(
@@ -104,11 +121,13 @@ class Store:
         image_root: Path,
         forms: FormResolver | None = None,
         clock: Clock | None = None,
+        password_hasher: PasswordHasher | None = None,
     ) -> None:
         self._db = db
         self._images = ImageFiles(image_root)
         self._forms = forms or registry_forms()
         self._clock = clock or utc_now
+        self._users = UserStore(db, self._clock, password_hasher)
 
     @classmethod
     def open(
@@ -119,8 +138,9 @@ class Store:
         forms: FormResolver | None = None,
         clock: Clock | None = None,
         migrate: bool = False,
+        password_hasher: PasswordHasher | None = None,
     ) -> Store:
-        return cls(Database(url, migrate=migrate), image_root, forms, clock)
+        return cls(Database(url, migrate=migrate), image_root, forms, clock, password_hasher)
 
     @classmethod
     def from_settings(
@@ -152,10 +172,20 @@ class Store:
         conv.check_tenant_id(tenant_id)
         return TenantStore(self._db, self._images, self._forms, tenant_id, self._clock)
 
+    @property
+    def users(self) -> UserStore:
+        """The users of the review UI (all tenants)."""
+        return self._users
+
     def tenants(self) -> list[str]:
         """The ids of all tenants (for an administrator or a worker serving them all)."""
         with self._db.read() as s:
             return list(s.scalars(select(TenantRow.id).order_by(TenantRow.id)))
+
+    def tenant_names(self) -> dict[str, str]:
+        """Every tenant's name by id (``ensure_tenant`` sets it)."""
+        with self._db.read() as s:
+            return {i: n for i, n in s.execute(select(TenantRow.id, TenantRow.name))}
 
     def claim_next(self, worker_id: str, lease_seconds: float = 300.0) -> WorkItem | None:
         """Claim the oldest claimable work item of any tenant (for a worker pool shared by

@@ -6,8 +6,9 @@ points at another tenant's row. States are stored as text (see :mod:`.states`); 
 
 Audit events reference documents and source files by id without a foreign key, so that a later
 retention policy can delete records while the trail of what happened to them stays. Actors are
-free text (``"user:sato"``, ``"system:watcher"``); a ``users`` table with roles can arrive later
-(it would hold ``(tenant_id, login)``) without changing these tables.
+free text (``"user:sato"``, ``"system:watcher"``). Users (``users``) are not tenant data: a login
+is unique in the installation, and ``user_tenants`` says which tenants a user works for (one for
+clerks and reviewers, one or more for administrators).
 
 Any change here needs a new migration in ``migrations/versions`` (a test compares the two).
 """
@@ -20,6 +21,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Dialect,
     Float,
@@ -193,6 +195,9 @@ Index(
     DocumentRow.id,
 )
 
+# Queue filters and dashboards by the day a document was made.
+Index("ix_documents_created", DocumentRow.tenant_id, DocumentRow.created_at)
+
 
 class PageRow(Base):
     """One page of a source file, whatever came of it; ``document_id`` is empty for pages that
@@ -304,3 +309,67 @@ class ExportItemRow(Base):
     export_id: Mapped[int] = mapped_column(BigId, nullable=False)
     document_id: Mapped[int] = mapped_column(BigId, nullable=False)
     position: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class UserRow(Base):
+    """A person who logs in to the review UI. ``password_hash`` is an argon2id hash (never the
+    password); ``failed_logins`` and ``locked_until`` slow down password guessing."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("login"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), nullable=False)
+    display_name: Mapped[str] = mapped_column(Text, nullable=False)
+    password_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    role: Mapped[str] = mapped_column(State, nullable=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class UserTenantRow(Base):
+    """A tenant a user works for."""
+
+    __tablename__ = "user_tenants"
+    __table_args__ = (Index("ix_user_tenants_tenant", "tenant_id", "user_id"),)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(Tenant, ForeignKey("tenants.id"), primary_key=True)
+
+
+class FieldEntryRow(Base):
+    """One blind entry of a double-entry field (ベリファイ入力), by one person. The second
+    entry by another person decides the field, or sends it to a third person."""
+
+    __tablename__ = "field_entries"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "document_id"], ["documents.tenant_id", "documents.id"]),
+        UniqueConstraint("document_id", "field_id", "actor"),
+        Index("ix_field_entries_document", "tenant_id", "document_id", "field_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[str] = _tenant()
+    document_id: Mapped[int] = mapped_column(BigId, nullable=False)
+    field_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    value: Mapped[Any] = mapped_column(Json, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class UploadRow(Base):
+    """A scan file a person put into the inbox through the review UI; the watcher's source
+    file with the same SHA-256 tells what became of it."""
+
+    __tablename__ = "uploads"
+    __table_args__ = (
+        Index("ix_uploads_actor", "tenant_id", "actor", "id"),
+        Index("ix_uploads_sha256", "tenant_id", "sha256"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[str] = _tenant()
+    sha256: Mapped[str] = mapped_column(Sha256, nullable=False)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -71,3 +71,29 @@ class Action(StrEnum):
     EXPORTED = "exported"  # one per document, and one for the export itself
     EXPORT_REPEATED = "export_repeated"
     REVEALED = "revealed"  # a masked value (個人番号) was shown to a person
+    ENTERED = "entered"  # one blind entry of a double-entry field (the value is kept apart)
+    ENTRIES_DIFFER = "entries_differ"  # two blind entries disagree: a third person decides
+    UPLOADED = "uploaded"  # a person put a scan file into the inbox through the review UI
+    USER_ADDED = "user_added"  # user events are written once for each tenant of the user
+    PASSWORD_CHANGED = "password_changed"
+    USER_DISABLED = "user_disabled"
+    USER_ENABLED = "user_enabled"
+
+
+class Role(StrEnum):
+    """What a user may do. ``clerk``: upload scans and follow them; ``reviewer``: review,
+    approve and return documents; ``administrator``: everything, including exports, forms and
+    users, possibly for several tenants."""
+
+    CLERK = "clerk"
+    REVIEWER = "reviewer"
+    ADMINISTRATOR = "administrator"
+
+
+class EntryOutcome(StrEnum):
+    """What a blind entry of a double-entry field led to: ``waiting`` for the second person,
+    ``matched`` (the field took the agreed value) or ``mismatch`` (a third person decides)."""
+
+    WAITING = "waiting"
+    MATCHED = "matched"
+    MISMATCH = "mismatch"

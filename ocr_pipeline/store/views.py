@@ -14,7 +14,7 @@ from typing import Any
 from form_schemas.reasons import Reason
 from form_schemas.spec import BBox, FieldValue
 
-from .states import Action, DocumentStatus, FieldState, SourceState, WorkState
+from .states import Action, DocumentStatus, FieldState, Role, SourceState, WorkState
 
 
 @dataclass(frozen=True)
@@ -166,3 +166,79 @@ class Counts:
     by_form: dict[str, dict[str, int]]
     sources: dict[str, int]
     work: dict[str, int]
+
+
+@dataclass(frozen=True)
+class User:
+    """A user of the review UI (never the password hash). ``tenants``: the tenants the user
+    works for, sorted (one for clerks and reviewers)."""
+
+    login: str
+    display_name: str
+    role: Role
+    tenants: tuple[str, ...]
+    disabled: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def actor(self) -> str:
+        """How the user's changes are signed in the audit trail."""
+        return f"user:{self.login}"
+
+
+@dataclass(frozen=True)
+class FieldEntry:
+    """One blind entry of a double-entry field."""
+
+    actor: str
+    value: FieldValue
+    at: datetime
+
+
+@dataclass(frozen=True)
+class EntryStatus:
+    """Where the double entry of a field stands, as one person (``viewer``) may know it.
+
+    ``count``: entries made (0-2); ``by_viewer``: the viewer made one of them; ``mismatch``:
+    two entries disagree and a third person decides. ``entries`` holds the values only then
+    (before, entries are blind: nobody sees another's value)."""
+
+    field_id: str
+    count: int
+    by_viewer: bool
+    mismatch: bool
+    entries: tuple[FieldEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a person put into the inbox through the review UI, and the watcher's record of
+    it (``source``: ``None`` until the watcher has taken it)."""
+
+    id: int
+    sha256: str
+    name: str
+    size: int
+    actor: str
+    at: datetime
+    source: SourceFile | None
+
+
+@dataclass(frozen=True)
+class FieldStat:
+    """How many fields of one form and type are in one state (for the dashboard)."""
+
+    form_id: str
+    field_type: str
+    status: FieldState
+    count: int
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Documents made (``created``) and approved (``approved``) on one day (Japan time)."""
+
+    day: str
+    created: int
+    approved: int

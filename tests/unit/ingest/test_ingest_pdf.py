@@ -82,9 +82,10 @@ def test_pages_are_rendered_one_at_a_time(scanned_pdf: Path, render_calls: Rende
     assert render_calls == [(1, 1), (2, 2), (3, 3)]
 
 
-def test_max_pages_renders_no_more(scanned_pdf: Path, render_calls: RenderCalls) -> None:
-    assert [page.index for page in iter_pages(scanned_pdf, max_pages=2)] == [0, 1]
-    assert render_calls == [(1, 1), (2, 2)]
+def test_over_max_pages_renders_nothing(scanned_pdf: Path, render_calls: RenderCalls) -> None:
+    with pytest.raises(InputUnreadableError, match="3 pages, more than max_pages \\(2\\)"):
+        iter_pages(scanned_pdf, max_pages=2)
+    assert render_calls == []
 
 
 def test_count_pages(scanned_pdf: Path, render_calls: RenderCalls) -> None:

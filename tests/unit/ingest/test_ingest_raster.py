@@ -160,12 +160,13 @@ def test_decompression_bomb_is_refused_when_opened(
     assert "decompression bomb" in caught.value.reason
 
 
-@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+@pytest.mark.filterwarnings("error::PIL.Image.DecompressionBombWarning")
 def test_page_over_the_pixel_limit_is_refused_before_decoding(
     make_declared_png: Callable[[int, int], Path],
 ) -> None:
     # Below Pillow's own hard limit, above ours; the file holds no real pixel data, so
-    # any attempt to decode it would fail with "damaged" instead.
+    # any attempt to decode it would fail with "damaged" instead. Pillow's warning is kept
+    # quiet: our own message says it.
     reason = _refusal_reason(make_declared_png(13_000, 12_000))
     assert reason.startswith("the page declares 13000 x 12000 pixels (156 megapixels)")
     assert "limit of 144 megapixels" in reason
@@ -196,10 +197,13 @@ def test_bad_page_in_a_tiff_is_named_after_the_good_ones(
     assert caught.value.reason.startswith("page 2 of 3: the page is only 1 x 1 pixels")
 
 
-def test_max_pages_stops_early(save_image: Callable[..., Path]) -> None:
+def test_max_pages_refuses_a_longer_file(save_image: Callable[..., Path]) -> None:
     frames = [Image.new("L", SMALL, shade) for shade in (10, 20, 30)]
-    pages = list(iter_pages(save_image("three.tif", *frames), max_pages=2))
-    assert [page.index for page in pages] == [0, 1]
+    path = save_image("three.tif", *frames)
+    with pytest.raises(InputUnreadableError) as caught:
+        iter_pages(path, max_pages=2)
+    assert caught.value.reason == "the file has 3 pages, more than max_pages (2); no page was read"
+    assert [page.index for page in iter_pages(path, max_pages=3)] == [0, 1, 2]
 
 
 def test_dpi_from_metadata(save_image: Callable[..., Path]) -> None:

@@ -8,7 +8,7 @@ the URL's ``search_path``), dropped afterwards.
 
 - ``clock``: a settable UTC clock for the store (leases, timestamps) -- no sleeping.
 - ``store`` / ``town_a`` / ``town_b``: a migrated store with two tenants.
-- ``kit``: page results of the 水道 form and others, PNG bytes and digests.
+- ``kit``: page results of the 水道 and ふるさと納税 forms and others, PNG bytes and digests.
 - ``saved_document``: a document of town A with two fields in review.
 """
 
@@ -213,6 +213,58 @@ def water_page(
     )
 
 
+FURUSATO_VALUES: dict[str, FieldValue] = {
+    "applied_on": "2026-09-26",
+    "postal_code": "779-5323",
+    "address": "徳島県三好市山城町中野５３－２０",
+    "phone": "070-6915-0591",
+    "name_kana": "ノダ\u3000トモヤ",
+    "name": "野田\u3000智也",
+    "my_number": "463009968008",
+    "sex": "male",
+    "birth_date": "1964-09-06",
+    "donated_on": "2026-02-10",
+    "donation_amount": 65000,
+    "is_eligible_donor": True,
+    "within_five": True,
+}
+
+
+def furusato_page(
+    page: int = 1,
+    review: tuple[str, ...] = ("my_number", "donation_amount"),
+    values: dict[str, FieldValue] | None = None,
+) -> PageResult:
+    """A ふるさと納税 one-stop page: valid values; ``review`` fields (by default the two that
+    its form keys twice, blind) routed to review by policy, every other field accepted."""
+    vals = {**FURUSATO_VALUES, **(values or {})}
+    spec = FormRegistry.from_dirs().get("furusato_onestop").spec
+    fields = {}
+    for f in spec.all_fields():
+        value = vals.get(f.id)
+        in_review = f.id in review
+        raw = "" if value is None else str(value)
+        fields[f.id] = FieldResult(
+            id=f.id,
+            type=f.type.value,
+            value=value,
+            confidence=0.97 if in_review else 0.99,
+            status=FieldStatus.REVIEW if in_review else FieldStatus.ACCEPTED,
+            reasons=[Reason("review_policy", "always")] if in_review else [],
+            raw=raw,
+            char_confidences=[0.97] * len(raw),
+            bbox=f.outline(),
+        )
+    return PageResult(
+        source="furusato.pdf",
+        page=page,
+        status=PageStatus.OK,
+        form="furusato_onestop",
+        form_version=spec.version,
+        fields=fields,
+    )
+
+
 def other_page(page: int, status: PageStatus, source: str = "scan.pdf") -> PageResult:
     """A page that makes no document (blank, unclassified, ...)."""
     return PageResult(source=source, page=page, status=status, reason=f"{status.value} page")
@@ -220,10 +272,11 @@ def other_page(page: int, status: PageStatus, source: str = "scan.pdf") -> PageR
 
 @dataclass(frozen=True)
 class Kit:
-    """Test data makers: ``water(page, review=..., values=...)`` and ``other(page, status)``
-    page results, ``png(seed)`` bytes, ``sha(text or bytes)`` digests."""
+    """Test data makers: ``water(page, review=..., values=...)``, ``furusato(...)`` and
+    ``other(page, status)`` page results, ``png(seed)`` bytes, ``sha(text or bytes)`` digests."""
 
     water: Callable[..., PageResult] = water_page
+    furusato: Callable[..., PageResult] = furusato_page
     other: Callable[..., PageResult] = other_page
     png: Callable[..., bytes] = make_png
     sha: Callable[[str | bytes], str] = digest

@@ -33,6 +33,8 @@ AUDITED: dict[str, set[Action]] = {
     "log_reveal": {Action.REVEALED},
     "record_export": {Action.EXPORTED},
     "record_export_repeat": {Action.EXPORT_REPEATED},
+    "enter_value": {Action.ENTERED},
+    "record_upload": {Action.UPLOADED},
 }
 # Operational state (tenant row, work queue): recorded in their own tables, not as events.
 OPERATIONAL = {
@@ -58,6 +60,12 @@ READ_ONLY = {
     "approved_unexported",
     "export_log",
     "export_items",
+    "count_documents",
+    "double_entries",
+    "uploads",
+    "field_stats",
+    "straight_through",
+    "daily_counts",
 }
 
 
@@ -165,6 +173,22 @@ def test_every_change_writes_its_event_and_the_past_never_changes(
         actor="system:watcher",
     )
     step("requeue", lambda: town_a.requeue(other.id, actor="admin"), actor="admin")
+    furusato_src, _ = town_a.register_source(kit.sha("furusato"), "f.pdf", 1)
+    (furusato,) = town_a.save_result(furusato_src.id, [kit.furusato()], {})
+    seen[:] = _all_events(store)
+    (entered,) = step(
+        "enter_value",
+        lambda: town_a.enter_value(
+            furusato, "my_number", "463009968008", actor="sato", expected_version=1
+        ),
+        actor="sato",
+    )
+    assert (entered.field_id, entered.old, entered.new) == ("my_number", None, {"entry": 1})
+    step(
+        "record_upload",
+        lambda: town_a.record_upload(kit.sha("up"), "up.pdf", 3, actor="user:clerk"),
+        actor="user:clerk",
+    )
     assert set(AUDITED) <= set(state)
     trail = town_a.audit_trail(first)
     assert [e.action for e in trail][-4:] == [
@@ -203,6 +227,12 @@ def test_reads_write_nothing(store: Store, town_a: TenantStore, kit: Kit) -> Non
         "approved_unexported": lambda: town_a.approved_unexported("water_service"),
         "export_log": town_a.export_log,
         "export_items": lambda: town_a.export_items(export_id),
+        "count_documents": town_a.count_documents,
+        "double_entries": lambda: town_a.double_entries(doc_id, "sato"),
+        "uploads": town_a.uploads,
+        "field_stats": town_a.field_stats,
+        "straight_through": town_a.straight_through,
+        "daily_counts": lambda: town_a.daily_counts(30),
     }
     assert set(calls) == READ_ONLY
     before = (_all_events(store), town_a.get_document(doc_id), town_a.get_document(done_id))

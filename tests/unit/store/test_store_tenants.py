@@ -127,6 +127,10 @@ NOT_FOUND: dict[str, Call] = {
         a.export_id, actor="b", sha256=k.sha("a.csv")
     ),
     "export_items": lambda b, a, k: b.export_items(a.export_id),
+    "enter_value": lambda b, a, k: b.enter_value(
+        a.doc_review, "user_name", "乗取", actor="b", expected_version=1
+    ),
+    "double_entries": lambda b, a, k: b.double_entries(a.doc_review, "b"),
 }
 
 
@@ -153,6 +157,12 @@ OWN_ONLY: dict[str, Call] = {
     "list_sources": lambda b, a, k: b.list_sources(),
     "approved_unexported": lambda b, a, k: b.approved_unexported("water_service"),
     "export_log": lambda b, a, k: b.export_log(),
+    "count_documents": lambda b, a, k: b.count_documents(),
+    "uploads": lambda b, a, k: b.uploads(),
+    "record_upload": lambda b, a, k: b.record_upload(a.file_sha, "saved.pdf", 1, actor="b"),
+    "field_stats": lambda b, a, k: b.field_stats(),
+    "straight_through": lambda b, a, k: b.straight_through(),
+    "daily_counts": lambda b, a, k: b.daily_counts(30),
 }
 
 
@@ -183,10 +193,14 @@ def test_tenant_b_can_neither_see_nor_change_tenant_a(
     assert results["release_expired_leases"] == 0
     assert results["list_documents"] == results["approved_unexported"] == []
     assert results["export_log"] == []
+    assert results["count_documents"] == 0 and results["field_stats"] == []
+    assert results["straight_through"] == (0, 0) and results["daily_counts"] == []
+    assert results["record_upload"].source is None  # A's source file is not B's
+    assert [u.name for u in results["uploads"]] == ["saved.pdf"]
     counts = results["counts"]
     assert counts.documents == {} and sum(counts.sources.values()) <= 1  # B's own file
     for name, result in results.items():
-        if name != "register_source":
+        if name not in {"register_source", "record_upload", "uploads"}:  # B's own, checked above
             _own_or_nothing(result, a)
     assert _snapshot(town_a, a) == before
 

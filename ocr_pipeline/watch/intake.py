@@ -1,0 +1,192 @@
+"""Taking a settled file from the inbox: record it, move it to the archive, queue it.
+
+Order, so that a crash at any point loses nothing and duplicates nothing:
+
+1. SHA-256 of the file as it lies in the inbox (not following links, not blocking on FIFOs).
+2. ``register_source`` (not yet queued) — before the file is touched in any other way. The same
+   bytes taken before make it a duplicate: that copy is archived under ``duplicates/`` (or, if
+   the first one was quarantined, quarantined too) and not read again.
+3. Move to ``ARCHIVE/<tenant>/<sha[:2]>/<sha>/<name>``, then ``archive`` (where it went) and
+   ``enqueue``. A file recorded but not queued is found again by the next scan (still in the
+   inbox) or by :func:`~.recover.finish_received` (already in the archive).
+
+Entries the layout refuses (symbolic links, unknown form folders, …) are moved to the quarantine
+with their note without being recorded: they were never taken, and the same file dropped later
+in the right place is read normally.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..store import SourceFile, SourceState, Store, TenantStore
+from .files import FileChangedError, NotRegularFileError, move_durably, sha256_of
+from .layout import InboxEntry, Refusal
+from .outcome import FileOutcome, Outcome
+from .paths import WatchPaths
+from .quarantine import QuarantineNote, quarantine_file
+
+log = logging.getLogger(__name__)
+
+ACTOR = "system:watch"
+
+REFUSAL_DETAIL = {
+    Refusal.SYMLINK: "symbolic links are not followed; copy the scan itself into the folder",
+    Refusal.UNKNOWN_FORM_FOLDER: "the folder {folder!r} is not the id of a known form",
+    Refusal.NESTED_FOLDER: "a folder inside a form folder; files go directly into it",
+    Refusal.NOT_REGULAR: "not a regular file (a FIFO, socket or device)",
+}
+
+
+NEVER_READ = frozenset({"vanished", "missing_file"})
+"""Quarantine codes of files lost before they were read: the same bytes dropped again are read."""
+
+
+class NotSettledError(Exception):
+    """The file changed while it was being taken: wait for it again."""
+
+
+class Intake:
+    """Takes inbox entries for :class:`~.watcher.Watcher` (one thread)."""
+
+    def __init__(
+        self,
+        store: Store,
+        paths: WatchPaths,
+        forms: list[str],
+        report: Callable[[FileOutcome], None],
+    ) -> None:
+        self.store = store
+        self.paths = paths
+        self.forms = forms
+        self.report = report
+        self._tenants: dict[str, TenantStore] = {}
+
+    def town(self, tenant: str) -> TenantStore:
+        town = self._tenants.get(tenant)
+        if town is None:
+            town = self.store.for_tenant(tenant)
+            town.ensure_tenant()
+            self._tenants[tenant] = town
+        return town
+
+    def take(self, entry: InboxEntry) -> FileOutcome | None:
+        """Take or refuse one settled entry. Returns the outcome when the file is finished
+        with here (refused, duplicate); ``None`` when it was queued (the worker reports it) or
+        had gone. Raises :class:`NotSettledError`, or ``OSError`` / store errors to be retried
+        later (nothing is lost: the file stays where it is or the record finds it again)."""
+        started = time.monotonic()
+        if entry.refusal is not None:
+            return self._refuse(entry, entry.refusal, started)
+        town = self.town(entry.tenant)
+        try:
+            sha, size = sha256_of(entry.path)
+        except FileNotFoundError:
+            log.debug("%s went away before it was taken", entry.path)
+            return None
+        except NotRegularFileError:
+            return self._refuse(entry, Refusal.NOT_REGULAR, started)
+        except FileChangedError as exc:
+            raise NotSettledError(str(entry.path)) from exc
+        pending = self._pending(town, sha)
+        if pending is not None:
+            self._archive_and_queue(town, pending, entry.path)
+            return None
+        source, duplicate = town.register_source(sha, entry.name, size, actor=ACTOR, enqueue=False)
+        if not duplicate or source.state is SourceState.RECEIVED:
+            self._archive_and_queue(town, source, entry.path)
+            return None
+        return self._duplicate(town, entry, source, started)
+
+    def _pending(self, town: TenantStore, sha: str) -> SourceFile | None:
+        """A record of these bytes made by a take that did not finish (so this is no
+        duplicate but the same take, resumed)."""
+        for source in town.list_sources(SourceState.RECEIVED, limit=1000):
+            if source.sha256 == sha:
+                return source
+        return None
+
+    def _archive_and_queue(
+        self, town: TenantStore, source: SourceFile, path: Path, *, requeue: bool = False
+    ) -> None:
+        target = self.paths.archive_file(town.tenant_id, source.sha256, source.name)
+        if target.is_file():
+            # Moved before, by a take that stopped before recording it; this copy has the
+            # same SHA-256, so the archived one stands and this one goes.
+            path.unlink(missing_ok=True)
+        else:
+            move_durably(path, target)
+        town.archive(source.id, str(target), actor=ACTOR)
+        if requeue:
+            town.requeue(source.id, actor=ACTOR)
+        else:
+            town.enqueue(source.id)
+        log.debug("%s/%s taken as source %d", town.tenant_id, source.name, source.id)
+
+    def _duplicate(
+        self, town: TenantStore, entry: InboxEntry, first: SourceFile, started: float
+    ) -> FileOutcome | None:
+        code = (first.error or {}).get("code")
+        if first.state is SourceState.QUARANTINED and code in NEVER_READ:
+            # The first copy was lost before it could be read: this one takes its place.
+            self._archive_and_queue(town, first, entry.path, requeue=True)
+            return None
+        if first.state is SourceState.QUARANTINED:
+            note = QuarantineNote.make(
+                file=entry.name,
+                tenant=entry.tenant,
+                code="duplicate_of_quarantined",
+                detail=f"the same bytes as {first.name} (source {first.id}), which was "
+                "quarantined: " + str((first.error or {}).get("detail", "")),
+                sha256=first.sha256,
+                source_file_id=first.id,
+            )
+            target = quarantine_file(
+                entry.path, self.paths.quarantine_folder(entry.tenant), entry.name, note
+            )
+            return FileOutcome(
+                tenant=entry.tenant,
+                name=entry.name,
+                outcome=Outcome.QUARANTINED,
+                seconds=time.monotonic() - started,
+                source_id=first.id,
+                code=note.code,
+                reason=note.detail,
+                path=str(target),
+                duplicate_of=first.id,
+            )
+        target = self.paths.duplicate_file(entry.tenant, first.sha256, entry.name)
+        move_durably(entry.path, target)
+        return FileOutcome(
+            tenant=entry.tenant,
+            name=entry.name,
+            outcome=Outcome.DUPLICATE,
+            seconds=time.monotonic() - started,
+            source_id=first.id,
+            reason=f"the same bytes as {first.name} (source {first.id}, {first.state})",
+            path=str(target),
+            duplicate_of=first.id,
+        )
+
+    def _refuse(self, entry: InboxEntry, refusal: Refusal, started: float) -> FileOutcome:
+        detail = REFUSAL_DETAIL[refusal].format(folder=entry.folder)
+        if refusal is Refusal.UNKNOWN_FORM_FOLDER:
+            detail += f" (known forms: {', '.join(sorted(self.forms))})"
+        note = QuarantineNote.make(
+            file=entry.name, tenant=entry.tenant, code=refusal.value, detail=detail
+        )
+        target = quarantine_file(
+            entry.path, self.paths.quarantine_folder(entry.tenant), entry.name, note
+        )
+        return FileOutcome(
+            tenant=entry.tenant,
+            name=entry.name,
+            outcome=Outcome.QUARANTINED,
+            seconds=time.monotonic() - started,
+            code=refusal.value,
+            reason=detail,
+            path=str(target),
+        )

@@ -1,0 +1,79 @@
+"""What became of one file: the event the watcher reports once per file it finishes with.
+
+Sinks (the CLI's stderr line, ``--json`` on stdout, a test collecting them) receive
+:class:`FileOutcome` objects; :meth:`FileOutcome.line` is the one log line per file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    """``documents``: read and saved (``documents`` may be 0 when no page was a known form);
+    ``quarantined``: moved to the quarantine folder with its ``.error.json``; ``duplicate``:
+    the same bytes were taken before, this copy archived and not read again; ``vanished``: the
+    file was recorded but disappeared before it could be archived."""
+
+    DOCUMENTS = "documents"
+    QUARANTINED = "quarantined"
+    DUPLICATE = "duplicate"
+    VANISHED = "vanished"
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One file, finished. ``name`` is its path inside the tenant's inbox folder (``scan.pdf``
+    or ``water_service/scan.pdf``); ``path`` is where the file is now (archive or quarantine);
+    ``source_id`` is its source file in the store (``None`` for a file refused before it was
+    recorded, e.g. a symbolic link); ``pages`` counts its pages by status; ``code`` and
+    ``reason`` say why a file was quarantined (``code`` as in ``.error.json``)."""
+
+    tenant: str
+    name: str
+    outcome: Outcome
+    seconds: float
+    source_id: int | None = None
+    documents: int = 0
+    pages: dict[str, int] = field(default_factory=dict)
+    fields_to_review: int = 0
+    code: str | None = None
+    reason: str | None = None
+    path: str | None = None
+    duplicate_of: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["outcome"] = self.outcome.value
+        out["seconds"] = round(self.seconds, 3)
+        return out
+
+    def line(self) -> str:
+        """``tenant=… file="…" outcome=… … seconds=…``: one line, English, key=value."""
+        parts = [f"tenant={self.tenant}", f"file={_quote(self.name)}", f"outcome={self.outcome}"]
+        if self.outcome is Outcome.DOCUMENTS:
+            pages = " ".join(f"{k}:{n}" for k, n in sorted(self.pages.items()))
+            parts += [
+                f"documents={self.documents}",
+                f"pages={_quote(pages)}",
+                f"review_fields={self.fields_to_review}",
+            ]
+        if self.duplicate_of is not None:
+            parts.append(f"duplicate_of={self.duplicate_of}")
+        if self.code is not None:
+            parts.append(f"code={self.code}")
+        if self.reason is not None:
+            parts.append(f"reason={_quote(self.reason)}")
+        if self.source_id is not None:
+            parts.append(f"source={self.source_id}")
+        if self.path is not None:
+            parts.append(f"to={_quote(self.path)}")
+        parts.append(f"seconds={self.seconds:.2f}")
+        return " ".join(parts)
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)

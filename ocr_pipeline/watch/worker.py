@@ -1,0 +1,298 @@
+"""One worker: claim a file from the store's queue, read it, save its pages, finish.
+
+Runs inside a worker process (:mod:`.pool`) or, with ``workers=0``, in the watcher's own process.
+Every end of a claimed item is one of:
+
+- **saved** (``save_result`` then ``complete``): one document per page read as a form; blank,
+  unclassified, unregistered and failed pages recorded with their status and reason;
+- **quarantined** (the file cannot be read, its worker process died ``max_crashes`` times on
+  it, its archived copy is missing, or its form folder names no form): ``quarantine`` in the
+  store, then the file moved beside its ``.error.json``;
+- **handed back** (``fail(retry=True)``): the worker is stopping, or a passing fault (database
+  unreachable, disk full) — the item goes back in the queue as it was.
+
+``save_result`` is idempotent per source file and a file already saved is completed without
+being read again, so a worker killed at any moment leaves nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadArgumentsError, InputUnreadableError
+from ..ingest import PopplerMissingError
+from ..store import (
+    LeaseLostError,
+    SourceFile,
+    SourceState,
+    Store,
+    StoreUnavailableError,
+    TenantStore,
+    WorkItem,
+)
+from .files import move_durably
+from .layout import form_hint
+from .lease import Heartbeat, StopRequestedError, WorkerOptions, crashes_of
+from .outcome import FileOutcome, Outcome
+from .paths import WatchPaths
+from .processor import FileProcessor, ProcessedFile
+from .quarantine import QuarantineNote, note_path, reserve, unreserve
+
+log = logging.getLogger(__name__)
+
+Report = Callable[[FileOutcome], None]
+TRANSIENT_BACKOFF = (2.0, 60.0)
+"""Seconds a worker waits after a passing fault: first, and at most (doubling between)."""
+
+
+class Worker:
+    """Claims and processes items of every tenant. ``stop()`` is polled between pages."""
+
+    def __init__(
+        self,
+        store: Store,
+        paths: WatchPaths,
+        processor: FileProcessor,
+        worker_id: str,
+        *,
+        report: Report,
+        stop: Callable[[], bool],
+        options: WorkerOptions | None = None,
+    ) -> None:
+        self.store = store
+        self.paths = paths
+        self.processor = processor
+        self.worker_id = worker_id
+        self.report = report
+        self.stop = stop
+        self.options = options or WorkerOptions()
+        self._backoff = 0.0
+        self._resume_at = 0.0
+
+    def step(self) -> bool:
+        """Claim and finish one item; False when there was none (or the worker must wait)."""
+        if self.stop() or time.monotonic() < self._resume_at:
+            return False
+        item = self.store.claim_next(self.worker_id, self.options.lease_seconds)
+        if item is None:
+            return False
+        self.handle(item)
+        return True
+
+    def handle(self, item: WorkItem) -> None:
+        town = self.store.for_tenant(item.tenant_id)
+        started = time.monotonic()
+        try:
+            outcome = self._work(town, item, started)
+        except StopRequestedError:
+            self._hand_back(town, item, {"code": "handed_back", "crashes": crashes_of(item)})
+            return
+        except LeaseLostError:
+            log.warning("work item %d was taken over by another worker; dropped", item.id)
+            return
+        except PopplerMissingError:
+            self._hand_back(town, item, {"code": "poppler_missing", "crashes": crashes_of(item)})
+            raise
+        except (StoreUnavailableError, OSError) as exc:
+            self._transient(town, item, exc)
+            return
+        except Exception as exc:
+            log.exception("work item %d (source %d) failed", item.id, item.source_file_id)
+            error = {"code": "error", "crashes": crashes_of(item) + 1, "detail": repr(exc)[:500]}
+            self._hand_back(town, item, error)
+            return
+        self._backoff = 0.0
+        if outcome is not None:
+            self.report(outcome)
+
+    def _transient(self, town: TenantStore, item: WorkItem, exc: Exception) -> None:
+        self._backoff = min(TRANSIENT_BACKOFF[1], max(TRANSIENT_BACKOFF[0], self._backoff * 2))
+        self._resume_at = time.monotonic() + self._backoff
+        log.warning(
+            "work item %d (source %d): %s; handed back, this worker waits %.0f s",
+            item.id,
+            item.source_file_id,
+            exc,
+            self._backoff,
+        )
+        self._hand_back(town, item, {"code": "transient", "crashes": crashes_of(item)})
+
+    def _hand_back(self, town: TenantStore, item: WorkItem, error: dict[str, Any]) -> None:
+        try:
+            town.fail(item.id, self.worker_id, error, retry=True)
+        except Exception as exc:  # the lease runs out and the item is claimed again
+            log.warning(
+                "work item %d could not be handed back (%s); its lease will run out", item.id, exc
+            )
+
+    def _work(self, town: TenantStore, item: WorkItem, started: float) -> FileOutcome | None:
+        source = town.get_source(item.source_file_id)
+        if source.state is SourceState.DONE:  # saved by a worker that died before completing
+            town.complete(item.id, self.worker_id)
+            return self._saved_outcome(town, source, started)
+        crashes = crashes_of(item)
+        path = Path(source.stored_path) if source.stored_path else None
+        if crashes >= self.options.max_crashes:
+            detail = f"reading this file stopped {crashes} times (its worker died or failed)"
+            return self._quarantine(town, source, code="crashed", detail=detail, started=started)
+        if path is None or not path.is_file():
+            detail = f"the archived copy {path} is missing"
+            return self._quarantine(
+                town, source, code="missing_file", detail=detail, started=started
+            )
+        return self._read(town, item, source, path, started)
+
+    def _read(
+        self, town: TenantStore, item: WorkItem, source: SourceFile, path: Path, started: float
+    ) -> FileOutcome:
+        form_id = form_hint(source.name)
+        with Heartbeat(town, item.id, self.worker_id, self.options.lease_seconds) as beat:
+
+            def check() -> None:
+                if self.stop():
+                    raise StopRequestedError
+                if beat.lost.is_set():
+                    raise LeaseLostError(item.id, self.worker_id)
+
+            try:
+                done = self.processor.process(path, form_id, check)
+            except PopplerMissingError:
+                raise
+            except InputUnreadableError as exc:
+                return self._quarantine(
+                    town,
+                    source,
+                    code="unreadable",
+                    detail=exc.reason,
+                    remedy=exc.remedy,
+                    started=started,
+                )
+            except BadArgumentsError as exc:
+                if form_id is None:
+                    raise
+                return self._quarantine(
+                    town, source, code="unknown_form", detail=exc.message, started=started
+                )
+            if not done.pages:
+                return self._quarantine(
+                    town, source, code="unreadable", detail="no pages", started=started
+                )
+            ids = town.save_result(source.id, done.pages, done.images)
+        town.complete(item.id, self.worker_id)
+        stored = self._back_to_archive(town, source, path)
+        return self._outcome(town, source, done, documents=len(ids), started=started, stored=stored)
+
+    def _back_to_archive(self, town: TenantStore, source: SourceFile, path: Path) -> Path:
+        """A quarantined file given another run (``requeue``) and now read goes back to the
+        archive, its note removed."""
+        if not path.is_relative_to(self.paths.quarantine):
+            return path
+        target = self.paths.archive_file(town.tenant_id, source.sha256, source.name)
+        try:
+            move_durably(path, target)
+            town.archive(source.id, str(target))
+            unreserve(path)
+        except (OSError, StoreUnavailableError) as exc:
+            log.warning("source %d was read; %s stays in the quarantine: %s", source.id, path, exc)
+            return path
+        return target
+
+    def _outcome(
+        self,
+        town: TenantStore,
+        source: SourceFile,
+        done: ProcessedFile,
+        *,
+        documents: int,
+        started: float,
+        stored: Path,
+    ) -> FileOutcome:
+        return FileOutcome(
+            tenant=town.tenant_id,
+            name=source.name,
+            outcome=Outcome.DOCUMENTS,
+            seconds=time.monotonic() - started,
+            source_id=source.id,
+            documents=documents,
+            pages=dict(Counter(p.status.value for p in done.pages)),
+            fields_to_review=sum(len(p.needs_review) for p in done.pages),
+            path=str(stored),
+        )
+
+    def _saved_outcome(self, town: TenantStore, source: SourceFile, started: float) -> FileOutcome:
+        pages = town.source_pages(source.id)
+        doc_ids = sorted({p.document_id for p in pages if p.document_id is not None})
+        return FileOutcome(
+            tenant=town.tenant_id,
+            name=source.name,
+            outcome=Outcome.DOCUMENTS,
+            seconds=time.monotonic() - started,
+            source_id=source.id,
+            documents=len(doc_ids),
+            pages=dict(Counter(p.status for p in pages)),
+            fields_to_review=sum(town.get_document(d).open_fields for d in doc_ids),
+            path=source.stored_path,
+        )
+
+    def _quarantine(
+        self,
+        town: TenantStore,
+        source: SourceFile,
+        *,
+        code: str,
+        detail: str,
+        started: float,
+        remedy: str = "",
+    ) -> FileOutcome:
+        note = QuarantineNote.make(
+            file=source.name,
+            tenant=town.tenant_id,
+            code=code,
+            detail=detail,
+            remedy=remedy,
+            sha256=source.sha256,
+            source_file_id=source.id,
+        )
+        path = Path(source.stored_path) if source.stored_path else None
+        has_file = path is not None and path.is_file()
+        # The note is written even without a file, so that the clerk sees what happened.
+        target = reserve(self.paths.quarantine_folder(town.tenant_id), source.name, note)
+        try:
+            town.quarantine(source.id, note.to_dict(), str(target) if has_file else None)
+        except BaseException:
+            unreserve(target)
+            raise
+        if path is not None and has_file:
+            try:
+                move_durably(path, target)
+            except OSError as exc:
+                log.error(
+                    "source %d: cannot move %s to %s (%s); the next start of the watcher moves it",
+                    source.id,
+                    path,
+                    target,
+                    exc,
+                )
+        return FileOutcome(
+            tenant=town.tenant_id,
+            name=source.name,
+            outcome=Outcome.QUARANTINED,
+            seconds=time.monotonic() - started,
+            source_id=source.id,
+            code=code,
+            reason=detail,
+            path=str(target if has_file else note_path(target)),
+        )
+
+
+def run_worker(worker: Worker, stop: threading.Event, poll: float = 0.5) -> None:
+    """Work until ``stop`` is set; wait ``poll`` seconds whenever the queue is empty."""
+    while not stop.is_set():
+        if not worker.step():
+            stop.wait(poll)

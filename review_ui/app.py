@@ -1,0 +1,14 @@
+"""The review UI's entry point (``formocr ui`` runs ``streamlit run`` on this file). It only
+sets up the page, the login gate and the navigation for the user's role; each page is a file
+in ``screens/``."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from review_ui import auth, navigation
+
+st.set_page_config(
+    page_title="formocr 確認・修正", page_icon=":material/fact_check:", layout="wide"
+)
+navigation.build(auth.session_user()).run()

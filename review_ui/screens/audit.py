@@ -1,0 +1,44 @@
+"""履歴: the full audit trail of one document (what OCR read, every change, who, when, why),
+on screen and as a CSV file. 個人番号 values are masked."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ocr_pipeline.store import NotFoundError
+from review_ui import auditcsv, navigation, services
+from review_ui.field_panel import spec_of
+
+services.require(*navigation.REVIEWERS)
+town = services.tenant_store()
+st.title("履歴")
+
+given = st.query_params.get("doc", "")
+typed = st.text_input("書類番号", value=given, key="au_doc")
+if not typed.strip():
+    st.info("書類番号を入力してください。")
+    st.stop()
+if not typed.strip().isdigit() or len(typed.strip()) > 18:
+    st.error("書類番号は数字で入力してください。")
+    st.stop()
+doc_id = int(typed)
+try:
+    doc = town.get_document(doc_id)
+    events = town.audit_trail(doc_id)
+except NotFoundError:
+    st.error(f"書類 {doc_id} は見つかりません。番号を確かめてください。")
+    st.stop()
+
+form = services.form(doc.form_id)
+table = auditcsv.rows(events, lambda field_id: spec_of(form, field_id))
+st.caption(f"{form.spec.title if form else doc.form_id}　書類 {doc.id}　{len(events)} 件")
+st.dataframe(table, hide_index=True, width="stretch", column_order=auditcsv.COLUMNS)
+st.download_button(
+    "CSV をダウンロード",
+    data=auditcsv.to_csv(table),
+    file_name=f"audit-{town.tenant_id}-{doc.id}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="au_download",
+)
+st.page_link("screens/review.py", label="確認・修正へ", query_params={"doc": str(doc.id)})

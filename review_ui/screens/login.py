@@ -1,0 +1,29 @@
+"""ログイン: login and password; nothing else of the app is reachable without them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from review_ui import auth, navigation, services
+
+user = services.current_user()
+if user is not None:
+    navigation.first_page(user)
+st.title("formocr 確認・修正")
+notice = st.session_state.pop("auth_notice", None)
+if notice:
+    st.info(notice)
+with st.form("login", enter_to_submit=True, clear_on_submit=True):
+    login = st.text_input("ログインID", key="login_id", autocomplete="username")
+    password = st.text_input(
+        "パスワード", type="password", key="login_password", autocomplete="current-password"
+    )
+    submitted = st.form_submit_button("ログイン", type="primary", key="login_submit")
+if submitted:
+    if auth.log_in(login, password) is None:
+        st.error(
+            "ログインIDまたはパスワードが違います。続けて間違えると、しばらくログインできなく"
+            "なります。"
+        )
+    else:
+        st.rerun()

@@ -1,0 +1,177 @@
+"""確認・修正: one flagged field at a time, from the keyboard; then approve or return.
+
+The document comes from the URL (``?doc=ID``) and is read through the tenant's store, so a
+number of another municipality's document is simply not found. Fields keyed twice (double
+entry) are typed blind; a 個人番号 stays hidden until revealed, and each reveal is recorded.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ocr_pipeline.store import DocumentStatus, NotFoundError
+from review_ui import field_panel as fp
+from review_ui import navigation, reviewing, services, texts, values
+from review_ui.reviewing import Mode
+
+user = services.require(*navigation.REVIEWERS)
+town = services.tenant_store()
+tenant = town.tenant_id
+
+requested = st.query_params.get("doc")
+if requested is None and st.session_state.get(reviewing.DOC_KEY) is not None:
+    requested = str(st.session_state[reviewing.DOC_KEY])
+doc_id = int(requested) if requested and requested.isdigit() and len(requested) < 19 else None
+if st.session_state.get(reviewing.DOC_KEY) != doc_id:
+    reviewing.open_document(doc_id)
+
+st.title("確認・修正")
+if doc_id is None:
+    st.info("確認キューから書類を選ぶか、次の書類を開いてください。")
+    if st.button("次の書類を開く", type="primary", shortcut="Alt+J", key="rv_first"):
+        reviewing.open_document(reviewing.next_document(None))
+        st.rerun()
+    st.stop()
+try:
+    doc = town.get_document(doc_id)
+except NotFoundError:
+    st.error(f"書類 {doc_id} は見つかりません。番号を確かめてください。")
+    st.stop()
+
+form = services.form(doc.form_id)
+title = form.spec.title if form else doc.form_id
+st.subheader(f"{title}　書類 {doc.id}")
+st.caption(
+    f"状態: {texts.DOCUMENT_STATUS[doc.status]}　受付: {texts.jst(doc.created_at)}　"
+    f"ファイル: {doc.source_name}（{doc.first_page} ページ目）　版: {doc.version}"
+)
+if doc.return_reason and doc.status is DocumentStatus.RETURNED:
+    st.warning(f"返戻理由: {doc.return_reason}")
+
+flash = reviewing.take_flash()
+if flash is not None:
+    show = {"success": st.success, "error": st.error, "info": st.info, "conflict": st.warning}
+    body = flash.text + "".join(f"\n- {d}" for d in flash.details)
+    if flash.kind == "conflict" and flash.seen_version is not None:
+        for e in town.audit_trail(doc.id):
+            if e.doc_version is not None and e.doc_version > flash.seen_version:
+                spec = fp.spec_of(form, e.field_id) if e.field_id else None
+                what = f"「{spec.label}」" if spec else (e.field_id or "")
+                body += f"\n- {texts.jst(e.at)} {e.actor}: {what}{texts.ACTION[e.action]}"
+    show[flash.kind](body)
+
+order = [f.id for f in form.spec.all_fields()] if form else list(doc.fields)
+views = [doc.fields[f] for f in order if f in doc.fields]
+entries = town.double_entries(doc.id, user.actor) if form else {}
+editable = doc.status in (DocumentStatus.REVIEW, DocumentStatus.READY)
+
+
+def mode_of(field_id: str) -> Mode | None:
+    """How this reviewer may work on an open field (``None``: not theirs to do now)."""
+    entry = entries.get(field_id)
+    if entry is None:
+        return "review"
+    if entry.mismatch:
+        return None if user.actor in {e.actor for e in entry.entries} else "third"
+    return None if entry.by_viewer else "blind"
+
+
+open_fields = [v for v in views if v.needs_review]
+mine = [v for v in open_fields if mode_of(v.field_id) is not None]
+waiting = [v for v in open_fields if mode_of(v.field_id) is None]
+
+current = None
+if editable and mine:
+    index = int(st.session_state.get(reviewing.FIELD_KEY, 0)) % len(mine)
+    view = mine[index]
+    current = view.field_id
+    spec = fp.spec_of(form, view.field_id)
+    mode = mode_of(view.field_id) or "review"
+    masked = values.is_masked_type(view.type) and not reviewing.is_revealed(
+        tenant, doc.id, view.field_id
+    )
+    st.markdown(f"#### {fp.field_title(spec, view)}　（要確認 {index + 1} / {len(mine)}）")
+    fp.reasons(view, mode, entries.get(view.field_id))
+    if masked:
+        st.info("個人番号は隠しています。表示すると、その記録が残ります。")
+        st.button(
+            "個人番号を表示",
+            shortcut="Alt+M",
+            on_click=reviewing.reveal,
+            args=(doc.id, view.field_id),
+            key=f"rv_reveal_{doc.id}_{view.field_id}",
+        )
+    else:
+        left, right = st.columns([3, 2])
+        with left:
+            fp.crop(tenant, doc, view, form)
+            if mode != "blind":
+                fp.reading(view, masked=False)
+            entry = entries.get(view.field_id)
+            if mode == "third" and entry is not None:
+                fp.entries(entry, spec, masked=False)
+        with right:
+            fp.value_form(doc, view, spec, mode)
+        fp.focus(fp.VALUE_LABEL, f"{doc.id}-{view.field_id}-{doc.version}")
+    with st.container(horizontal=True):
+        st.button(
+            "前の項目",
+            shortcut="Alt+B",
+            on_click=reviewing.move,
+            args=(-1, len(mine)),
+            key="rv_prev",
+        )
+        st.button(
+            "次の項目",
+            shortcut="Alt+N",
+            on_click=reviewing.move,
+            args=(1, len(mine)),
+            key="rv_next",
+        )
+elif editable and waiting:
+    st.info("この書類で今できる確認はありません（ほかの担当者の二重入力・確定を待っています）。")
+elif doc.status is DocumentStatus.READY:
+    st.success("要確認の項目はすべて確定しました。内容を確かめて承認してください。")
+    st.button(
+        "承認",
+        type="primary",
+        shortcut="Alt+A",
+        on_click=reviewing.approve,
+        args=(doc.id, doc.version),
+        key="rv_approve",
+    )
+else:
+    st.info(f"この書類は「{texts.DOCUMENT_STATUS[doc.status]}」です。")
+
+for v in waiting:
+    st.caption(f"{fp.field_title(fp.spec_of(form, v.field_id), v)}: ほかの担当者の入力待ち")
+
+with st.container(horizontal=True):
+    st.button("ページ全体", shortcut="Alt+P", on_click=reviewing.toggle_page, key="rv_page")
+    if st.button("次の書類", shortcut="Alt+J", key="rv_next_doc"):
+        reviewing.open_document(reviewing.next_document(doc.id))
+        st.rerun()
+    st.page_link(
+        "screens/audit.py",
+        label="履歴",
+        icon=":material/history:",
+        query_params={"doc": str(doc.id)},
+    )
+st.caption(fp.KEYS)
+
+if st.session_state.get(reviewing.PAGE_KEY):
+    fp.page_image(tenant, doc, form, current)
+
+with st.expander("全項目"):
+    fp.all_fields(tenant, doc, form)
+
+if doc.status in (DocumentStatus.REVIEW, DocumentStatus.READY, DocumentStatus.APPROVED):
+    with st.expander("返戻（補正依頼）"), st.form(f"rv_return_{doc.id}", border=False):
+        key = f"rv_return_reason_{doc.id}"
+        st.text_input("返戻の理由（申請者に伝える内容）", key=key)
+        st.form_submit_button(
+            "返戻する",
+            on_click=reviewing.return_document,
+            args=(doc.id, doc.version, key),
+            key=f"rv_return_submit_{doc.id}",
+        )

@@ -1,0 +1,114 @@
+"""スキャンの提出: clerks put scans into the watched inbox from the browser (as they would into
+the shared folder) and follow every file they submitted, refused ones with the reason."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from ocr_pipeline.store import Role, SourceFile, SourceState
+from review_ui import inbox, navigation, services, texts
+
+PAGE_SIZE = 50
+
+user = services.require(Role.CLERK, *navigation.ADMINS)
+town = services.tenant_store()
+st.title("スキャンの提出")
+st.caption(
+    "PDF・TIFF・JPEG・PNG を提出できます（1 ファイル "
+    f"{inbox.MAX_UPLOAD_BYTES // (1024 * 1024)} MB まで）。共有フォルダに置くのと同じように"
+    "読み取られ、確認キューに入ります。"
+)
+
+titles = {f.id: f.spec.title for f in services.forms()}
+with st.form("up_form", clear_on_submit=True):
+    form_id = st.selectbox(
+        "帳票（わかっていれば。空欄なら自動で判定します）",
+        [None, *sorted(titles)],
+        format_func=lambda f: "自動判定" if f is None else titles[f],
+        key="up_form_id",
+    )
+    files = st.file_uploader(
+        "ファイル",
+        type=list(inbox.ACCEPTED_SUFFIXES),
+        accept_multiple_files=True,
+        key="up_files",
+    )
+    sent = st.form_submit_button("提出する", type="primary", key="up_submit")
+if sent:
+    if not files:
+        st.warning("ファイルを選んでください。")
+    root = inbox.root_for(services.settings())
+    for f in files or []:
+        data = f.getvalue()
+        if len(data) > inbox.MAX_UPLOAD_BYTES:
+            st.error(f"{f.name}: 大きすぎます（{texts.size(len(data))}）。分けて提出してください。")
+            continue
+        saved = inbox.save_upload(root, town.tenant_id, f.name, data, form_id)
+        town.record_upload(saved.sha256, saved.name, saved.size, actor=user.actor)
+        st.success(f"{saved.name} を受け付けました（{texts.size(saved.size)}）。")
+
+
+def reason(source: SourceFile | None) -> str:
+    """Why a file was refused, as the watcher recorded it."""
+    if source is None or not source.error:
+        return ""
+    err = source.error
+    for key in ("reason", "message", "error"):
+        if isinstance(err.get(key), str):
+            return str(err[key])
+    return json.dumps(err, ensure_ascii=False)
+
+
+def state(source: SourceFile | None) -> str:
+    if source is None:
+        return "受付待ち（まだ読み取りに回っていません）"
+    return texts.SOURCE_STATE[source.state]
+
+
+everyone = user.role is Role.ADMINISTRATOR and st.toggle("全員の提出を表示", key="up_all")
+page_no = int(st.number_input("ページ", 1, 10000, 1, key="up_page"))
+mine = town.uploads(
+    actor=None if everyone else user.actor, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE
+)
+st.subheader("提出したファイル")
+if not mine:
+    st.info("まだ提出したファイルはありません。")
+else:
+    st.dataframe(
+        [
+            {
+                "提出日時": texts.jst(u.at),
+                "ファイル": u.name,
+                "大きさ": texts.size(u.size),
+                "状態": state(u.source),
+                "ページ数": u.source.page_count if u.source else None,
+                "理由": reason(u.source),
+                "提出者": u.actor,
+            }
+            for u in mine
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+refused = [u for u in mine if u.source is not None and u.source.state is SourceState.QUARANTINED]
+for u in refused:
+    st.error(f"{u.name}: 受け付けられませんでした。{reason(u.source)}")
+
+with st.expander("共有フォルダから受け付けたファイル（最新 50 件）"):
+    sources = town.list_sources(limit=50)
+    st.dataframe(
+        [
+            {
+                "受付日時": texts.jst(s.received_at),
+                "ファイル": s.name,
+                "状態": texts.SOURCE_STATE[s.state],
+                "ページ数": s.page_count,
+                "理由": reason(s),
+            }
+            for s in sources
+        ],
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,141 @@
+"""The review UI's only way to the store, the forms and the export profiles.
+
+The store, registries and job runner are made once per process (``st.cache_resource``) and
+shared by all sessions; everything a page reads or changes goes through
+:func:`tenant_store`, which is scoped to the tenant the logged-in user works for in this
+session. An id of another tenant then behaves like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from form_schemas.registry import FormDefinition, FormRegistry
+from ocr_pipeline.errors import FormocrError
+from ocr_pipeline.export import ProfileRegistry
+from ocr_pipeline.settings import Settings, load_settings
+from ocr_pipeline.store import Role, Store, TenantStore, User, database_url, registry_forms
+from ocr_pipeline.store.db import safe_url
+
+from .jobs import JobRunner
+
+log = logging.getLogger(__name__)
+
+USER_KEY = "auth_user"
+TENANT_KEY = "auth_tenant"
+
+
+def _stop(exc: FormocrError) -> None:
+    st.error(f"システムの設定またはデータベースに問題があります。\n\n{exc}")
+    st.stop()
+
+
+def settings() -> Settings:
+    """The effective settings (file, environment ``FORMOCR_*``), as for ``formocr``."""
+    try:
+        return load_settings()
+    except FormocrError as exc:
+        _stop(exc)
+        raise
+
+
+@st.cache_resource(show_spinner=False)
+def _forms(forms_dirs: tuple[str, ...]) -> FormRegistry:
+    return FormRegistry.from_dirs([Path(d) for d in forms_dirs])
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str, images: str, forms_dirs: tuple[str, ...]) -> Store:
+    log.info("review UI: opening the store %s", safe_url(url))
+    return Store.open(url, Path(images), forms=registry_forms(_forms(forms_dirs)))
+
+
+@st.cache_resource(show_spinner=False)
+def _profiles(profile_dirs: tuple[str, ...]) -> ProfileRegistry:
+    return ProfileRegistry.from_dirs([Path(d) for d in profile_dirs])
+
+
+@st.cache_resource(show_spinner=False)
+def jobs() -> JobRunner:
+    """The background job runner of this process."""
+    return JobRunner()
+
+
+def forms() -> FormRegistry:
+    return _forms(tuple(str(d) for d in settings().forms_dir))
+
+
+def form(form_id: str) -> FormDefinition | None:
+    """A form definition by id (``None`` when not installed)."""
+    registry = forms()
+    return registry.get(form_id) if form_id in registry else None
+
+
+def profiles() -> ProfileRegistry:
+    return _profiles(tuple(str(d) for d in settings().profiles_dir))
+
+
+def store() -> Store:
+    """The store of this installation; a page stops with the remedy when it cannot be
+    opened (unreachable, or its schema needs ``formocr db upgrade``)."""
+    s = settings()
+    try:
+        return _store(
+            database_url(s), str(s.data_dir / "images"), tuple(str(d) for d in s.forms_dir)
+        )
+    except FormocrError as exc:
+        _stop(exc)
+        raise
+
+
+def current_user() -> User | None:
+    """The logged-in user of this session, read again from the store (a user disabled
+    meanwhile is logged out)."""
+    login = st.session_state.get(USER_KEY)
+    if not login:
+        return None
+    try:
+        user = store().users.get(login)
+    except FormocrError:
+        user = None
+    if user is None or user.disabled:
+        st.session_state.pop(USER_KEY, None)
+        return None
+    return user
+
+
+def current_tenant(user: User) -> str:
+    """The tenant this session works for: one of the user's, chosen in the sidebar by
+    administrators of several."""
+    chosen = st.session_state.get(TENANT_KEY)
+    if chosen not in user.tenants:
+        chosen = user.tenants[0]
+        st.session_state[TENANT_KEY] = chosen
+    return str(chosen)
+
+
+def tenant_store() -> TenantStore:
+    """The store of the current user's tenant. Every page reads and writes through this."""
+    user = require()
+    return store().for_tenant(current_tenant(user))
+
+
+def tenant_name(tenant_id: str) -> str:
+    return store().tenant_names().get(tenant_id, tenant_id)
+
+
+def require(*roles: Role) -> User:
+    """The logged-in user, if their role is one of ``roles`` (any role when none is given);
+    otherwise the page stops here."""
+    user = current_user()
+    if user is None:
+        st.warning("ログインしてください。")
+        st.stop()
+        raise RuntimeError("unreachable")
+    if roles and user.role not in roles:
+        st.error("この画面を使う権限がありません。")
+        st.stop()
+    return user

@@ -1,0 +1,110 @@
+"""What the review UI says, in Japanese: names of states, roles, actions and field types, and
+how times are shown (Japan time). Reason labels come from :mod:`form_schemas.reasons`."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from form_schemas.reasons import label as reason_label
+from ocr_pipeline.store import Action, DocumentStatus, FieldState, Role, SourceState
+
+JST = timezone(timedelta(hours=9), "JST")
+
+DOCUMENT_STATUS: dict[DocumentStatus, str] = {
+    DocumentStatus.REVIEW: "要確認",
+    DocumentStatus.READY: "承認待ち",
+    DocumentStatus.APPROVED: "承認済",
+    DocumentStatus.RETURNED: "返戻",
+    DocumentStatus.EXPORTED: "出力済",
+}
+FIELD_STATE: dict[FieldState, str] = {
+    FieldState.ACCEPTED: "自動確定",
+    FieldState.REVIEW: "要確認",
+    FieldState.CORRECTED: "修正済",
+    FieldState.CONFIRMED: "確認済",
+    FieldState.UNREADABLE: "判読不能",
+}
+SOURCE_STATE: dict[SourceState, str] = {
+    SourceState.RECEIVED: "受付",
+    SourceState.QUEUED: "処理待ち",
+    SourceState.PROCESSING: "処理中",
+    SourceState.DONE: "処理済",
+    SourceState.QUARANTINED: "受付不可（隔離）",
+}
+ROLE: dict[Role, str] = {
+    Role.CLERK: "窓口職員",
+    Role.REVIEWER: "確認担当",
+    Role.ADMINISTRATOR: "管理者",
+}
+ACTION: dict[Action, str] = {
+    Action.RECEIVED: "ファイル受付",
+    Action.DUPLICATE: "同一ファイルの再受付",
+    Action.SAVED: "読み取り結果の保存",
+    Action.QUARANTINED: "隔離",
+    Action.REQUEUED: "再処理",
+    Action.ARCHIVED: "保管",
+    Action.CREATED: "書類の作成",
+    Action.OCR: "OCR 読み取り",
+    Action.CORRECTED: "修正",
+    Action.CONFIRMED: "確認",
+    Action.UNREADABLE: "判読不能",
+    Action.APPROVED: "承認",
+    Action.RETURNED: "返戻",
+    Action.EXPORTED: "CSV 出力",
+    Action.EXPORT_REPEATED: "CSV 再出力",
+    Action.REVEALED: "個人番号の表示",
+    Action.ENTERED: "二重入力（ブラインド）",
+    Action.ENTRIES_DIFFER: "二重入力の不一致",
+    Action.UPLOADED: "アップロード",
+    Action.USER_ADDED: "利用者の追加",
+    Action.PASSWORD_CHANGED: "パスワード変更",
+    Action.USER_DISABLED: "利用者の停止",
+    Action.USER_ENABLED: "利用者の再開",
+}
+FIELD_TYPE: dict[str, str] = {
+    "text": "文字",
+    "name": "氏名",
+    "address": "住所",
+    "kana": "フリガナ",
+    "date": "日付（西暦）",
+    "wareki_date": "日付（和暦）",
+    "postal_code": "郵便番号",
+    "phone": "電話番号",
+    "mynumber": "個人番号",
+    "digits": "数字",
+    "amount": "金額",
+    "choice": "選択（丸囲み）",
+    "checkbox": "チェック欄",
+    "presence": "押印・署名",
+}
+
+
+def reason(code: str) -> str:
+    """The Japanese label of a reason code."""
+    return reason_label(code)
+
+
+def field_type(name: str) -> str:
+    return FIELD_TYPE.get(name, name)
+
+
+def jst(at: datetime | None) -> str:
+    """A time as ``YYYY-MM-DD HH:MM`` in Japan time (empty for none)."""
+    if at is None:
+        return ""
+    return at.astimezone(JST).strftime("%Y-%m-%d %H:%M")
+
+
+def jst_day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` (a date in Japan) as a UTC time."""
+    local = datetime(day.year, day.month, day.day, tzinfo=JST)
+    return local.astimezone(UTC)
+
+
+def size(n: int) -> str:
+    """A file size for people."""
+    if n < 1024:
+        return f"{n:,} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:,.1f} KB"
+    return f"{n / (1024 * 1024):,.1f} MB"

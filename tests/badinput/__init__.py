@@ -1,0 +1,1 @@
+"""The bad-input corpus (issue 3, section 4) and its tests."""

@@ -1,0 +1,64 @@
+"""Every corpus case through ``ocr_pipeline.ingest``: a refused file raises
+``InputUnreadableError`` naming the file, why, and what to do; a readable one yields pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ocr_pipeline.errors import InputUnreadableError
+from ocr_pipeline.ingest import count_pages, iter_pages
+from ocr_pipeline.settings import Settings
+
+from .case import Case, Fault, Outcome
+from .corpus import CASES
+
+SHORT = 5
+"""Files with at most this many pages are read to the end here (the 300-page PDF is read in
+full by the CLI test)."""
+MAX_PAGES = int(Settings.model_fields["max_pages"].default)
+"""The default page limit, which ``formocr`` passes to ingest."""
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_ingest_refuses_or_reads(case: Case, build_case: Callable[[Case], Path]) -> None:
+    path = build_case(case)
+    if case.fault is Fault.VANISH:
+        path.unlink()
+    if case.outcome is Outcome.REFUSED:
+        with pytest.raises(InputUnreadableError) as caught:
+            for _page in iter_pages(path, max_pages=MAX_PAGES):
+                pass
+        error = caught.value
+        assert case.message in error.reason
+        assert error.path == path
+        assert str(error).startswith(f"{path}: {error.reason}\n  What to do: ")
+        assert error.remedy.endswith(".")
+        if case.fault is Fault.GROWING:
+            assert "still being copied, wait and try again" in error.remedy
+        return
+    assert count_pages(path) == len(case.pages)
+    pages = iter_pages(path, max_pages=MAX_PAGES)
+    for index, page in enumerate(pages):
+        assert page.index == index
+        assert page.image.ndim == 3 and page.image.shape[2] == 3
+        assert page.image.dtype == np.uint8 and min(page.width, page.height) >= 1000
+        if case.pages[index] == "ok":  # a form: paper white, print dark, not inverted
+            assert 200 < float(page.image.mean()) < 254
+        if index + 1 >= SHORT:
+            break
+
+
+def test_cases_are_complete() -> None:
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids)) >= 30
+    names = [c.name for c in CASES]
+    assert len(names) == len(set(names))
+    assert all(c.description.endswith(".") and c.kind for c in CASES)
+    for case in CASES:
+        refused = case.outcome is Outcome.REFUSED
+        assert bool(case.pages) is not refused, case.id
+        assert (refused or case.outcome is Outcome.UNWRITABLE) <= bool(case.message), case.id

@@ -1,0 +1,281 @@
+"""The review UI in a real browser: Debian's chromium driven by Playwright against the app
+started with ``streamlit run`` (as ``formocr ui`` starts it) on a free localhost port.
+
+A reviewer logs in, opens the queue, and works through a document from the keyboard only:
+corrects the name the machine misread, accepts the phone number, approves. An administrator
+then exports the approved record and the CSV is checked. A screenshot of the review page is
+saved as ``artifacts/review_page.png``; the keystrokes of the keyboard-only pass are written to
+``artifacts/review_keystrokes.json``.
+
+Needs ``/usr/bin/chromium`` (``scripts/setup.sh --dev`` installs it); skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from argon2 import PasswordHasher, profiles
+from PIL import Image
+
+from form_schemas.registry import FormRegistry
+from ocr_pipeline.cli.cmd_ui import streamlit_command
+from ocr_pipeline.store import DocumentStatus, Store, upgrade
+from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parents[2] / "artifacts"
+PASSWORD = "browser-pass-123"
+VALUE_LABEL = "値（Enter で確定）"
+ON_PAPER = {
+    "filed_on": "2024-04-01",
+    "notice_type": "start",
+    "effective_on": "2024-04-10",
+    "service_address": "東京都千代田区千代田１－１",
+    "meter_number": "12345678",
+    "user_kana": "ヤマダ\u3000ハナコ",
+    "user_name": "山田\u3000花子",
+    "phone": "03-1234-5678",
+    "payment_method": "invoice",
+}
+MISREAD = {"user_name": "山田\u3000太郎"}  # what the machine read, unsure of 太郎
+CORRECTED = "山田 花子"
+
+
+def _skip_reason() -> str | None:
+    if not CHROMIUM.is_file():
+        return (
+            f"{CHROMIUM} is not installed: the browser test needs Debian's chromium "
+            "(run scripts/setup.sh --dev as root, or apt-get install chromium)"
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (scripts/setup.sh --dev installs it)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _page_png(registry: FormRegistry) -> bytes:
+    """The 水道 form filled in by hand, in template pixels (as registered pages are stored)."""
+    options = SynthOptions(style=Style.HAND, degrade=Degrade.NONE, seed=7)
+    page = render_page(registry.get("water_service"), ON_PAPER, np.random.default_rng(7), options)
+    rgb = page[:, :, ::-1] if page.ndim == 3 else page
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _seed(data: Path, registry: FormRegistry, page_result: Callable[..., Any]) -> int:
+    """A store with town-a, a reviewer, an administrator and one document to review."""
+    url = f"sqlite:///{data / 'formocr.db'}"
+    upgrade(url)
+    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    with Store.open(url, data / "images", password_hasher=cheap) as store:
+        town = store.for_tenant("town-a")
+        town.ensure_tenant("A町")
+        store.users.add(
+            "sato", password=PASSWORD, role="reviewer", tenants=["town-a"], actor="test",
+            display_name="佐藤 確認",
+        )  # fmt: skip
+        store.users.add(
+            "kanri", password=PASSWORD, role="administrator", tenants=["town-a"], actor="test"
+        )
+        values = {**ON_PAPER, **MISREAD, "mailing_postal_code": None, "mailing_address": None}
+        page = page_result(
+            registry,
+            "water_service",
+            values,
+            {"user_name": "low_confidence", "phone": "invalid_phone"},
+        )
+        src, _ = town.register_source("ab" * 32, "水道届_0001.pdf", 123456)
+        (doc_id,) = town.save_result(src.id, [page], {1: _page_png(registry)})
+        return doc_id
+
+
+@pytest.fixture
+def server(
+    tmp_path: Path, registry: FormRegistry, make_page: Callable[..., Any]
+) -> Iterator[tuple[str, Path, int]]:
+    """``(base URL, data folder, document id)`` of a running review UI."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    data = tmp_path / "data"
+    doc_id = _seed(data, registry, make_page)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORMOCR_")}
+    env["FORMOCR_DATA_DIR"] = str(data)
+    log = (tmp_path / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        streamlit_command(port, "127.0.0.1"), env=env, cwd=tmp_path, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(
+                    "streamlit did not start: " + (tmp_path / "streamlit.log").read_text()
+                )
+            time.sleep(0.3)
+        yield base, data, doc_id
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+class Keys:
+    """The keyboard, counting every key press (a chord such as Alt+A counts as one)."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.log: list[str] = []
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text, delay=20)
+        self.log.extend(text)
+
+    def press(self, key: str) -> None:
+        self.page.keyboard.press(key)
+        self.log.append(key)
+
+
+def _focused_label(page: Any) -> str | None:
+    return page.evaluate("() => document.activeElement?.getAttribute('aria-label')")  # type: ignore[no-any-return]
+
+
+def _wait_focus(page: Any, label: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while _focused_label(page) != label:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the keyboard is in {_focused_label(page)!r}, not {label!r}")
+        time.sleep(0.1)
+
+
+def _log_in(page: Any, base: str, login: str) -> None:
+    page.goto(base)
+    page.get_by_label("ログインID").fill(login)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.keyboard.press("Enter")
+
+
+def _review_by_keyboard(page: Any, base: str) -> Keys:
+    """Log in, open the first document of the queue, correct the name, accept the phone
+    number and approve, the keyboard only after logging in."""
+    from playwright.sync_api import expect
+
+    _log_in(page, base, "sato")
+    queue = page.get_by_role("heading", name="確認キュー")
+    expect(queue).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^開く"))).to_be_visible()
+    queue.click()  # the page itself has the keyboard, no widget
+    keys = Keys(page)
+    keys.press("Alt+O")  # open the first document of the queue
+    expect(page.get_by_role("heading", name="確認・修正")).to_be_visible()
+    expect(page.get_by_text("使用者氏名（氏名）")).to_be_visible()
+    _wait_focus(page, VALUE_LABEL)
+    expect(page.get_by_text("読み取りの確信度が低い")).to_be_visible()
+    page.wait_for_timeout(500)  # let the crop image settle
+    page.screenshot(path=str(ARTIFACTS / "review_page.png"), full_page=True)
+    keys.type(CORRECTED)  # the box's text is selected: typing replaces it
+    keys.press("Enter")
+    expect(page.get_by_text("修正しました")).to_be_visible()
+    expect(page.get_by_text("電話番号（電話番号）")).to_be_visible()
+    _wait_focus(page, VALUE_LABEL)
+    keys.press("Enter")  # the phone number as read is right: accept it
+    expect(page.get_by_text("確認しました")).to_be_visible()
+    expect(page.get_by_text("内容を確かめて承認してください")).to_be_visible()
+    keys.press("Alt+A")
+    expect(page.get_by_text("承認しました")).to_be_visible()
+    return keys
+
+
+def _export(page: Any, base: str) -> str:
+    """Log in as the administrator, export the approved record, download the CSV."""
+    from playwright.sync_api import expect
+
+    _log_in(page, base, "kanri")
+    expect(page.get_by_role("heading", name="確認キュー")).to_be_visible()
+    page.get_by_role("link", name="CSV 出力").click()
+    expect(page.get_by_role("heading", name="CSV 出力")).to_be_visible()
+    page.get_by_label("出力プロファイル（取込先のシステム）").click()
+    page.get_by_role("option", name="water_service_utf8", exact=False).click()
+    expect(page.get_by_text("1 件", exact=True)).to_be_visible()
+    page.get_by_role("button", name="出力する").click()
+    expect(page.get_by_text("1 件を")).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="出力したファイルをダウンロード").click()
+    return Path(info.value.path()).read_bytes().decode("utf-8-sig")
+
+
+def test_keyboard_only_review_approve_and_export(server: tuple[str, Path, int]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=30_000)  # a shared CI machine can be slow to rerun a page
+    base, data, doc_id = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
+            page.set_default_timeout(30_000)
+            keys = _review_by_keyboard(page, base)
+            admin = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
+            admin.set_default_timeout(30_000)
+            text = _export(admin, base)
+        finally:
+            browser.close()
+
+    with Store.open(f"sqlite:///{data / 'formocr.db'}", data / "images") as store:
+        doc = store.for_tenant("town-a").get_document(doc_id)
+    assert doc.status is DocumentStatus.EXPORTED
+    assert doc.fields["user_name"].value == "山田\u3000花子"
+    assert doc.fields["user_name"].updated_by == "user:sato"
+    # Alt+O; the name: 5 characters and Enter; the phone: Enter; Alt+A.
+    assert len(keys.log) == 1 + len(CORRECTED) + 1 + 1 + 1
+    per_field = {"user_name (corrected)": len(CORRECTED) + 1, "phone (accepted)": 1}
+    (ARTIFACTS / "review_keystrokes.json").write_text(
+        json.dumps(
+            {"keys": keys.log, "total": len(keys.log), "per_field": per_field},
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 2  # header and the one record
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["使用者名"] == "山田\u3000花子" and record["連絡先電話番号"] == "03-1234-5678"
+    assert record["受付番号"] == str(doc_id)

@@ -1,0 +1,92 @@
+"""The quarantine: a note beside every file, in words a clerk reads, and never an overwrite."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from ocr_pipeline.watch.messages import explain
+from ocr_pipeline.watch.quarantine import QuarantineNote, note_path, quarantine_file
+
+KEYS = {"file", "tenant", "sha256", "code", "reason", "detail", "what_to_do", "remedy", "time",
+        "source_file_id"}  # fmt: skip
+
+
+def _note(name: str = "scan.pdf", code: str = "unreadable", detail: str = "x") -> QuarantineNote:
+    return QuarantineNote.make(file=name, tenant="t1", code=code, detail=detail)
+
+
+def test_a_quarantined_file_has_its_note_beside_it(tmp_path: Path) -> None:
+    src = tmp_path / "scan.pdf"
+    src.write_bytes(b"%PDF-broken")
+    note = _note(detail="the PDF is damaged and poppler cannot read it")
+    target = quarantine_file(src, tmp_path / "q", "water_service/scan.pdf", note)
+    assert target == tmp_path / "q" / "scan.pdf" and target.read_bytes() == b"%PDF-broken"
+    written = json.loads(note_path(target).read_text("utf-8"))
+    assert set(written) == KEYS
+    assert written["reason"] == "ファイルが壊れているか、途中までしか保存されていません。"
+    assert written["time"][-6] in "+-"  # local time with its offset
+
+
+def test_same_names_never_overwrite_each_other(tmp_path: Path) -> None:
+    q = tmp_path / "q"
+    q.mkdir()
+    (q / "scan.pdf").write_bytes(b"a clerk's file")  # even one without a note
+    targets: list[Path] = []
+
+    def one(n: int) -> None:
+        src = tmp_path / f"src{n}"
+        src.write_bytes(f"file {n}".encode())
+        targets.append(quarantine_file(src, q, "scan.pdf", _note()))
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(p.name for p in targets) == sorted(f"scan ({n}).pdf" for n in range(2, 10))
+    assert sorted(p.read_bytes() for p in targets) == sorted(f"file {n}".encode() for n in range(8))
+    assert (q / "scan.pdf").read_bytes() == b"a clerk's file"
+    assert all(note_path(p).is_file() for p in targets)
+
+
+def test_a_failed_move_takes_its_note_back(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        quarantine_file(tmp_path / "gone.pdf", tmp_path / "q", "gone.pdf", _note())
+    assert list((tmp_path / "q").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("detail", "reason"),
+    [
+        ("the file is empty (0 bytes)", "ファイルが空です"),
+        ("the PDF is password-protected", "パスワード"),
+        ("the PDF has no pages", "ページが1枚もありません"),
+        ("not a PDF: starts with b'Hello'; the file may be mis-named", "拡張子と中身"),
+        ("unsupported format: starts with b'GIF89a', which is a GIF image", "対応していない形式"),
+        ("the JPEG data is damaged or truncated (OSError)", "壊れているか"),
+        ("page 3 of 5: the page declares 13000 x 12000 pixels (156 megapixels), over the limit",
+         "大きすぎる"),
+        ("the page is only 1 x 1 pixels, too small to be a scanned form", "小さすぎて"),
+        ("cannot be read: permission denied", "権限"),
+        ("something nobody foresaw", "読み取れませんでした"),
+    ],
+)  # fmt: skip
+def test_every_kind_of_unreadable_file_gets_its_own_japanese_reason(
+    detail: str, reason: str
+) -> None:
+    said = explain("unreadable", detail)
+    assert reason in said.reason and said.what_to_do
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["symlink", "unknown_form_folder", "unknown_form", "nested_folder", "not_regular",
+     "duplicate_of_quarantined", "crashed", "missing_file", "vanished"],
+)  # fmt: skip
+def test_every_quarantine_code_has_its_own_sentence(code: str) -> None:
+    said = explain(code)
+    assert said != explain("unreadable") and said.what_to_do
