@@ -69,7 +69,13 @@ def first_page(user: User) -> None:
 def build(user: User | None) -> StreamlitPage:
     """The navigation of this run: only the login page for nobody, else the user's pages."""
     if user is None:
-        return st.navigation([page("login", "ログイン", default=True)], position="hidden")
+        # Every page's address leads to the login page while nobody is logged in, so that a
+        # link (e.g. review?doc=12) keeps its place: after logging in, the page it names runs.
+        aliases = [
+            st.Page("screens/login.py", title="ログイン", url_path=p.name, visibility="hidden")
+            for p in PAGES
+        ]
+        return st.navigation([page("login", "ログイン", default=True), *aliases], position="hidden")
     _sidebar(user)
     # The login page stays registered (hidden): the run right after logging in is still on
     # it, and it sends the user on to their first page.

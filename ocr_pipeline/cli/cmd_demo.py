@@ -2,11 +2,16 @@
 (SQLite in ``data_dir`` unless ``database_url`` says otherwise), puts the sample scans into the
 inbox of the demo municipality (tenant ``demo``), runs the watcher until they are read, and
 prints the documents and where everything is. Run again, the samples come out as duplicates of
-the files already read (the store keeps one document per file)."""
+the files already read (the store keeps one document per file).
+
+With ``--ui`` it also creates the demo municipality's users (if missing), starts the review UI,
+prints its URL and the demo logins, and goes on watching the inbox until Ctrl-C."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import subprocess
 import sys
 import threading
 from collections.abc import Callable
@@ -16,8 +21,9 @@ from typing import Any
 from ..errors import BadArgumentsError, ExitCode
 from ..ingest import SUPPORTED_SUFFIXES
 from ..settings import Settings
-from ..store import DocumentStatus, Store, TenantStore
+from ..store import ConflictError, DocumentStatus, NotFoundError, Store, TenantStore
 from ..watch import Watcher, WatchOptions, drop_file
+from .cmd_ui import streamlit_command
 from .cmd_watch import (
     add_watch_args,
     outcome_sink,
@@ -31,6 +37,14 @@ from .tables import table
 TENANT = "demo"
 TENANT_NAME = "デモ市"
 PACKAGED_SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+# Demo logins of the demo municipality only, printed by ``--ui``; never created elsewhere.
+DEMO_PASSWORD = "demo-pass-2024"
+DEMO_USERS = (
+    ("demo-reviewer", "reviewer", "確認 太郎"),
+    ("demo-reviewer2", "reviewer", "確認 花子"),
+    ("demo-admin", "administrator", "管理 一郎"),
+    ("demo-clerk", "clerk", "窓口 次郎"),
+)
 
 
 def register(sub: Any) -> None:
@@ -45,6 +59,12 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--samples", type=Path, help="folder of sample scans (default: data/samples of formocr)"
     )
+    p.add_argument(
+        "--ui",
+        action="store_true",
+        help="also create demo users, start the review UI and keep watching (Ctrl-C stops)",
+    )
+    p.add_argument("--port", type=int, default=8501, help="review UI port (with --ui)")
     add_watch_args(p)
     add_settings_args(p)
     p.set_defaults(func=run)
@@ -74,6 +94,37 @@ def _prepare(settings: Settings) -> str:
     with Store.from_settings(settings, migrate=True) as store:
         store.for_tenant(TENANT).ensure_tenant(TENANT_NAME)
         return store.url
+
+
+def _demo_users(store: Store) -> list[str]:
+    """Create the demo users that are missing; their logins, for the banner."""
+    for login, role, name in DEMO_USERS:
+        try:
+            store.users.get(login)
+        except NotFoundError:
+            with contextlib.suppress(ConflictError):  # made meanwhile by another run
+                store.users.add(
+                    login,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    tenants=[TENANT],
+                    actor="system:demo",
+                    display_name=name,
+                )
+    return [login for login, _, _ in DEMO_USERS]
+
+
+def _start_ui(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    with Store.from_settings(settings) as store:
+        logins = _demo_users(store)
+    proc = subprocess.Popen(streamlit_command(port, "127.0.0.1"))
+    sys.stdout.write(
+        f"\nReview UI: http://localhost:{port}/\n"
+        f"  demo logins (municipality {TENANT!r}): {', '.join(logins)}\n"
+        f"  password: {DEMO_PASSWORD}  (demo only; add real users with `formocr users add`)\n"
+    )
+    sys.stdout.flush()
+    return proc
 
 
 def _watch(watcher: Watcher, keep_running: bool, when_idle: Callable[[], None]) -> bool:
@@ -165,12 +216,22 @@ def run(args: argparse.Namespace) -> int:
             f"{watcher.paths.tenant_inbox(TENANT)}; reading them\n"
         )
 
+    ui: list[subprocess.Popen[bytes]] = []
+
     def when_idle() -> None:
         if not quiet:
             sys.stderr.write(f"formocr demo: {summary_line(watcher.summary)}\n")
         with Store.from_settings(settings) as store:
             sys.stdout.write(_report(store.for_tenant(TENANT), settings, store_url, watcher))
         sys.stdout.flush()
+        if args.ui:
+            ui.append(_start_ui(settings, args.port))
 
-    interrupted = _watch(watcher, args.keep_running, when_idle)
-    return int(ExitCode.INTERRUPTED if interrupted and not args.keep_running else ExitCode.OK)
+    keep_running = bool(args.keep_running or args.ui)
+    try:
+        interrupted = _watch(watcher, keep_running, when_idle)
+    finally:
+        for proc in ui:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return int(ExitCode.INTERRUPTED if interrupted and not keep_running else ExitCode.OK)

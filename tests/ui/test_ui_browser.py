@@ -3,7 +3,8 @@ started with ``streamlit run`` (as ``formocr ui`` starts it) on a free localhost
 
 A reviewer logs in, opens the queue, and works through a document from the keyboard only:
 corrects the name the machine misread, accepts the phone number, approves. An administrator
-then exports the approved record and the CSV is checked. A screenshot of the review page is
+follows a link to the document's history (logging in on the way, the link keeps its place),
+exports the approved record, and the CSV is checked. A screenshot of the review page is
 saved as ``artifacts/review_page.png``; the keystrokes of the keyboard-only pass are written to
 ``artifacts/review_keystrokes.json``.
 
@@ -220,12 +221,14 @@ def _review_by_keyboard(page: Any, base: str) -> Keys:
     return keys
 
 
-def _export(page: Any, base: str) -> str:
-    """Log in as the administrator, export the approved record, download the CSV."""
+def _export(page: Any, base: str, doc_id: int) -> str:
+    """Follow a link to the document's history (logging in on the way), then export the
+    approved record as the administrator and download the CSV."""
     from playwright.sync_api import expect
 
-    _log_in(page, base, "kanri")
-    expect(page.get_by_role("heading", name="確認キュー")).to_be_visible()
+    _log_in(page, f"{base}/audit?doc={doc_id}", "kanri")
+    expect(page.get_by_role("heading", name="履歴")).to_be_visible()
+    expect(page.get_by_text(f"書類 {doc_id}")).to_be_visible()
     page.get_by_role("link", name="CSV 出力").click()
     expect(page.get_by_role("heading", name="CSV 出力")).to_be_visible()
     page.get_by_label("出力プロファイル（取込先のシステム）").click()
@@ -254,7 +257,7 @@ def test_keyboard_only_review_approve_and_export(server: tuple[str, Path, int]) 
             keys = _review_by_keyboard(page, base)
             admin = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
             admin.set_default_timeout(30_000)
-            text = _export(admin, base)
+            text = _export(admin, base, doc_id)
         finally:
             browser.close()
 
