@@ -21,6 +21,7 @@ from pathlib import Path
 
 from form_schemas.spec import FormSpec, TableSpec
 
+from ..durable import fsync_dir
 from ..errors import OutputUnwritableError
 from .cells import CellError, fit_width, format_field, format_timestamp, is_empty
 from .check import BoundColumn, bind_columns
@@ -188,16 +189,6 @@ def _publish(tmp: Path, target: Path, overwrite: bool) -> None:
         tmp.unlink()
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); not possible, nor needed, on Windows."""
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def write_atomic(
     path: Path | str, data: bytes, *, overwrite: bool = False, mode: int | None = None
 ) -> str:
@@ -244,6 +235,6 @@ def write_atomic(
                 "Check the free space and permissions of the folder, then export again.",
             ) from exc
         raise
-    _sync_folder(folder)
+    fsync_dir(folder)
     log.debug("wrote %s (%d bytes, sha256 %s)", target, len(data), digest)
     return digest

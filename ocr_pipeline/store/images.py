@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..durable import fsync_dir
 from ..errors import BadArgumentsError
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -68,21 +69,7 @@ class ImageFiles:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
     def read(self, rel_path: str) -> bytes:
         return (self.root / rel_path).read_bytes()
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable (POSIX); not possible on every platform."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -8,8 +8,9 @@ import os
 import shutil
 from pathlib import Path
 
+from ..durable import fsync_dir
 from ..errors import BadArgumentsError
-from .files import fit_name, fsync_dir, numbered
+from .files import fit_name, numbered
 from .layout import is_valid_tenant
 
 

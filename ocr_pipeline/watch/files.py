@@ -11,6 +11,8 @@ import shutil
 import stat
 from pathlib import Path
 
+from ..durable import fsync_dir
+
 CHUNK = 1 << 20
 NAME_MAX_BYTES = 255
 RESERVED_BYTES = len(".error.json") + len(" (9999)")
@@ -78,20 +80,6 @@ def numbered(name: str, n: int) -> str:
     if not dot or not stem:
         return f"{name} ({n})"
     return f"{stem} ({n}).{suffix}"
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make renames in ``folder`` durable (POSIX; not possible everywhere)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _exists(path: Path) -> bool:

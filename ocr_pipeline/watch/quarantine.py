@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .files import fit_name, fsync_dir, move_durably, numbered
+from ..durable import fsync_dir
+from .files import fit_name, move_durably, numbered
 from .messages import explain
 
 NOTE_SUFFIX = ".error.json"
