@@ -13,9 +13,15 @@ SHA-256, archived or quarantined (with its note) but never both, nothing left in
 the expected documents once each (one ``saved`` event, one ``ocr`` event per field), no work
 item queued or running. The figures (kills of each kind, restarts, seconds) are printed.
 
-``FORMOCR_MAX_CRASHES`` is set to its maximum: the kills here come from the test, not from the
-files, and a file killed three times would otherwise be quarantined as ``crashed`` (correctly,
-but then its documents could not be checked). Takes about 5 minutes on 2 busy cores.
+``FORMOCR_MAX_CRASHES`` is set to its maximum. The kills here come from the test, not from
+the files, and a handed-back file goes to the head of the queue, so consecutive kills often
+hit the same file (one was claimed 8 times in a run). With the default of 3 it would be
+quarantined as ``crashed``, which is correct but leaves its documents unchecked. A file that
+fails every time then shows up as the final ``--once`` run not ending (``FINAL_TIMEOUT``) and
+the audit listing it.
+
+The store is SQLite in ``tmp_path`` (the embedded default). Takes 4.5 minutes on 2 quiet
+cores, about 6 on busy ones; the figures are in bench/README.md.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from form_schemas.registry import FormRegistry
 from ocr_pipeline.settings import load_settings
 from ocr_pipeline.store import Store, WorkState
 from ocr_pipeline.synth import Degrade, Style, SynthOptions, blank_page, synth_page
-from ocr_pipeline.watch import drop_file
+from ocr_pipeline.watch import backlog, drop_file
 
 pytestmark = pytest.mark.ocr
 
@@ -52,13 +58,17 @@ AUDIT = ROOT / "bench" / "watch_audit.py"
 TENANT = "crash-test"
 SEED = 20251127
 KILLS = 50
-WAVES = (0, 10, 20, 30)
-"""Kill counts at which the next quarter of the files is dropped (the first before the start)."""
+WAVES = (0, 7, 14, 21, 28, 35, 42)
+"""Kill counts at which the next share of the files is dropped at the latest (the first before
+the start; a wave comes sooner when the watcher has run out of work)."""
 KINDS = {"worker": 0.65, "power_cut": 0.25, "watcher": 0.10}
 EARLY = 0.2
 """Share of restarts killed at a random moment of their start-up instead of after "ready"."""
 READY = "formocr watch: ready"
 DEADLINE = 1500.0
+"""Seconds the kills may take at most (about 330 on 2 busy cores)."""
+FINAL_TIMEOUT = 900.0
+"""Seconds the final ``--once`` run may take (a few when all is well)."""
 
 Array = np.ndarray[Any, np.dtype[np.uint8]]
 
@@ -145,9 +155,8 @@ def make_files(folder: Path, seed: int) -> list[Made]:
 # -- the watcher and its processes -------------------------------------------------------------
 
 
-def _children(pid: int) -> list[tuple[int, str]]:
-    """Direct child processes of ``pid`` with their command lines (from /proc)."""
-    out = []
+def _processes() -> Iterator[tuple[int, int, int, str]]:
+    """(pid, parent pid, process group, command line) of every process but zombies (/proc)."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -156,14 +165,26 @@ def _children(pid: int) -> list[tuple[int, str]]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except (OSError, IndexError):
             continue
-        if int(stat[1]) == pid and stat[0] != "Z":
-            out.append((int(entry.name), cmdline))
-    return out
+        if stat[0] != "Z":
+            yield int(entry.name), int(stat[1]), int(stat[2]), cmdline
 
 
 def worker_pids(watcher_pid: int) -> list[int]:
     """The watcher's worker processes (spawned by multiprocessing; not its resource tracker)."""
-    return [pid for pid, cmd in _children(watcher_pid) if "spawn_main" in cmd]
+    return [
+        pid for pid, ppid, _, cmd in _processes() if ppid == watcher_pid and "spawn_main" in cmd
+    ]
+
+
+def survivors(pgids: set[int], timeout: float = 15.0) -> list[str]:
+    """Processes of these groups still running after up to ``timeout`` seconds (a worker or
+    a resource tracker takes a moment to notice that its watcher is gone)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = [f"{pid}: {cmd}" for pid, _, pgid, cmd in _processes() if pgid in pgids]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.2)
 
 
 def group_alive(pgid: int) -> bool:
@@ -248,17 +269,14 @@ class Harness:
     def reap_groups(self, timeout: float = 120.0) -> int:
         """Wait for every process group started to be gone (orphaned workers stop by
         themselves); SIGKILL what is left after ``timeout``. How many groups were killed."""
-        deadline = time.monotonic() + timeout
-        killed = 0
         for proc in self.runs:
-            while group_alive(proc.pid) and time.monotonic() < deadline:
-                time.sleep(0.2)
-            if group_alive(proc.pid):
-                os.killpg(proc.pid, signal.SIGKILL)
-                killed += 1
             if proc.poll() is None:
                 proc.wait()
-        return killed
+        left = survivors({p.pid for p in self.runs}, timeout)
+        groups = {p.pid for p in self.runs if group_alive(p.pid)} if left else set()
+        for pgid in groups:
+            os.killpg(pgid, signal.SIGKILL)
+        return len(groups)
 
     def close(self) -> None:
         for proc in self.runs:
@@ -299,6 +317,11 @@ class Dropper:
     manifest: list[dict[str, Any]] = field(default_factory=list)
     next_wave: int = 0
 
+    def idle(self, store: Store) -> bool:
+        """Nothing waits in the inbox or the queue: time for the next wave."""
+        waiting = any(p.is_file() for p in (self.inbox / TENANT).iterdir())
+        return not waiting and backlog(store) == 0
+
     def drop_next(self) -> None:
         for m in self.waves[self.next_wave]:
             data = m.path.read_bytes()
@@ -320,7 +343,8 @@ class Dropper:
 def kill_repeatedly(harness: Harness, dropper: Dropper, rng: random.Random) -> int:
     """Start a watcher and SIGKILL something at random moments until ``KILLS`` kills, starting
     a new watcher whenever the main process is gone and dropping a wave of files at the kill
-    counts in ``WAVES``; the last kill is a power cut. How many times it was restarted."""
+    counts in ``WAVES`` (or sooner, when the watcher has run out of work); the last kill is a
+    power cut. How many times it was restarted."""
     settings = load_settings(data_dir=harness.data)
     dropper.drop_next()
     proc = harness.start()
@@ -338,7 +362,9 @@ def kill_repeatedly(harness: Harness, dropper: Dropper, rng: random.Random) -> i
                 harness.wait_ready(proc)
             fresh = False
             time.sleep(delay)
-            if dropper.next_wave < len(WAVES) and n >= WAVES[dropper.next_wave]:
+            if dropper.next_wave < len(WAVES) and (
+                n >= WAVES[dropper.next_wave] or dropper.idle(store)
+            ):
                 dropper.drop_next()
             kind = rng.choices(list(KINDS), weights=list(KINDS.values()))[0]
             harness.kill(kind, proc, store, rng)
@@ -365,7 +391,12 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(
     orphans_killed = harness.reap_groups()
     under_kills = time.monotonic() - harness.started_at
     final = harness.start("--once")
-    assert final.wait(timeout=DEADLINE) in (0, 3), harness.logs[-1].read_text("utf-8")
+    try:
+        final_code: int | None = final.wait(timeout=FINAL_TIMEOUT)
+    except subprocess.TimeoutExpired:  # e.g. a file failing again and again: see the audit
+        os.killpg(final.pid, signal.SIGKILL)
+        final.wait()
+        final_code = None
     seconds = time.monotonic() - harness.started_at
 
     manifest = harness.tmp / "manifest.json"
@@ -389,8 +420,9 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(
         )
     assert report["problems"] == [], "\n".join(report["problems"])
     assert audited.returncode == 0
+    assert final_code in (0, 3), harness.logs[-1].read_text("utf-8")
     assert len(dropper.manifest) == len(made)
     assert sum(harness.kills.values()) >= KILLS
     assert harness.kills["worker"] and harness.kills["power_cut"], harness.kills
     assert sum(harness.hits.values()) > 0, "no kill ever hit a worker holding a file"
-    assert not any(group_alive(p.pid) for p in harness.runs), "a process outlived its watcher"
+    assert survivors({p.pid for p in harness.runs}) == [], "a process outlived its watcher"
