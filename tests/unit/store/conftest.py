@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from sample_records import FURUSATO_VALUES, WATER_VALUES
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -37,20 +38,6 @@ from ocr_pipeline.store import Store, TenantStore, registry_forms, upgrade
 PG_URL_ENV = "FORMOCR_TEST_POSTGRES_URL"
 PG_REQUIRED_ENV = "FORMOCR_REQUIRE_POSTGRES"
 
-WATER_VALUES: dict[str, FieldValue] = {
-    "filed_on": "2024-04-01",
-    "notice_type": "start",
-    "effective_on": "2024-04-10",
-    "service_address": "東京都千代田区千代田１－１",
-    "meter_number": "12345678",
-    "user_kana": "ヤマダ\u3000タロウ",
-    "user_name": "山田\u3000太郎",
-    "phone": "03-1234-5678",
-    "payment_method": "invoice",
-    "mailing_postal_code": None,
-    "mailing_address": None,
-    "remarks": None,
-}
 WATER_TYPES = {
     "filed_on": "wareki_date",
     "notice_type": "choice",
@@ -211,23 +198,6 @@ def water_page(
         fields=fields,
         timings={"load": 0.1, "ocr": 0.2},
     )
-
-
-FURUSATO_VALUES: dict[str, FieldValue] = {
-    "applied_on": "2026-09-26",
-    "postal_code": "779-5323",
-    "address": "徳島県三好市山城町中野５３－２０",
-    "phone": "070-6915-0591",
-    "name_kana": "ノダ\u3000トモヤ",
-    "name": "野田\u3000智也",
-    "my_number": "463009968008",
-    "sex": "male",
-    "birth_date": "1964-09-06",
-    "donated_on": "2026-02-10",
-    "donation_amount": 65000,
-    "is_eligible_donor": True,
-    "within_five": True,
-}
 
 
 def furusato_page(
