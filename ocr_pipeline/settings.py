@@ -145,6 +145,17 @@ class Settings(BaseSettings):
         return self.export_dir or self.data_dir / "exports"
 
     @property
+    def drawn_forms_path(self) -> Path:
+        """Where the review UI's 帳票作成 page saves the forms an administrator draws."""
+        return self.data_dir / "forms"
+
+    @property
+    def form_dirs(self) -> list[Path]:
+        """Every folder forms are loaded from (besides the built-in ones): the drawn forms,
+        then ``forms_dir`` (whose forms replace drawn ones of the same id)."""
+        return [self.drawn_forms_path, *self.forms_dir]
+
+    @property
     def inbox_path(self) -> Path:
         return self.inbox_dir or self.data_dir / "runtime" / "inbox"
 

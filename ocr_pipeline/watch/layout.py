@@ -22,8 +22,9 @@ Rules, each deliberate:
 - Refused, i.e. moved to the quarantine folder with an ``.error.json`` without being read:
   symbolic links (never followed), anything in a folder whose name is not a known form id,
   folders inside a form folder, and special files (FIFOs, sockets, devices).
-- A name that is not valid UTF-8 (a scanner writing Shift_JIS onto a share) is taken; its
-  display name has U+FFFD for the undecodable bytes.
+- A name that is not valid UTF-8 is taken. Scanners and Windows shares in Japan write names in
+  Shift_JIS, so such a name is read as CP932 (``申請.pdf`` stays ``申請.pdf``); a name that is
+  not CP932 either gets U+FFFD for the undecodable bytes.
 
 Entries come from one directory listing each: a name never contains ``/``, and ``.`` and ``..``
 never appear, so no path built from them leaves the folder it came from.
@@ -35,6 +36,7 @@ import logging
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -92,12 +94,20 @@ def is_valid_tenant(name: str) -> bool:
 
 
 def display_name(name: str) -> str:
-    """``name`` as valid UTF-8: bytes that are not (kept by Python as surrogates) become
-    U+FFFD."""
+    """``name`` as valid UTF-8. A name whose bytes are not UTF-8 (kept by Python as
+    surrogates) is read as CP932 (Shift_JIS, as Japanese scanners and Windows shares write);
+    if it is not that either, the undecodable bytes become U+FFFD."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
-        return os.fsencode(name).decode("utf-8", "replace")
+        raw = os.fsencode(name)
+        try:
+            shown = raw.decode("cp932")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
+        if "/" not in shown and not any(unicodedata.category(c)[0] == "C" for c in shown):
+            return shown
+        return raw.decode("utf-8", "replace")
     return name
 
 

@@ -8,21 +8,26 @@ and the cheap parts again at every rescan).
   file is still in the inbox; marked ``vanished`` if it is nowhere (:func:`finish_received`).
 - Files the store says are quarantined but which are still in the archive (the worker stopped
   between the two steps) are moved beside their note (:func:`finish_quarantine_moves`).
+- Notes left alone in the quarantine by a stop between writing the note and finishing the
+  quarantine are removed (:func:`remove_stray_notes`): the file they speak of is still in the
+  inbox or still queued, and gets its own note when it is set aside again. Only at start-up,
+  before any worker runs, since a running worker's note is briefly alone in the same way.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..store import SourceFile, SourceState, Store, TenantStore, WorkState
-from .files import move_durably
+from ..store import NotFoundError, SourceFile, SourceState, Store, TenantStore, WorkState
+from .files import move_durably, sha256_of
 from .lease import crashes_of
 from .outcome import FileOutcome, Outcome
 from .paths import WatchPaths
-from .quarantine import QuarantineNote, note_path
+from .quarantine import NOTE_SUFFIX, QuarantineNote, note_path
 
 log = logging.getLogger(__name__)
 
@@ -122,3 +127,66 @@ def finish_quarantine_moves(store: Store, paths: WatchPaths, most: int = 2000) -
                 continue
             moved += 1
     return moved
+
+
+def remove_stray_notes(store: Store, paths: WatchPaths) -> list[Path]:
+    """Remove the quarantine notes whose quarantine never finished; the removed notes.
+
+    A note with its file beside it stays. A note alone stays when the store records that very
+    quarantine (a file that was lost before it could be moved, or that the clerk took away);
+    it goes when the file it names is still in the inbox (the watcher stopped before moving it)
+    or when the store does not record it (the worker stopped before recording it, or the file
+    was quarantined again under another name)."""
+    removed: list[Path] = []
+    if not paths.quarantine.is_dir():
+        return removed
+    tenants = set(store.tenants())
+    for folder in sorted(p for p in paths.quarantine.iterdir() if p.is_dir()):
+        for note_file in sorted(folder.glob("*" + NOTE_SUFFIX)):
+            target = note_file.with_name(note_file.name[: -len(NOTE_SUFFIX)])
+            if target.exists() or target.is_symlink():
+                continue
+            try:
+                note = json.loads(note_file.read_text("utf-8"))
+            except (OSError, ValueError) as exc:
+                log.warning("cannot read quarantine note %s: %s", note_file, exc)
+                continue
+            if not isinstance(note, dict):
+                continue
+            town = store.for_tenant(folder.name) if folder.name in tenants else None
+            if _stray(note, paths.tenant_inbox(folder.name), town):
+                note_file.unlink(missing_ok=True)
+                removed.append(note_file)
+                log.info("removed %s: its quarantine did not finish", note_file)
+    return removed
+
+
+def _stray(note: dict[str, object], inbox: Path, town: TenantStore | None) -> bool:
+    name = note.get("file")
+    if isinstance(name, str) and name and _still_in_inbox(inbox / name, note.get("sha256")):
+        return True
+    source_id = note.get("source_file_id")
+    if not isinstance(source_id, int) or note.get("code") == "duplicate_of_quarantined":
+        return False  # refused by the intake: its file was moved, then taken away
+    if town is None:
+        return True
+    try:
+        source = town.get_source(source_id)
+    except NotFoundError:
+        return True
+    return source.state is not SourceState.QUARANTINED or source.error != note
+
+
+def _still_in_inbox(path: Path, sha256: object) -> bool:
+    """The file a note speaks of is still in the inbox (the same bytes, when the note knows
+    them: a new scan under the same name is another file)."""
+    if path.is_symlink():
+        return True
+    if not path.exists():
+        return False
+    if not isinstance(sha256, str) or not path.is_file():
+        return True
+    try:
+        return sha256_of(path)[0] == sha256
+    except OSError:
+        return True

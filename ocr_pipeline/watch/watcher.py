@@ -45,8 +45,14 @@ from .outcome import FileOutcome
 from .paths import WatchPaths
 from .pool import Message, WorkerConfig, WorkerPool, parent_log_levels
 from .processor import ProcessorFactory, pipeline_processor
-from .recover import finish_quarantine_moves, finish_received, release_items
+from .recover import (
+    finish_quarantine_moves,
+    finish_received,
+    release_items,
+    remove_stray_notes,
+)
 from .settle import SettleTracker, signature
+from .single import only_watcher
 from .status import backlog
 from .worker import Worker
 
@@ -105,21 +111,23 @@ class Watcher:
     def run(self, stop: threading.Event | None = None) -> RunSummary:
         """Watch until ``stop`` is set (or, with ``once``, until done); the summary."""
         stop = stop or threading.Event()
-        store = Store.from_settings(self.settings)
         self.paths.create()
-        try:
-            self._run(store, stop)
-        finally:
-            store.close()
+        with only_watcher(self.paths.archive):
+            store = Store.from_settings(self.settings)
+            try:
+                self._run(store, stop)
+            finally:
+                store.close()
         return self.summary
 
     # -- the loop ------------------------------------------------------------------------
 
     def _run(self, store: Store, stop: threading.Event) -> None:
-        forms = list(FormRegistry.from_dirs(self.settings.forms_dir).ids)
+        forms = list(FormRegistry.from_dirs(self.settings.form_dirs).ids)
         intake = Intake(store, self.paths, forms, self._report)
         release_items(store, held_by_dead_local_worker, crashed=False)
         finish_quarantine_moves(store, self.paths)
+        remove_stray_notes(store, self.paths)
         finish_received(store, self.paths, self._report)
         pool, inline = self._start_workers(store, stop)
         events = InboxEvents(self.paths.inbox)
@@ -177,7 +185,7 @@ class Watcher:
 
         def config(token: str) -> WorkerConfig:
             return WorkerConfig(
-                settings=self.settings,
+                settings=worker_settings(self.settings, self.options.workers),
                 paths=self.paths,
                 processor_factory=self._factory,
                 options=worker_options,
@@ -342,3 +350,13 @@ class _Run:
 
 def _held_by(worker_id: str) -> Callable[[str | None], bool]:
     return lambda held: held == worker_id
+
+
+def worker_settings(settings: Settings, workers: int) -> Settings:
+    """The settings a worker process runs with: unless ``threads`` was set, the cores are
+    shared among the workers (two workers with one thread each read more pages a minute than
+    two with two threads fighting over two cores; see bench/README.md)."""
+    if "threads" in settings.model_fields_set or workers < 1:
+        return settings
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return settings.model_copy(update={"threads": max(1, (cores or 1) // workers)})

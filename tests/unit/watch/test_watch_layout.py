@@ -79,7 +79,7 @@ def test_files_form_folders_and_refusals(tmp_path: Path) -> None:
     }
 
 
-def test_a_name_that_is_not_utf8_is_taken_under_a_readable_name(tmp_path: Path) -> None:
+def test_a_shift_jis_name_is_taken_under_its_japanese_name(tmp_path: Path) -> None:
     t = tmp_path / "t1"
     t.mkdir()
     raw = os.fsencode(t) + b"/\x90\x5c\x90\xbf.pdf"  # 申請 in Shift_JIS
@@ -87,9 +87,22 @@ def test_a_name_that_is_not_utf8_is_taken_under_a_readable_name(tmp_path: Path) 
         f.write(b"x")
     (entry,) = scan_tenant(t, "t1", FORMS)
     assert entry.refusal is None and entry.path.is_file()
-    assert entry.name == display_name(os.fsdecode(b"\x90\x5c\x90\xbf.pdf"))
-    entry.name.encode("utf-8")  # valid UTF-8 for the store and the log
-    assert "\ufffd" in entry.name
+    assert entry.name == "申請.pdf"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (b"caf\xe9.pdf", "caf\ufffd.pdf"),  # Latin-1: not CP932 either
+        (b"\x82\xa0\x82.pdf", "\ufffd\ufffd\ufffd.pdf"),  # Shift_JIS cut in the middle
+        (b"\x81\x7e\x81\x40.pdf", "\u00d7\u3000.pdf"),  # × and a full-width space
+        ("届出表.png".encode(), "届出表.png"),  # already UTF-8
+    ],
+)
+def test_a_name_that_is_not_utf8_is_shown_readably(raw: bytes, shown: str) -> None:
+    name = display_name(os.fsdecode(raw))
+    name.encode("utf-8")  # valid UTF-8 for the store and the log
+    assert name == shown
 
 
 def test_the_top_of_the_inbox_belongs_to_the_administrator(tmp_path: Path) -> None:
