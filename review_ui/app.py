@@ -1,9 +1,16 @@
 """The review UI's entry point (``formocr ui`` runs ``streamlit run`` on this file). It only
 sets up the page, the login gate and the navigation for the user's role; each page is a file
-in ``screens/``."""
+in ``screens/``.
+
+pandas and altair are imported here, by the first run of the app, so that two pages running at
+once (reruns of two sessions) never import them half-way in parallel: a chart drawn during
+another session's import fails with "partially initialized module 'pandas'".
+"""
 
 from __future__ import annotations
 
+import altair  # noqa: F401  (see below)
+import pandas  # noqa: F401  (see below)
 import streamlit as st
 
 from review_ui import auth, navigation

@@ -36,6 +36,7 @@ PAGES = (
     PageDef("dashboard", "集計", ":material/monitoring:", "受付", ALL),
     PageDef("export", "CSV 出力", ":material/download:", "管理", ADMINS),
     PageDef("forms", "帳票定義", ":material/description:", "管理", ADMINS),
+    PageDef("form_new", "帳票作成", ":material/draw:", "管理", ADMINS),
     PageDef("users", "利用者", ":material/group:", "管理", ADMINS),
 )
 DEFAULT = {Role.CLERK: "upload", Role.REVIEWER: "queue", Role.ADMINISTRATOR: "queue"}

@@ -64,8 +64,14 @@ def jobs() -> JobRunner:
     return JobRunner()
 
 
+def forget_forms() -> None:
+    """Load the forms again on next use (a form was added)."""
+    _forms.clear()
+    _store.clear()
+
+
 def forms() -> FormRegistry:
-    return _forms(tuple(str(d) for d in settings().forms_dir))
+    return _forms(tuple(str(d) for d in settings().form_dirs))
 
 
 def form(form_id: str) -> FormDefinition | None:
@@ -84,7 +90,7 @@ def store() -> Store:
     s = settings()
     try:
         return _store(
-            database_url(s), str(s.data_dir / "images"), tuple(str(d) for d in s.forms_dir)
+            database_url(s), str(s.data_dir / "images"), tuple(str(d) for d in s.form_dirs)
         )
     except FormocrError as exc:
         _stop(exc)

@@ -57,7 +57,7 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 def _forms(settings: Settings) -> FormRegistry:
-    return FormRegistry.from_dirs(settings.forms_dir)
+    return FormRegistry.from_dirs(settings.form_dirs)
 
 
 def _tenant(settings: Settings, tenant: str) -> tuple[Store, TenantStore]:

@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
 def _registry(args: argparse.Namespace) -> FormRegistry:
     settings, _ = settings_from(args)
     try:
-        return FormRegistry.from_dirs(settings.forms_dir)
+        return FormRegistry.from_dirs(settings.form_dirs)
     except FormDefinitionError as exc:
         raise SchemaInvalidError(
             str(exc), f"fix the form with `formocr forms check {exc.folder}`"

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     settings, _ = settings_from(args)
     files = expand(args.paths)
     if args.form is not None:  # before the models load: a typo should fail fast
-        known = FormRegistry.from_dirs(settings.forms_dir)
+        known = FormRegistry.from_dirs(settings.form_dirs)
         if args.form not in known:
             raise BadArgumentsError(
                 f"unknown form {args.form!r}", f"use one of: {', '.join(known.ids)}"

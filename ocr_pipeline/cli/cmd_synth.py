@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings, _ = settings_from(args)
-    registry = FormRegistry.from_dirs(settings.forms_dir)
+    registry = FormRegistry.from_dirs(settings.form_dirs)
     ids = registry.ids if "all" in args.form else args.form
     for form_id in ids:
         if form_id not in registry:

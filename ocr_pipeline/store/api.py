@@ -153,7 +153,7 @@ class Store:
     ) -> Store:
         """The store the settings name: ``database_url`` (default: SQLite in ``data_dir``),
         images under ``<data_dir>/images``, forms from the built-in ones and ``forms_dir``."""
-        resolver = forms or registry_forms(forms_dirs=tuple(settings.forms_dir))
+        resolver = forms or registry_forms(forms_dirs=tuple(settings.form_dirs))
         return cls.open(
             database_url(settings),
             settings.data_dir / IMAGES_DIR,

@@ -16,12 +16,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import socket
-import subprocess
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,18 +25,16 @@ from typing import Any
 import numpy as np
 import pytest
 from argon2 import PasswordHasher, profiles
+from browser_app import PASSWORD, chromium, log_in, new_page, running_app, skip_unless_browser
 from PIL import Image
 
 from form_schemas.registry import FormRegistry
-from ocr_pipeline.cli.cmd_ui import streamlit_command
 from ocr_pipeline.store import DocumentStatus, Store, upgrade
 from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "artifacts"
-PASSWORD = "browser-pass-123"
 VALUE_LABEL = "値（Enter で確定）"
 ON_PAPER = {
     "filed_on": "2024-04-01",
@@ -55,25 +49,6 @@ ON_PAPER = {
 }
 MISREAD = {"user_name": "山田\u3000太郎"}  # what the machine read, unsure of 太郎
 CORRECTED = "山田 花子"
-
-
-def _skip_reason() -> str | None:
-    if not CHROMIUM.is_file():
-        return (
-            f"{CHROMIUM} is not installed: the browser test needs Debian's chromium "
-            "(run scripts/setup.sh --dev as root, or apt-get install chromium)"
-        )
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (scripts/setup.sh --dev installs it)"
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _page_png(registry: FormRegistry) -> bytes:
@@ -118,41 +93,11 @@ def server(
     tmp_path: Path, registry: FormRegistry, make_page: Callable[..., Any]
 ) -> Iterator[tuple[str, Path, int]]:
     """``(base URL, data folder, document id)`` of a running review UI."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
+    skip_unless_browser()
     data = tmp_path / "data"
     doc_id = _seed(data, registry, make_page)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FORMOCR_")}
-    env["FORMOCR_DATA_DIR"] = str(data)
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        streamlit_command(port, "127.0.0.1"), env=env, cwd=tmp_path, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(
-                    "streamlit did not start: " + (tmp_path / "streamlit.log").read_text()
-                )
-            time.sleep(0.3)
+    with running_app(tmp_path, data) as base:
         yield base, data, doc_id
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 class Keys:
@@ -183,19 +128,12 @@ def _wait_focus(page: Any, label: str, timeout: float = 30.0) -> None:
         time.sleep(0.1)
 
 
-def _log_in(page: Any, base: str, login: str) -> None:
-    page.goto(base)
-    page.get_by_label("ログインID").fill(login)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.keyboard.press("Enter")
-
-
 def _review_by_keyboard(page: Any, base: str) -> Keys:
     """Log in, open the first document of the queue, correct the name, accept the phone
     number and approve, the keyboard only after logging in."""
     from playwright.sync_api import expect
 
-    _log_in(page, base, "sato")
+    log_in(page, base, "sato")
     queue = page.get_by_role("heading", name="確認キュー")
     expect(queue).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^開く"))).to_be_visible()
@@ -226,7 +164,7 @@ def _export(page: Any, base: str, doc_id: int) -> str:
     approved record as the administrator and download the CSV."""
     from playwright.sync_api import expect
 
-    _log_in(page, f"{base}/audit?doc={doc_id}", "kanri")
+    log_in(page, f"{base}/audit?doc={doc_id}", "kanri")
     expect(page.get_by_role("heading", name="履歴")).to_be_visible()
     expect(page.get_by_text(f"書類 {doc_id}")).to_be_visible()
     page.get_by_role("link", name="CSV 出力").click()
@@ -242,24 +180,11 @@ def _export(page: Any, base: str, doc_id: int) -> str:
 
 
 def test_keyboard_only_review_approve_and_export(server: tuple[str, Path, int]) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=30_000)  # a shared CI machine can be slow to rerun a page
     base, data, doc_id = server
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
-            page.set_default_timeout(30_000)
-            keys = _review_by_keyboard(page, base)
-            admin = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
-            admin.set_default_timeout(30_000)
-            text = _export(admin, base, doc_id)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        keys = _review_by_keyboard(new_page(browser), base)
+        text = _export(new_page(browser), base, doc_id)
 
     with Store.open(f"sqlite:///{data / 'formocr.db'}", data / "images") as store:
         doc = store.for_tenant("town-a").get_document(doc_id)

@@ -1,0 +1,89 @@
+"""Test-reading a filled sample with a form that is not installed yet (the 帳票作成 page): the
+draft is written to a scratch folder, loaded and checked like any form, and the sample's pages
+go through the real pipeline with that form alone. Runs as a background job (it takes seconds:
+the engine is loaded once per UI process and shared)."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from form_schemas.draft import FormDraft, stage
+from form_schemas.registry import FormRegistry
+from ocr_pipeline.engines import OcrEngine
+from ocr_pipeline.extract.routing import Thresholds
+from ocr_pipeline.pipeline import Pipeline, process_document
+from ocr_pipeline.preprocess.templates import template_model
+from ocr_pipeline.results import FieldResult, PageResult
+from ocr_pipeline.settings import Settings
+
+_ONE_AT_A_TIME = threading.Lock()
+
+
+@dataclass(frozen=True)
+class TriedField:
+    id: str
+    label: str
+    value: str
+    confidence: float
+    status: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TriedPage:
+    page: int
+    status: str
+    reason: str
+    fields: tuple[TriedField, ...]
+
+
+def try_read(
+    draft: FormDraft,
+    template_png: bytes,
+    *,
+    sample: bytes,
+    sample_name: str,
+    settings: Settings,
+    engine: OcrEngine,
+    author: str,
+) -> list[TriedPage]:
+    """Every page of the sample read as the draft form."""
+    with tempfile.TemporaryDirectory(prefix="formocr-tryout-") as tmp:
+        folder = Path(tmp) / "form"
+        folder.mkdir()
+        form = stage(draft, template_png, folder, author)
+        pipe = Pipeline(
+            settings=settings,
+            registry=FormRegistry([form]),
+            engine=engine,
+            thresholds=Thresholds.load(settings.calibration),
+            models={form.id: template_model(form)},
+        )
+        path = Path(tmp) / ("sample" + Path(sample_name).suffix.lower()[:8])
+        path.write_bytes(sample)
+        labels = {f.id: f.label for f in form.fields}
+        with _ONE_AT_A_TIME:
+            return [_page(r, labels) for r in process_document(pipe, path, form.id)]
+
+
+def _page(result: PageResult, labels: dict[str, str]) -> TriedPage:
+    return TriedPage(
+        page=result.page,
+        status=result.status.value,
+        reason=result.reason or "",
+        fields=tuple(_field(f, labels.get(f.id, f.id)) for f in result.fields.values()),
+    )
+
+
+def _field(f: FieldResult, label: str) -> TriedField:
+    return TriedField(
+        id=f.id,
+        label=label,
+        value="" if f.value is None else str(f.value),
+        confidence=round(f.confidence, 3),
+        status=f.status.value,
+        reasons=tuple(r.code for r in f.reasons),
+    )
