@@ -3,7 +3,9 @@ stage, with the seconds each stage took recorded on every page.
 
 Stages: load → blank check → classify (which form?) → register (warp onto the template) →
 extract (zones, OCR, marks, normalise, check, route). A page that is blank, of no known form or
-cannot be registered comes out with that status and a reason; it is never guessed at.
+cannot be registered comes out with that status and a reason; it is never guessed at. A page
+that cannot be read (one damaged page of a batch) comes out as ``error``, and the pages after
+it are still read.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from form_schemas.registry import FormRegistry
 from .engines import OcrEngine, create_engine
 from .errors import BadArgumentsError
 from .extract import Thresholds, extract_fields
-from .ingest import PageImage, iter_pages
+from .ingest import PageFailure, PageImage, iter_pages_tolerant
 from .preprocess.blank import check_blank
 from .preprocess.classify import classify, template_scale
 from .preprocess.ink import to_gray
@@ -130,23 +132,56 @@ def process_document(
 ) -> Iterator[PageResult]:
     """Every page of the scan file ``path``. A file that cannot be read raises
     :class:`~ocr_pipeline.errors.InputUnreadableError` (naming the file and what to do); a page
-    that fails unexpectedly comes out with status ``error`` and the others still come out."""
+    that cannot be read or fails unexpectedly comes out with status ``error`` and the others
+    still come out."""
+    for result, _image in process_pages(pipe, path, form_id):
+        yield result
+
+
+def process_pages(
+    pipe: Pipeline, path: Path, form_id: str | None = None
+) -> Iterator[tuple[PageResult, PageImage | None]]:
+    """Every page of ``path`` as :func:`process_document` gives it, with the page image it was
+    read from (``None`` for a page ingest could not read), one page in memory at a time.
+
+    A page of a multi-page file that ingest cannot read (damaged, over the size limits)
+    comes out with status ``error`` and the reason naming it ("page 2 of 3: ..."); a file none
+    of whose pages can be read raises its first page's ``InputUnreadableError`` (see
+    :func:`~ocr_pipeline.ingest.iter_pages_tolerant`)."""
     pipe.candidates(form_id)  # an unknown form id is a bad argument, not a bad page
-    pages = iter_pages(path, dpi=pipe.settings.dpi, max_pages=pipe.settings.max_pages)
+    pages = iter_pages_tolerant(path, dpi=pipe.settings.dpi, max_pages=pipe.settings.max_pages)
     while True:
         started = time.perf_counter()
-        try:
-            page = next(pages)
-        except StopIteration:
+        page = next(pages, None)
+        if page is None:
             return
-        loaded = time.perf_counter() - started
-        try:
-            yield process_page(pipe, page, form_id, loaded)
-        except Exception as exc:  # one bad page must not lose the others
-            log.exception("page %d of %s failed", page.index + 1, path)
-            yield PageResult(
-                source=str(path),
-                page=page.index + 1,
-                status=PageStatus.ERROR,
-                reason=f"unexpected error on this page: {type(exc).__name__}: {exc}",
-            )
+        if isinstance(page, PageFailure):
+            log.warning("%s: %s", path, page.reason)
+            yield _unreadable_page(page), None
+            continue
+        yield _process_guarded(pipe, page, form_id, time.perf_counter() - started), page
+
+
+def _unreadable_page(failure: PageFailure) -> PageResult:
+    """The result of a page that ingest could not read: status ``error``, ingest's reason."""
+    return PageResult(
+        source=str(failure.source),
+        page=failure.index + 1,
+        status=PageStatus.ERROR,
+        reason=failure.reason,
+    )
+
+
+def _process_guarded(
+    pipe: Pipeline, page: PageImage, form_id: str | None, loaded: float
+) -> PageResult:
+    try:
+        return process_page(pipe, page, form_id, loaded)
+    except Exception as exc:  # one bad page must not lose the others
+        log.exception("page %d of %s failed", page.index + 1, page.source)
+        return PageResult(
+            source=str(page.source),
+            page=page.index + 1,
+            status=PageStatus.ERROR,
+            reason=f"unexpected error on this page: {type(exc).__name__}: {exc}",
+        )

@@ -5,8 +5,11 @@ Public API::
     count_pages(path) -> int
     iter_pages(path, dpi=200, max_pages=None, *, max_pixels=12000*12000, min_side=200)
         -> Iterator[PageImage]
+    iter_pages_tolerant(path, ...)  # same arguments
+        -> Iterator[PageImage | PageFailure]
     detect_scan_format(path) -> ScanFormat
     PageImage(source, index, image, dpi, dpi_source)
+    PageFailure(source, index, error)  # error: InputUnreadableError naming the page
     SUPPORTED_SUFFIXES  # {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"}
 
 Formats, recognised by content (magic bytes), never by name:
@@ -31,6 +34,12 @@ Refusals. Every one raises ``ocr_pipeline.errors.InputUnreadableError`` (exit co
 as ``<path>: <message>`` and ``What to do: <remedy>``; ``error.reason`` is the message alone.
 Problems with the whole file raise when ``iter_pages`` is *called*; problems with one page
 raise when that page is reached, prefixed ``page N of M:`` for multi-page files.
+``iter_pages_tolerant`` raises the same whole-file problems, but yields a ``PageFailure`` for a
+page that cannot be read and goes on with the next one (a PDF page is rendered on its own; a
+TIFF frame is found through the file's directories, which damaged image data of another frame
+does not touch). A file none of whose pages can be read is refused with its first page's
+error, as ``iter_pages`` would refuse it. The watcher and ``formocr process`` read with it, so
+one damaged page of a batch does not lose the others.
 
 The path:
 
@@ -95,8 +104,13 @@ Logging goes to ``logging.getLogger(__name__)`` of each module; no handlers are 
 from __future__ import annotations
 
 from ocr_pipeline.ingest.limits import DEFAULT_MAX_PIXELS, DEFAULT_MIN_SIDE
-from ocr_pipeline.ingest.page import DpiSource, PageImage
-from ocr_pipeline.ingest.pages import count_pages, detect_scan_format, iter_pages
+from ocr_pipeline.ingest.page import DpiSource, PageFailure, PageImage
+from ocr_pipeline.ingest.pages import (
+    count_pages,
+    detect_scan_format,
+    iter_pages,
+    iter_pages_tolerant,
+)
 from ocr_pipeline.ingest.pdf import PopplerMissingError
 from ocr_pipeline.ingest.sniff import SUPPORTED_SUFFIXES, ScanFormat
 
@@ -105,10 +119,12 @@ __all__ = [
     "DEFAULT_MIN_SIDE",
     "SUPPORTED_SUFFIXES",
     "DpiSource",
+    "PageFailure",
     "PageImage",
     "PopplerMissingError",
     "ScanFormat",
     "count_pages",
     "detect_scan_format",
     "iter_pages",
+    "iter_pages_tolerant",
 ]

@@ -1,4 +1,5 @@
-"""The unit that ingest hands to the rest of the pipeline: one page as a BGR image."""
+"""The units that ingest hands to the rest of the pipeline: one page as a BGR image, or one
+page that could not be read."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
+
+from ocr_pipeline.errors import InputUnreadableError
 
 DpiSource = Literal["render", "metadata", "estimated"]
 """Where ``PageImage.dpi`` comes from: the PDF rendering resolution, the raster file's own
@@ -41,3 +44,22 @@ class PageImage:
     def height(self) -> int:
         """Height of ``image`` in pixels."""
         return int(self.image.shape[0])
+
+
+@dataclass(frozen=True)
+class PageFailure:
+    """One page of a multi-page scan file that could not be read (damaged data, over the size
+    limits, not rendered), while the file as a whole could be.
+
+    ``index`` is 0-based within ``source``; ``error`` names the page (``"page 2 of 3: the TIFF
+    data is damaged or truncated (...)"``) and says what to do.
+    """
+
+    source: Path
+    index: int
+    error: InputUnreadableError
+
+    @property
+    def reason(self) -> str:
+        """Why the page could not be read: ``error.reason``, starting ``page N of M:``."""
+        return self.error.reason

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from pathlib import Path
 
 from ocr_pipeline.errors import BadArgumentsError, InputUnreadableError
 from ocr_pipeline.ingest.filecheck import check_regular_file, read_head
 from ocr_pipeline.ingest.limits import DEFAULT_MAX_PIXELS, DEFAULT_MIN_SIDE, PageLimits
-from ocr_pipeline.ingest.page import PageImage
+from ocr_pipeline.ingest.page import PageFailure, PageImage
 from ocr_pipeline.ingest.pdf import count_pdf_pages, iter_pdf_pages, read_pdf_pages
 from ocr_pipeline.ingest.raster import count_raster_pages, iter_raster_pages
 from ocr_pipeline.ingest.sniff import SUPPORTED_SUFFIXES, ScanFormat, sniff
 
-__all__ = ["SUPPORTED_SUFFIXES", "count_pages", "detect_scan_format", "iter_pages"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "count_pages",
+    "detect_scan_format",
+    "iter_pages",
+    "iter_pages_tolerant",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +66,8 @@ def iter_pages(
     Problems with the file as a whole (path, format, header, password, no pages, missing
     poppler) raise ``InputUnreadableError`` here, when ``iter_pages`` is called. Problems with
     one page (size limits, damaged data) raise when that page is reached, naming it
-    ("page 3 of 5"), after the pages before it have been yielded.
+    ("page 3 of 5"), after the pages before it have been yielded; the pages after it are not
+    read (``iter_pages_tolerant`` reads them).
 
     ``dpi`` is the rendering resolution for PDF pages; raster pages keep their own pixels and
     report their own resolution (see ``PageImage.dpi_source``). A file with more pages than
@@ -69,10 +77,39 @@ def iter_pages(
     ``2 * PIL.Image.MAX_IMAGE_PIXELS`` (about 179 megapixels), so a larger ``max_pixels`` has
     no effect for raster files.
     """
-    path = Path(path)
+    pages = _open_pages(Path(path), dpi, max_pages, max_pixels, min_side)
+    return _raise_failures(pages)
+
+
+def iter_pages_tolerant(
+    path: Path | str,
+    dpi: int = 200,
+    max_pages: int | None = None,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    min_side: int = DEFAULT_MIN_SIDE,
+) -> Iterator[PageImage | PageFailure]:
+    """Like ``iter_pages``, but a page that cannot be read comes out as a ``PageFailure``
+    (its index and its ``InputUnreadableError``) and the pages after it are still read.
+
+    Problems with the file as a whole raise when ``iter_pages_tolerant`` is called, as for
+    ``iter_pages``. A file none of whose pages can be read (a single-page file whose page is
+    bad, or every page of a multi-page file) raises its first page's error once the last
+    page has failed, so that it is refused as a whole, as ``iter_pages`` would refuse it:
+    failures are held back until a page has been read, then yielded in page order.
+    """
+    pages = _open_pages(Path(path), dpi, max_pages, max_pixels, min_side)
+    return _refuse_if_none_read(pages)
+
+
+def _open_pages(
+    path: Path, dpi: int, max_pages: int | None, max_pixels: int, min_side: int
+) -> Generator[PageImage | PageFailure, None, None]:
+    """Whole-file checks (raising now), then the file's pages, read lazily."""
     _check_arguments(dpi, max_pages)
     limits = PageLimits(max_pixels=max_pixels, min_side=min_side)
     fmt = detect_scan_format(path)
+    pages: Generator[PageImage | PageFailure, None, None]
     if fmt is ScanFormat.PDF:
         sizes = read_pdf_pages(path)
         count = len(sizes)
@@ -90,6 +127,31 @@ def iter_pages(
             "batches), or raise max_pages (FORMOCR_MAX_PAGES).",
         )
     return pages
+
+
+def _raise_failures(pages: Generator[PageImage | PageFailure, None, None]) -> Iterator[PageImage]:
+    with closing(pages):  # closes the file now, not when the error is forgotten
+        for page in pages:
+            if isinstance(page, PageFailure):
+                raise page.error
+            yield page
+
+
+def _refuse_if_none_read(
+    pages: Generator[PageImage | PageFailure, None, None],
+) -> Iterator[PageImage | PageFailure]:
+    held: list[PageFailure] = []
+    with closing(pages):
+        for page in pages:
+            if isinstance(page, PageFailure):
+                held.append(page)
+                continue
+            yield from held
+            yield page
+            yield from pages  # a page was read: later failures go through as they come
+            return
+    if held:
+        raise held[0].error
 
 
 def _check_arguments(dpi: int, max_pages: int | None) -> None:

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -33,7 +33,7 @@ from PIL import Image
 from ocr_pipeline.errors import InputUnreadableError
 from ocr_pipeline.ingest.convert import to_bgr
 from ocr_pipeline.ingest.limits import PageLimits, check_page_size, page_label
-from ocr_pipeline.ingest.page import PageImage
+from ocr_pipeline.ingest.page import PageFailure, PageImage
 
 logger = logging.getLogger(__name__)
 
@@ -97,24 +97,41 @@ def read_pdf_pages(path: Path) -> list[PageSize]:
 
 def iter_pdf_pages(
     path: Path, sizes: list[PageSize], dpi: int, limits: PageLimits, max_pages: int | None
-) -> Iterator[PageImage]:
+) -> Generator[PageImage | PageFailure, None, None]:
     """Render and yield pages one at a time at ``dpi``, as BGR.
 
     Each page's size at ``dpi`` is checked against ``limits`` before it is rendered (after,
-    for a page whose size pdfinfo did not report).
+    for a page whose size pdfinfo did not report). A page that breaks the limits or that
+    poppler does not render comes out as a ``PageFailure`` naming it, and the next page is
+    rendered on its own (one ``pdftoppm`` call per page). Missing poppler raises
+    ``PopplerMissingError``: an installation problem, not a bad page.
     """
     count = len(sizes)
     wanted = count if max_pages is None else min(count, max_pages)
     for index in range(wanted):
-        label = page_label(index, count)
-        size = sizes[index]
-        if size is not None:
-            width, height = (math.ceil(side * dpi / POINTS_PER_INCH) for side in size)
-            check_page_size(path, label, width, height, limits)
-        bgr = to_bgr(_render(path, index + 1, dpi, label))
-        if size is None:
-            check_page_size(path, label, bgr.shape[1], bgr.shape[0], limits)
-        yield PageImage(source=path, index=index, image=bgr, dpi=float(dpi), dpi_source="render")
+        try:
+            page = _read_page(path, index, sizes, dpi, limits)
+        except PopplerMissingError:
+            raise
+        except InputUnreadableError as exc:
+            yield PageFailure(source=path, index=index, error=exc)
+            continue
+        yield page
+
+
+def _read_page(
+    path: Path, index: int, sizes: list[PageSize], dpi: int, limits: PageLimits
+) -> PageImage:
+    """Page ``index`` checked against ``limits`` and rendered at ``dpi``."""
+    label = page_label(index, len(sizes))
+    size = sizes[index]
+    if size is not None:
+        width, height = (math.ceil(side * dpi / POINTS_PER_INCH) for side in size)
+        check_page_size(path, label, width, height, limits)
+    bgr = to_bgr(_render(path, index + 1, dpi, label))
+    if size is None:
+        check_page_size(path, label, bgr.shape[1], bgr.shape[0], limits)
+    return PageImage(source=path, index=index, image=bgr, dpi=float(dpi), dpi_source="render")
 
 
 def _render(path: Path, number: int, dpi: int, label: str) -> Image.Image:

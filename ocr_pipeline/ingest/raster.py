@@ -13,7 +13,7 @@ import logging
 import struct
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from ocr_pipeline.ingest.limits import (
     declared_pixels_refused,
     page_label,
 )
-from ocr_pipeline.ingest.page import DpiSource, PageImage
+from ocr_pipeline.ingest.page import DpiSource, PageFailure, PageImage
 from ocr_pipeline.ingest.resolution import estimate_dpi, metadata_dpi
 from ocr_pipeline.ingest.sniff import ScanFormat
 
@@ -103,32 +103,39 @@ def count_raster_pages(path: Path, fmt: ScanFormat) -> int:
 
 def iter_raster_pages(
     path: Path, fmt: ScanFormat, count: int, limits: PageLimits, max_pages: int | None
-) -> Iterator[PageImage]:
+) -> Generator[PageImage | PageFailure, None, None]:
     """Yield the first ``max_pages`` (default all ``count``) pages, decoding one at a time.
 
-    A damaged or oversized frame raises ``InputUnreadableError`` naming its page when it is
-    reached; the pages before it have been yielded.
+    A damaged or oversized frame comes out as a ``PageFailure`` naming its page, and the next
+    frame is tried: a TIFF's frames are found through its directories, which a damaged frame's
+    image data does not touch. A frame that cannot even be reached fails on its own too.
     """
     wanted = count if max_pages is None else min(count, max_pages)
     with _open(path, fmt) as image:
         for index in range(wanted):
-            label = page_label(index, count)
             try:
-                image.seek(index)
-            except _DECODE_ERRORS as exc:
-                raise _damaged(path, label, fmt, exc) from exc
-            check_page_size(path, label, image.width, image.height, limits)
-            bgr, dpi, source = _decode(path, label, fmt, image)
-            logger.debug(
-                "%s: %s%d x %d px, %.0f dpi (%s)",
-                path,
-                label,
-                bgr.shape[1],
-                bgr.shape[0],
-                dpi,
-                source,
-            )
-            yield PageImage(source=path, index=index, image=bgr, dpi=dpi, dpi_source=source)
+                page = _read_frame(path, fmt, image, index, count=count, limits=limits)
+            except InputUnreadableError as exc:
+                yield PageFailure(source=path, index=index, error=exc)
+                continue
+            yield page
+
+
+def _read_frame(
+    path: Path, fmt: ScanFormat, image: Image.Image, index: int, *, count: int, limits: PageLimits
+) -> PageImage:
+    """Frame ``index`` of the open ``image``, checked against ``limits`` and decoded."""
+    label = page_label(index, count)
+    try:
+        image.seek(index)
+    except _DECODE_ERRORS as exc:
+        raise _damaged(path, label, fmt, exc) from exc
+    check_page_size(path, label, image.width, image.height, limits)
+    bgr, dpi, source = _decode(path, label, fmt, image)
+    logger.debug(
+        "%s: %s%d x %d px, %.0f dpi (%s)", path, label, bgr.shape[1], bgr.shape[0], dpi, source
+    )
+    return PageImage(source=path, index=index, image=bgr, dpi=dpi, dpi_source=source)
 
 
 def _decode(

@@ -3,10 +3,13 @@
 The English ``detail`` (the library's own message) stays beside it for the administrator.
 :func:`explain` picks the sentence from the quarantine ``code`` and, for files the reader
 refused (``unreadable``), from the refusal's English reason (see ``ocr_pipeline.ingest``).
+:func:`explain_error_pages` is for a file that was read but for some of its pages (status
+``error``, e.g. one damaged page of a batch), which is archived rather than quarantined.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -140,3 +143,13 @@ def explain(code: str, detail: str = "") -> Explanation:
             if any(n.lower() in lowered for n in needles):
                 return explanation
     return _BY_CODE.get(code, _BY_CODE["unreadable"])
+
+
+def explain_error_pages(pages: Sequence[int]) -> Explanation:
+    """The clerk's sentences for a file whose other pages were read but ``pages`` (1-based
+    numbers, as ``FileOutcome.error_pages`` gives them) could not be: scan those again."""
+    numbers = "・".join(f"{n}ページ目" for n in pages)
+    return Explanation(
+        f"{numbers}を読み取れませんでした。ほかのページは読み取り済みです。",
+        "読み取れなかったページだけをスキャンし直して、このフォルダーに入れてください。" + ADMIN,
+    )

@@ -29,8 +29,10 @@ class FileOutcome:
     """One file, finished. ``name`` is its path inside the tenant's inbox folder (``scan.pdf``
     or ``water_service/scan.pdf``); ``path`` is where the file is now (archive or quarantine);
     ``source_id`` is its source file in the store (``None`` for a file refused before it was
-    recorded, e.g. a symbolic link); ``pages`` counts its pages by status; ``code`` and
-    ``reason`` say why a file was quarantined (``code`` as in ``.error.json``)."""
+    recorded, e.g. a symbolic link); ``pages`` counts its pages by status, and ``error_pages``
+    are the numbers (1-based) of its pages with status ``error`` — a damaged page of a file
+    whose other pages were read, to be scanned again; ``code`` and ``reason`` say why a file
+    was quarantined (``code`` as in ``.error.json``)."""
 
     tenant: str
     name: str
@@ -39,6 +41,7 @@ class FileOutcome:
     source_id: int | None = None
     documents: int = 0
     pages: dict[str, int] = field(default_factory=dict)
+    error_pages: list[int] = field(default_factory=list)
     fields_to_review: int = 0
     code: str | None = None
     reason: str | None = None
@@ -61,6 +64,8 @@ class FileOutcome:
                 f"pages={_quote(pages)}",
                 f"review_fields={self.fields_to_review}",
             ]
+            if self.error_pages:
+                parts.append(f"error_pages={_quote(','.join(map(str, self.error_pages)))}")
         if self.duplicate_of is not None:
             parts.append(f"duplicate_of={self.duplicate_of}")
         if self.code is not None:

@@ -8,8 +8,6 @@ to :class:`~ocr_pipeline.watch.Watcher`.
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,14 +16,11 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from ..ingest import iter_pages
 from ..results import PageResult, PageStatus
 from ..settings import Settings
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
-
-log = logging.getLogger(__name__)
 
 Check = Callable[[], None]
 """Called before each page; raises to stop reading (the worker stops, or lost its lease)."""
@@ -42,8 +37,10 @@ class ProcessedFile:
 class FileProcessor(Protocol):
     def process(self, path: Path, form_id: str | None, check: Check) -> ProcessedFile:
         """Read every page of ``path`` (as form ``form_id`` when given). A file that cannot be
-        read raises :class:`~ocr_pipeline.errors.InputUnreadableError`; an unknown
-        ``form_id`` raises :class:`~ocr_pipeline.errors.BadArgumentsError`."""
+        read raises :class:`~ocr_pipeline.errors.InputUnreadableError`; so does a file none of
+        whose pages can be read, while one unreadable page of several is a page with status
+        ``error`` (and no image). An unknown ``form_id`` raises
+        :class:`~ocr_pipeline.errors.BadArgumentsError`."""
         ...
 
 
@@ -67,31 +64,20 @@ class PipelineProcessor:
         self.pipe = pipe
 
     def process(self, path: Path, form_id: str | None, check: Check) -> ProcessedFile:
-        from ..pipeline import process_page
+        from ..pipeline import process_pages
 
-        pipe = self.pipe
-        pipe.candidates(form_id)
-        pages = iter_pages(path, dpi=pipe.settings.dpi, max_pages=pipe.settings.max_pages)
+        pages = process_pages(self.pipe, path, form_id)
         out = ProcessedFile(pages=[])
         while True:
             check()
-            started = time.perf_counter()
-            page = next(pages, None)  # a damaged page raises InputUnreadableError here
-            if page is None:
+            # A file that cannot be read as a whole (or none of whose pages can be) raises
+            # InputUnreadableError here; one damaged page comes out as an error page.
+            item = next(pages, None)
+            if item is None:
                 return out
-            loaded = time.perf_counter() - started
-            try:
-                result = process_page(pipe, page, form_id, loaded)
-            except Exception as exc:  # one bad page must not lose the others
-                log.exception("page %d of %s failed", page.index + 1, path)
-                result = PageResult(
-                    source=str(path),
-                    page=page.index + 1,
-                    status=PageStatus.ERROR,
-                    reason=f"unexpected error on this page: {type(exc).__name__}: {exc}",
-                )
+            result, page = item
             out.pages.append(result)
-            if result.status is not PageStatus.BLANK:
+            if page is not None and result.status is not PageStatus.BLANK:
                 out.images[result.page] = encode_png(page.image)
 
 

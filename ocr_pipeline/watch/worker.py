@@ -27,6 +27,7 @@ from typing import Any
 
 from ..errors import BadArgumentsError, InputUnreadableError
 from ..ingest import PopplerMissingError
+from ..results import PageStatus
 from ..store import (
     LeaseLostError,
     SourceFile,
@@ -221,6 +222,7 @@ class Worker:
             source_id=source.id,
             documents=documents,
             pages=dict(Counter(p.status.value for p in done.pages)),
+            error_pages=[p.page for p in done.pages if p.status is PageStatus.ERROR],
             fields_to_review=sum(len(p.needs_review) for p in done.pages),
             path=str(stored),
         )
@@ -236,6 +238,7 @@ class Worker:
             source_id=source.id,
             documents=len(doc_ids),
             pages=dict(Counter(p.status for p in pages)),
+            error_pages=[p.page_no for p in pages if p.status == PageStatus.ERROR],
             fields_to_review=sum(town.get_document(d).open_fields for d in doc_ids),
             path=source.stored_path,
         )

@@ -19,7 +19,7 @@ from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
 
 from .case import Builder, Target
-from .pages import DPI, encode, g4_data, jbig2_data, tiff_strips
+from .pages import DPI, damage_frames, encode, g4_data, jbig2_data
 from .pdfbytes import PdfImage, PdfPage, assemble, blank_a4, image_page, pdf_file
 
 # Helpers ------------------------------------------------------------------------------
@@ -184,6 +184,12 @@ def page_bomb(_target: Target) -> bytes:
     return pdf_file([PdfPage(14400.0, 14400.0)])
 
 
+def page_bomb_in_batch(target: Target) -> bytes:
+    """Three pages: the form, a page 200 x 200 inches, the form again."""
+    form = image_page(_jpeg_image(target.pages.form), DPI)
+    return pdf_file([form, PdfPage(14400.0, 14400.0), form])
+
+
 def ccitt_pdf(target: Target) -> bytes:
     bits = target.pages.form_bilevel
     parms = f"<< /K -1 /Columns {bits.width} /Rows {bits.height} >>"
@@ -267,10 +273,7 @@ def tiff_corrupt_page(target: Target) -> None:
         buffer, "TIFF", save_all=True, append_images=[second, blank],
         dpi=(DPI, DPI), compression="tiff_lzw",
     )  # fmt: skip
-    raw = bytearray(buffer.getvalue())
-    for offset, count in tiff_strips(bytes(raw), 1):
-        raw[offset : offset + count] = bytes([0xFF]) * count
-    target.path.write_bytes(bytes(raw))
+    target.path.write_bytes(damage_frames(buffer.getvalue(), [1]))
 
 
 def exif_rotated(target: Target) -> None:

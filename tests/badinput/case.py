@@ -48,8 +48,9 @@ class Case:
     what the file is and where a real installation meets it. ``name`` is the file's name in
     the corpus folder (a name that is not valid UTF-8 is held with surrogate escapes, as
     ``os.fsdecode`` gives it). ``message`` is a fragment of the refusal reason, or of the page
-    reasons of a read case whose pages are not ``ok`` (what the clerk is told is in the
-    README's "Bad input" table). ``pages`` are the statuses of a read file's pages in order
+    reasons of a read case whose pages are not ``ok``: of its ``error`` pages if it has any
+    (one page of the file could not be read), else of all of them (what the clerk is told is
+    in the README's "Bad input" table). ``pages`` are the statuses of a read file's pages in order
     (for a file whose output fails too), and ``form`` the form expected on its ``ok`` pages.
     """
 

@@ -170,6 +170,14 @@ CASES: tuple[Case, ...] = (
         "over the limit of 144 megapixels; refused before decoding",
     ),
     Case(
+        "pdf_page_bomb_in_batch", "PDF batch with one page of 200 x 200 inches",
+        "Three pages, the second as large as PDF allows (a drawing merged into a batch of "
+        "scans): that page is refused before rendering, the forms on either side are read.",
+        "pdf_page_bomb_in_batch.pdf", b.data(b.page_bomb_in_batch), READ,
+        "page 2 of 3: the page declares 40000 x 40000 pixels",
+        pages=("ok", "error", "ok"), form=FORM_ID,
+    ),
+    Case(
         "pdf_ccitt_g4", "PDF with a CCITT G4 image",
         "A black-and-white scan stored as CCITT Group 4, as B/W scanners write PDFs.",
         "pdf_ccitt_g4.pdf", b.data(b.ccitt_pdf), READ, pages=OK, form=FORM_ID,
@@ -250,9 +258,11 @@ CASES: tuple[Case, ...] = (
     Case(
         "tiff_corrupt_page", "multi-page TIFF with one corrupt page",
         "Three pages (form, form, empty back); the second page's image data is overwritten. "
-        "The file is refused as a whole, naming the page.",
-        "tiff_corrupt_page.tif", b.tiff_corrupt_page, REFUSED,
+        "Pillow still finds the third page (the file's directories are intact), so only the "
+        "second is lost, as an error page naming it.",
+        "tiff_corrupt_page.tif", b.tiff_corrupt_page, READ,
         "page 2 of 3: the TIFF data is damaged or truncated",
+        pages=("ok", "error", "blank"), form=FORM_ID,
     ),
     Case(
         "jpeg_exif_rotated", "JPEG turned by EXIF orientation",

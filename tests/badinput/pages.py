@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
@@ -128,6 +129,17 @@ def tiff_strips(tiff: bytes, frame: int) -> list[tuple[int, int]]:
     with TiffImagePlugin.TiffImageFile(io.BytesIO(tiff)) as parsed:
         parsed.seek(frame)
         return list(zip(parsed.tag_v2[273], parsed.tag_v2[279], strict=True))
+
+
+def damage_frames(tiff: bytes, frames: Iterable[int]) -> bytes:
+    """``tiff`` with the image data of ``frames`` (0-based) overwritten with 0xFF bytes: its
+    directories intact, so every frame is still found, but a compressed frame no longer
+    decodes."""
+    raw = bytearray(tiff)
+    for frame in frames:
+        for offset, count in tiff_strips(tiff, frame):
+            raw[offset : offset + count] = bytes([0xFF]) * count
+    return bytes(raw)
 
 
 def _jbig2_segment(number: int, kind: int, data: bytes) -> bytes:

@@ -1,5 +1,6 @@
 """Every corpus case through ``ocr_pipeline.ingest``: a refused file raises
-``InputUnreadableError`` naming the file, why, and what to do; a readable one yields pages."""
+``InputUnreadableError`` naming the file, why, and what to do; a readable one yields pages
+(and, read with ``iter_pages_tolerant``, a ``PageFailure`` for a page that cannot be read)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ import numpy as np
 import pytest
 
 from ocr_pipeline.errors import InputUnreadableError
-from ocr_pipeline.ingest import count_pages, iter_pages
+from ocr_pipeline.ingest import (
+    PageFailure,
+    PageImage,
+    count_pages,
+    iter_pages,
+    iter_pages_tolerant,
+)
 from ocr_pipeline.settings import Settings
 
 from .case import Case, Fault, Outcome
@@ -41,15 +48,26 @@ def test_ingest_refuses_or_reads(case: Case, build_case: Callable[[Case], Path])
             assert "still being copied, wait and try again" in error.remedy
         return
     assert count_pages(path) == len(case.pages)
-    pages = iter_pages(path, max_pages=MAX_PAGES)
+    pages = iter_pages_tolerant(path, max_pages=MAX_PAGES)
     for index, page in enumerate(pages):
         assert page.index == index
+        if case.pages[index] == "error":  # this page is lost, the others are read
+            assert isinstance(page, PageFailure)
+            assert page.reason.startswith(case.message)
+            assert page.error.path == path and page.error.remedy.endswith(".")
+            continue
+        assert isinstance(page, PageImage)
         assert page.image.ndim == 3 and page.image.shape[2] == 3
         assert page.image.dtype == np.uint8 and min(page.width, page.height) >= 1000
         if case.pages[index] == "ok":  # a form: paper white, print dark, not inverted
             assert 200 < float(page.image.mean()) < 254
         if index + 1 >= SHORT:
             break
+    if "error" in case.pages:  # iter_pages stops at the page
+        with pytest.raises(InputUnreadableError) as caught:
+            for _page in iter_pages(path, max_pages=MAX_PAGES):
+                pass
+        assert caught.value.reason.startswith(case.message)
 
 
 def test_cases_are_complete() -> None:

@@ -245,6 +245,8 @@ def test_where_each_case_ends_up(case: Case, watched: Watched) -> None:
         assert hashlib.sha256(where.read_bytes()).hexdigest() == where.parent.name
         assert record["pages"] == dict(Counter(want.pages))
         assert record["documents"] == want.pages.count("ok")
+        lost = [n for n, status in enumerate(want.pages, start=1) if status == "error"]
+        assert record["error_pages"] == lost  # to be scanned again; the others were read
         return
     assert record["outcome"] == "quarantined", record
     assert os.path.lexists(where) and where.is_relative_to(watched.paths.quarantine / TENANT)

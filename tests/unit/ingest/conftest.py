@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from badinput.pages import damage_frames
 from PIL import Image
 
 # Standard security handler padding string (PDF 1.7, 7.6.3.3, algorithm 2).
@@ -173,5 +174,21 @@ def make_declared_png(write_bytes: Callable[[str, bytes], Path]) -> Callable[[in
 
     def make(width: int, height: int) -> Path:
         return write_bytes(f"declared_{width}x{height}.png", png_declaring(width, height))
+
+    return make
+
+
+@pytest.fixture
+def damaged_tiff(
+    save_image: Callable[..., Path], write_bytes: Callable[[str, bytes], Path]
+) -> Callable[..., Path]:
+    """``damaged_tiff(name, shades, damaged)``: a multi-page LZW TIFF with one grey page per
+    shade, whose ``damaged`` frames (0-based) have their image data overwritten: the file's
+    directories are intact, so every frame is found, but those frames no longer decode."""
+
+    def make(name: str, shades: list[int], damaged: list[int]) -> Path:
+        frames = [Image.new("L", (400, 300), shade) for shade in shades]
+        whole = save_image(f"whole-{name}", *frames, compression="tiff_lzw").read_bytes()
+        return write_bytes(name, damage_frames(whole, damaged))
 
     return make

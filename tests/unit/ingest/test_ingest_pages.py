@@ -11,7 +11,7 @@ from PIL import Image
 
 from ocr_pipeline import ingest
 from ocr_pipeline.errors import BadArgumentsError, InputUnreadableError
-from ocr_pipeline.ingest import PageImage, count_pages, iter_pages
+from ocr_pipeline.ingest import PageImage, count_pages, iter_pages, iter_pages_tolerant
 
 SMALL = (400, 300)
 
@@ -45,6 +45,53 @@ def test_whole_file_problems_raise_when_called(write_bytes: Callable[[str, bytes
     with pytest.raises(InputUnreadableError) as caught:
         iter_pages(path)  # not iterated
     assert caught.value.reason == "the TIFF header is damaged or truncated"
+
+
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
+def test_tolerant_reading_raises_whole_file_problems_when_called(
+    write_bytes: Callable[[str, bytes], Path], save_image: Callable[..., Path]
+) -> None:
+    with pytest.raises(InputUnreadableError) as caught:
+        iter_pages_tolerant(write_bytes("scan.tif", b"II*\x00" + b"\xff" * 20))
+    assert caught.value.reason == "the TIFF header is damaged or truncated"
+    three = save_image("three.tif", *(Image.new("L", SMALL, 255) for _ in range(3)))
+    with pytest.raises(InputUnreadableError, match=r"more than max_pages \(2\)"):
+        iter_pages_tolerant(three, max_pages=2)
+
+
+def test_tolerant_reading_refuses_a_single_page_file_whose_page_is_bad(
+    save_image: Callable[..., Path],
+) -> None:
+    dot = save_image("dot.png", Image.new("L", (1, 1), 0))
+    with pytest.raises(InputUnreadableError) as tolerant:
+        list(iter_pages_tolerant(dot))
+    with pytest.raises(InputUnreadableError) as strict:
+        list(iter_pages(dot))
+    assert tolerant.value.reason == strict.value.reason
+    assert tolerant.value.reason.startswith("the page is only 1 x 1 pixels")
+
+
+def test_tolerant_reading_refuses_a_file_none_of_whose_pages_can_be_read(
+    damaged_tiff: Callable[..., Path],
+) -> None:
+    pages = iter_pages_tolerant(damaged_tiff("all.tif", [10, 20, 30], damaged=[0, 1, 2]))
+    seen = []
+    with pytest.raises(InputUnreadableError) as caught:
+        seen.extend(pages)
+    assert seen == [], "nothing comes out of a file that is refused"
+    assert caught.value.reason.startswith("page 1 of 3: the TIFF data is damaged or truncated")
+
+
+def test_tolerant_reading_reads_a_file_whose_first_and_last_pages_are_bad(
+    damaged_tiff: Callable[..., Path],
+) -> None:
+    path = damaged_tiff("ends.tif", [10, 20, 30], damaged=[0, 2])
+    pages = list(iter_pages_tolerant(path))
+    assert [(type(p).__name__, p.index) for p in pages] == [
+        ("PageFailure", 0),
+        ("PageImage", 1),
+        ("PageFailure", 2),
+    ]
 
 
 def test_string_paths_are_accepted(png: Path) -> None:

@@ -14,7 +14,14 @@ from pdf2image.exceptions import PDFPopplerTimeoutError
 from PIL import Image, ImageDraw
 
 from ocr_pipeline.errors import InputUnreadableError
-from ocr_pipeline.ingest import PopplerMissingError, count_pages, iter_pages
+from ocr_pipeline.ingest import (
+    PageFailure,
+    PageImage,
+    PopplerMissingError,
+    count_pages,
+    iter_pages,
+    iter_pages_tolerant,
+)
 from ocr_pipeline.ingest import pdf as ingest_pdf
 
 A4_POINTS = (595.28, 841.89)
@@ -141,6 +148,18 @@ def test_oversized_page_is_refused_before_rendering(
     assert render_calls == [(1, 1)]
 
 
+def test_tolerant_reading_renders_the_pages_after_an_oversized_one(
+    make_pdf: Callable[..., Path], render_calls: RenderCalls
+) -> None:
+    path = make_pdf("batch.pdf", [A4_POINTS, (14_400.0, 14_400.0), A4_POINTS])
+    first, poster, last = iter_pages_tolerant(path)
+    assert isinstance(poster, PageFailure) and poster.index == 1
+    assert poster.reason.startswith("page 2 of 3: the page declares 40000 x 40000 pixels")
+    assert isinstance(first, PageImage) and isinstance(last, PageImage)
+    assert (first.index, last.index) == (0, 2)
+    assert render_calls == [(1, 1), (3, 3)]
+
+
 def test_tiny_page_is_refused(make_pdf: Callable[..., Path]) -> None:
     with pytest.raises(InputUnreadableError, match=r"minimum 200 pixels"):
         list(iter_pages(make_pdf("stamp.pdf", [(36.0, 36.0)])))
@@ -172,6 +191,42 @@ def test_page_poppler_cannot_render_is_named(
     with pytest.raises(InputUnreadableError) as caught:
         next(pages)
     assert caught.value.reason == "page 2 of 3: poppler rendered no image: the page is damaged"
+
+
+def test_tolerant_reading_goes_on_after_a_page_poppler_cannot_render(
+    scanned_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail_on_page_two(pdf_path: str, **options: Any) -> Any:
+        return [] if options["first_page"] == 2 else convert_from_path(pdf_path, **options)
+
+    monkeypatch.setattr(ingest_pdf, "convert_from_path", fail_on_page_two)
+    pages = list(iter_pages_tolerant(scanned_pdf))
+    assert [(type(p).__name__, p.index) for p in pages] == [
+        ("PageImage", 0),
+        ("PageFailure", 1),
+        ("PageImage", 2),
+    ]
+    assert isinstance(pages[2], PageImage) and int(pages[2].image[5, 5, 0]) == 100
+
+
+def test_poppler_vanishing_mid_file_stops_the_reading(
+    scanned_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An installation problem, not a bad page: it must not become a page failure.
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+
+    def vanish_at_page_two(pdf_path: str, **options: Any) -> Any:
+        if options["first_page"] == 2:
+            monkeypatch.setenv("PATH", str(empty_bin))
+            raise FileNotFoundError("pdftoppm")
+        return convert_from_path(pdf_path, **options)
+
+    monkeypatch.setattr(ingest_pdf, "convert_from_path", vanish_at_page_two)
+    pages = iter_pages_tolerant(scanned_pdf)
+    assert isinstance(next(pages), PageImage)
+    with pytest.raises(PopplerMissingError):
+        next(pages)
 
 
 def test_render_timeout_is_named(scanned_pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from ocr_pipeline.errors import InputUnreadableError
-from ocr_pipeline.ingest import PageImage, count_pages, iter_pages
+from ocr_pipeline.ingest import PageFailure, PageImage, count_pages, iter_pages, iter_pages_tolerant
 
 SMALL = (400, 300)  # width, height: above the 200 px minimum, quick to encode
 A4_200DPI = (1654, 2339)
@@ -149,6 +149,47 @@ def test_truncated_tiff_yields_good_pages_then_names_the_bad_one(
     with pytest.raises(InputUnreadableError) as caught:
         next(pages)
     assert caught.value.reason.startswith("page 3 of 3: the TIFF data is damaged or truncated")
+
+
+def test_truncated_tiff_read_tolerantly_keeps_the_good_pages(
+    save_image: Callable[..., Path], write_bytes: Callable[[str, bytes], Path]
+) -> None:
+    frames = [Image.new("L", SMALL, shade) for shade in (10, 20, 30)]
+    whole = save_image("whole.tif", *frames).read_bytes()
+    first, second, last = iter_pages_tolerant(write_bytes("cut.tif", whole[:-1000]))
+    assert isinstance(first, PageImage) and isinstance(second, PageImage)
+    assert [int(first.image[0, 0, 0]), int(second.image[0, 0, 0])] == [10, 20]
+    assert isinstance(last, PageFailure) and last.index == 2
+    assert last.reason.startswith("page 3 of 3: the TIFF data is damaged or truncated")
+
+
+def test_tolerant_reading_goes_past_a_damaged_tiff_frame(
+    damaged_tiff: Callable[..., Path],
+) -> None:
+    path = damaged_tiff("middle.tif", [10, 20, 30], damaged=[1])
+    first, middle, last = iter_pages_tolerant(path)
+    assert isinstance(middle, PageFailure) and middle.index == 1 and middle.source == path
+    assert middle.reason.startswith("page 2 of 3: the TIFF data is damaged or truncated (")
+    assert middle.error.path == path and "scan the form again" in middle.error.remedy
+    # The frame after the damaged one is decoded whole, not left with the damaged one's pixels.
+    assert isinstance(first, PageImage) and isinstance(last, PageImage)
+    assert [(p.index, int(p.image.min()), int(p.image.max())) for p in (first, last)] == [
+        (0, 10, 10),
+        (2, 30, 30),
+    ]
+    with pytest.raises(InputUnreadableError) as caught:  # iter_pages still stops there
+        list(iter_pages(path))
+    assert caught.value.reason == middle.reason
+
+
+def test_each_damaged_tiff_frame_is_its_own_failure(damaged_tiff: Callable[..., Path]) -> None:
+    path = damaged_tiff("tail.tif", [10, 20, 30], damaged=[1, 2])
+    pages = list(iter_pages_tolerant(path))
+    assert [type(p).__name__ for p in pages] == ["PageImage", "PageFailure", "PageFailure"]
+    assert [p.reason[:11] for p in pages if isinstance(p, PageFailure)] == [
+        "page 2 of 3",
+        "page 3 of 3",
+    ]
 
 
 def test_decompression_bomb_is_refused_when_opened(

@@ -1,18 +1,22 @@
 """process_document/process_page with a fake engine: statuses, reasons, timings, and one bad
-page not losing the others. OCR itself is measured in tests/integration."""
+page (failing in the pipeline or unreadable in ingest) not losing the others. OCR itself is
+measured in tests/integration."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from badinput.pages import damage_frames
+from PIL import Image
 
 from form_schemas.registry import FormRegistry
-from ocr_pipeline.errors import BadArgumentsError
-from ocr_pipeline.pipeline import Pipeline, process_document
+from ocr_pipeline.errors import BadArgumentsError, InputUnreadableError
+from ocr_pipeline.pipeline import Pipeline, process_document, process_pages
 from ocr_pipeline.results import FieldStatus, PageStatus
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.synth import (
@@ -104,3 +108,41 @@ def test_the_result_tree_exports_to_the_json_contract(
     review = [k for k, f in form.fields.items() if f.status is FieldStatus.REVIEW]
     assert form.needs_review == review
     assert back.to_dict()["fields"] == {} and back.to_dict()["registration"] is None
+
+
+def _backs_tiff(tmp_path: Path, damaged: list[int]) -> Path:
+    """Three empty back sides as an LZW TIFF, the ``damaged`` frames' image data destroyed."""
+    rng = np.random.default_rng(9)
+    backs = [Image.fromarray(blank_page(rng, Degrade.MILD, dpi=200, grey=True)) for _ in range(3)]
+    buffer = io.BytesIO()
+    backs[0].save(buffer, "TIFF", save_all=True, append_images=backs[1:], compression="tiff_lzw")
+    path = tmp_path / "backs.tif"
+    path.write_bytes(damage_frames(buffer.getvalue(), damaged))
+    return path
+
+
+def test_a_page_that_cannot_be_read_becomes_an_error_record_and_the_others_still_come(
+    settings: Settings, fake_engine: MakeEngine, tmp_path: Path
+) -> None:
+    pipe = Pipeline.create(settings, engine=fake_engine())
+    path = _backs_tiff(tmp_path, damaged=[1])
+    pages = list(process_pages(pipe, path))
+    assert [(r.page, r.status, image is None) for r, image in pages] == [
+        (1, PageStatus.BLANK, False),
+        (2, PageStatus.ERROR, True),
+        (3, PageStatus.BLANK, False),
+    ]
+    failed = pages[1][0]
+    assert failed.source == str(path) and failed.timings == {}
+    assert failed.reason is not None
+    assert failed.reason.startswith("page 2 of 3: the TIFF data is damaged or truncated (")
+    assert [r.status for r in process_document(pipe, path)] == [r.status for r, _ in pages]
+
+
+def test_a_file_none_of_whose_pages_can_be_read_is_refused(
+    settings: Settings, fake_engine: MakeEngine, tmp_path: Path
+) -> None:
+    pipe = Pipeline.create(settings, engine=fake_engine())
+    with pytest.raises(InputUnreadableError) as caught:
+        list(process_document(pipe, _backs_tiff(tmp_path, damaged=[0, 1, 2])))
+    assert caught.value.reason.startswith("page 1 of 3: the TIFF data is damaged or truncated")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ocr_pipeline.watch.messages import explain
+from ocr_pipeline.watch.messages import explain, explain_error_pages
 from ocr_pipeline.watch.quarantine import QuarantineNote, note_path, quarantine_file
 
 KEYS = {"file", "tenant", "sha256", "code", "reason", "detail", "what_to_do", "remedy", "time",
@@ -90,3 +90,9 @@ def test_every_kind_of_unreadable_file_gets_its_own_japanese_reason(
 def test_every_quarantine_code_has_its_own_sentence(code: str) -> None:
     said = explain(code)
     assert said != explain("unreadable") and said.what_to_do
+
+
+def test_pages_that_could_not_be_read_are_named_for_the_clerk() -> None:
+    said = explain_error_pages([2, 5])
+    assert said.reason.startswith("2ページ目・5ページ目を読み取れませんでした。")
+    assert "スキャンし直して" in said.what_to_do
