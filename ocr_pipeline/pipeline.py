@@ -45,7 +45,7 @@ class Pipeline:
 
     @classmethod
     def create(cls, settings: Settings, engine: OcrEngine | None = None) -> Pipeline:
-        registry = FormRegistry.from_dirs(settings.forms_dir)
+        registry = FormRegistry.from_dirs(settings.form_dirs)
         models = {form.id: template_model(form) for form in registry}
         return cls(
             settings=settings,

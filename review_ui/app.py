@@ -9,13 +9,18 @@ another session's import fails with "partially initialized module 'pandas'".
 
 from __future__ import annotations
 
-import altair  # noqa: F401  (see below)
-import pandas  # noqa: F401  (see below)
+import importlib
+
 import streamlit as st
 
 from review_ui import auth, navigation
 
+for module in ("pandas", "altair"):  # see the module docstring
+    importlib.import_module(module)
 st.set_page_config(
     page_title="formocr 確認・修正", page_icon=":material/fact_check:", layout="wide"
 )
+# Streamlit's own input hints ("Press Enter to submit form") are English; every page says
+# in Japanese which keys do what, so they are hidden.
+st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
 navigation.build(auth.session_user()).run()

@@ -274,6 +274,8 @@ class Worker:
         if path is not None and has_file:
             try:
                 move_durably(path, target)
+                if path.is_relative_to(self.paths.quarantine):
+                    unreserve(path)  # set aside before, given another run, set aside again
             except OSError as exc:
                 log.error(
                     "source %d: cannot move %s to %s (%s); the next start of the watcher moves it",

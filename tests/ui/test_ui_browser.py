@@ -144,6 +144,7 @@ def _review_by_keyboard(page: Any, base: str) -> Keys:
     expect(page.get_by_text("使用者氏名（氏名）")).to_be_visible()
     _wait_focus(page, VALUE_LABEL)
     expect(page.get_by_text("読み取りの確信度が低い")).to_be_visible()
+    expect(page.get_by_text("Press Enter", exact=False)).not_to_be_visible()  # English hint
     page.wait_for_timeout(500)  # let the crop image settle
     page.screenshot(path=str(ARTIFACTS / "review_page.png"), full_page=True)
     keys.type(CORRECTED)  # the box's text is selected: typing replaces it

@@ -15,7 +15,9 @@ from streamlit.testing.v1 import AppTest
 from ocr_pipeline.store import Role
 from review_ui import navigation
 
-APP_PAGES = ("queue", "review", "audit", "upload", "dashboard", "export", "forms", "users")
+APP_PAGES = (
+    "queue", "review", "audit", "upload", "dashboard", "export", "forms", "form_new", "users",
+)  # fmt: skip
 OFFERED = {
     "clerk-a": {"upload", "dashboard"},
     "rev-a": {"queue", "review", "audit", "dashboard"},

@@ -137,9 +137,8 @@ def test_a_quarantined_file_that_fails_again_keeps_one_note(
 
 def test_a_second_watcher_on_the_same_folders_stops_at_once(paths: WatchPaths) -> None:
     with only_watcher(paths.archive):
-        with pytest.raises(WatchFatalError) as caught:
-            with only_watcher(paths.archive):
-                pass
+        with pytest.raises(WatchFatalError) as caught, only_watcher(paths.archive):
+            pass
         assert f"process {os.getpid()}" in str(caught.value)
         assert "FORMOCR_DATA_DIR" in caught.value.remedy
     with only_watcher(paths.archive):  # let go when the first one ended
