@@ -7,7 +7,9 @@ import json
 
 import streamlit as st
 
+from ocr_pipeline.results import PageStatus
 from ocr_pipeline.store import Role, SourceFile, SourceState
+from ocr_pipeline.watch.messages import explain_error_pages
 from review_ui import inbox, navigation, services, texts
 
 PAGE_SIZE = 50
@@ -50,8 +52,25 @@ if sent:
         st.success(f"{saved.name} を受け付けました（{texts.size(saved.size)}）。")
 
 
+_unread: dict[int, list[int]] = {}
+
+
+def unread_pages(source: SourceFile | None) -> list[int]:
+    """Pages of a read file that could not be read (a damaged page of a multi-page scan)."""
+    if source is None or source.state is not SourceState.DONE:
+        return []
+    if source.id not in _unread:
+        pages = town.source_pages(source.id)
+        _unread[source.id] = [p.page_no for p in pages if p.status == PageStatus.ERROR.value]
+    return _unread[source.id]
+
+
 def reason(source: SourceFile | None) -> str:
-    """Why a file was refused, as the watcher recorded it."""
+    """Why a file was refused, as the watcher recorded it, or which of its pages were not
+    read."""
+    unread = unread_pages(source)
+    if unread:
+        return explain_error_pages(unread).reason
     if source is None or not source.error:
         return ""
     err = source.error
@@ -95,6 +114,11 @@ else:
 refused = [u for u in mine if u.source is not None and u.source.state is SourceState.QUARANTINED]
 for u in refused:
     st.error(f"{u.name}: 受け付けられませんでした。{reason(u.source)}")
+for u in mine:
+    unread = unread_pages(u.source)
+    if unread:
+        said = explain_error_pages(unread)
+        st.warning(f"{u.name}: {said.reason}{said.what_to_do}")
 
 with st.expander("共有フォルダから受け付けたファイル（最新 50 件）"):
     sources = town.list_sources(limit=50)

@@ -8,6 +8,9 @@ import io
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
+from ocr_pipeline.results import PageResult, PageStatus
 from ocr_pipeline.store import Action, SourceState
 from review_ui import auditcsv
 from review_ui.field_panel import spec_of
@@ -125,3 +128,32 @@ def test_uploads_are_per_person_and_per_town(open_app: Any, ui: UiWorld) -> None
     at.toggle(key="up_all").set_value(True).run()
     names = [r["ファイル"] for r in at.dataframe[0].value.to_dict("records")]
     assert names == ["other.pdf"]  # town B's upload is not town A's
+
+
+def test_a_clerk_is_told_which_pages_of_a_read_file_to_scan_again(
+    open_app: Any, ui: UiWorld, h: Helpers, make_page: Any
+) -> None:
+    town = ui.town("town-a")
+    town.record_upload("c" * 64, "batch.tif", 3, actor="user:clerk-a")
+    src, _ = town.register_source("c" * 64, "batch.tif", 3, actor="system:watcher")
+    good = make_page(ui.registry, "water_service", {}, {})
+    damaged = PageResult(
+        source="batch.tif",
+        page=2,
+        status=PageStatus.ERROR,
+        reason="page 2 of 3: the TIFF data is damaged or truncated",
+    )
+    good.page = 1
+    town.save_result(src.id, [good, damaged], {1: _png()})
+    assert town.get_source(src.id).state is SourceState.DONE
+    at = open_app("clerk-a")
+    rows = {r["ファイル"]: r for r in at.dataframe[0].value.to_dict("records")}
+    assert rows["batch.tif"]["理由"].startswith("2ページ目を読み取れませんでした。")
+    assert "batch.tif: 2ページ目を読み取れませんでした。" in h.text(at)
+    assert "スキャンし直して" in h.text(at)
+
+
+def _png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("L", (40, 40), 255).save(buf, "PNG")
+    return buf.getvalue()
