@@ -39,7 +39,8 @@ def register(sub: Any) -> None:
 
 def streamlit_command(port: int, address: str) -> list[str]:
     """``streamlit run`` with the review UI's server settings: no usage statistics (the
-    network may be closed), no browser started, no reloading on file changes."""
+    network may be closed), no browser started, no reloading on file changes, no "magic" (a
+    bare string in a page would be shown to the user)."""
     return [
         sys.executable,
         "-m",
@@ -62,6 +63,8 @@ def streamlit_command(port: int, address: str) -> list[str]:
         "minimal",
         "--theme.base",
         "light",
+        "--runner.magicEnabled",
+        "false",
     ]
 
 

@@ -13,8 +13,7 @@ from review_ui import navigation, services, texts
 from review_ui.jobs import Job, JobState
 
 DAYS = 30
-FRESH = 60
-"""Seconds the figures are shown before they are computed again (in the background)."""
+FRESH = 60  # seconds the figures are shown before they are computed again (in the background)
 
 services.require(*navigation.ALL)
 town = services.tenant_store()

@@ -148,6 +148,9 @@ def _review_by_keyboard(page: Any, base: str) -> Keys:
     page.wait_for_timeout(500)  # let the crop image settle
     page.screenshot(path=str(ARTIFACTS / "review_page.png"), full_page=True)
     keys.type(CORRECTED)  # the box's text is selected: typing replaces it
+    _ime_enter(page)
+    page.wait_for_timeout(1500)
+    expect(page.get_by_text("修正しました")).not_to_be_visible()  # not taken half-typed
     keys.press("Enter")
     expect(page.get_by_text("修正しました")).to_be_visible()
     expect(page.get_by_text("電話番号（電話番号）")).to_be_visible()
@@ -158,6 +161,22 @@ def _review_by_keyboard(page: Any, base: str) -> Keys:
     keys.press("Alt+A")
     expect(page.get_by_text("承認しました")).to_be_visible()
     return keys
+
+
+def _ime_enter(page: Any) -> None:
+    """The Enter that commits an IME conversion (かな → 漢字), as the browser sends it: a
+    keydown with ``isComposing`` set. It must not confirm the field."""
+    page.evaluate(
+        """() => {
+        const el = document.activeElement;
+        for (const type of ['keydown', 'keypress', 'keyup']) {
+            el.dispatchEvent(new KeyboardEvent(type, {
+                key: 'Enter', code: 'Enter', keyCode: 13, which: 13,
+                isComposing: true, bubbles: true, cancelable: true,
+            }));
+        }
+    }"""
+    )
 
 
 def _export(page: Any, base: str, doc_id: int) -> str:

@@ -12,6 +12,7 @@ from PIL import Image
 
 from form_schemas.fieldtypes import interpret_typed
 from form_schemas.registry import FormRegistry
+from ocr_pipeline.cli.cmd_ui import streamlit_command
 from ocr_pipeline.errors import BadArgumentsError
 from review_ui import images, inbox, jobs, texts, values
 
@@ -123,3 +124,21 @@ def test_a_scanned_page_is_brought_onto_the_template_by_its_matrix() -> None:
     assert out.size == (120, 80)
     dark = [(x, y) for x in range(120) for y in range(80) if out.getpixel((x, y)) < 128]
     assert dark == [(94, 47)]
+
+
+def test_no_page_has_a_bare_string_streamlit_would_show() -> None:
+    """Streamlit's "magic" prints any expression statement of a page, so a string meant as a
+    note for programmers (after the module docstring) would appear in the UI, in English."""
+    import ast
+
+    screens = Path(__file__).parents[2] / "review_ui" / "screens"
+    shown = []
+    for path in sorted(screens.glob("*.py")):
+        body = ast.parse(path.read_text("utf-8")).body
+        shown += [
+            f"{path.name}:{node.lineno}"
+            for node in body[1:]
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        ]
+    assert shown == []
+    assert "--runner.magicEnabled" in streamlit_command(8501, "127.0.0.1")
