@@ -115,6 +115,33 @@ def selected(event: Any) -> BBox | None:
     return (round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
 
 
+ADD_NEW, ADD_TO = "新しい項目にする", "描いた項目に加える"
+CORNERS = ("fn_x0", "fn_y0", "fn_x1", "fn_y1")
+
+
+def next_step(entry: dict[str, Any]) -> dict[str, Any]:
+    """The inputs for the next box after one was added to ``entry``: the same field while it
+    lacks boxes (the next date part, another option), else a fresh new field."""
+    fresh: dict[str, Any] = dict.fromkeys(CORNERS, 0) | {"fn_opt_code": "", "fn_opt_label": ""}
+    if draft_texts.missing(entry):
+        parts = entry.get("parts", {})
+        lacking = [p for p in DATE_PARTS if p not in parts]
+        step = fresh | {"fn_mode": ADD_TO, "fn_target": entry["id"]}
+        return step | ({"fn_part": lacking[0]} if lacking else {})
+    return fresh | {
+        "fn_mode": ADD_NEW,
+        "fn_field_id": "",
+        "fn_label": "",
+        "fn_required": False,
+        "fn_double": False,
+        "fn_part": "year",
+    }
+
+
+# Inputs set by the last 追加 (a widget's value can only be set before it is drawn).
+for key, value in state.pop("fn_next", {}).items():
+    state[key] = value
+
 # -- 1. the blank form ------------------------------------------------------------------------
 blank = st.file_uploader(
     "白紙の帳票のスキャン（PDF・TIFF・JPEG・PNG、1ページ、200 dpi 推奨）",
@@ -164,14 +191,12 @@ with right:
         else:
             if fit:
                 box = snap_box(gray_of(template.png), box)
-            for key, value in zip(("fn_x0", "fn_y0", "fn_x1", "fn_y1"), box, strict=True):
+            for key, value in zip(CORNERS, box, strict=True):
                 state[key] = value
     cols = st.columns(4)
     coords = [
         int(col.number_input(label, min_value=0, step=1, key=key))
-        for col, label, key in zip(
-            cols, ("左", "上", "右", "下"), ("fn_x0", "fn_y0", "fn_x1", "fn_y1"), strict=True
-        )
+        for col, label, key in zip(cols, ("左", "上", "右", "下"), CORNERS, strict=True)
     ]
     current: BBox | None = None
     try:
@@ -184,10 +209,8 @@ with right:
         st.image(images.crop_field(template.png, current), caption=f"枠 {list(current)}")
 
     # -- 3. what the box is --------------------------------------------------------------
-    mode = st.radio(
-        "この枠を", ["新しい項目にする", "描いた項目に加える"], horizontal=True, key="fn_mode"
-    )
-    adding_new = mode == "新しい項目にする" or not draft.fields
+    mode = st.radio("この枠を", [ADD_NEW, ADD_TO], horizontal=True, key="fn_mode")
+    adding_new = mode == ADD_NEW or not draft.fields
     if adding_new:
         type_: FieldType = (
             st.selectbox(
@@ -273,6 +296,7 @@ with right:
         except DraftError as exc:
             st.error(draft_texts.error(exc))
         else:
+            state["fn_next"] = next_step(draft.get(field_id))
             st.rerun()
 
 # -- 4. the fields so far ---------------------------------------------------------------------

@@ -139,3 +139,62 @@ def test_only_administrators_reach_the_page(open_app: Any) -> None:
         at: AppTest = open_app(login)
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page("screens/form_new.py")
+
+
+def _draw(at: AppTest, box: tuple[int, int, int, int]) -> None:
+    for key, value in zip(("fn_x0", "fn_y0", "fn_x1", "fn_y1"), box, strict=True):
+        at.number_input(key=key).set_value(value)
+    at.run()
+
+
+def test_after_each_box_the_page_asks_for_the_next_one(
+    open_app: Any, registry: FormRegistry
+) -> None:
+    """A choice takes a box per option and a date one per part: after each box the page stays
+    on the field until it is complete, then offers a new field with empty inputs."""
+    water = registry.get("water_service")
+    at: AppTest = open_app("admin-a")
+    at.switch_page("screens/form_new.py").run()
+    at.session_state["fn_template"] = read_template(
+        water.template_path.read_bytes(), "template.png"
+    )
+    at.run()
+    kind = water.spec.field("notice_type")
+    _draw(at, kind.options[0].bbox)
+    at.selectbox(key="fn_type").select(FieldType.CHOICE).run()
+    at.text_input(key="fn_field_id").input("kind").run()
+    at.text_input(key="fn_label").input("届出区分").run()
+    at.text_input(key="fn_opt_code").input("start").run()
+    at.text_input(key="fn_opt_label").input("開始").run()
+    at.button(key="fn_add").click().run()
+    assert at.radio(key="fn_mode").value == "描いた項目に加える"
+    assert at.selectbox(key="fn_target").value == "kind"
+    assert at.text_input(key="fn_opt_code").value == ""
+    assert at.button(key="fn_add").disabled  # no box until the next one is drawn
+    _draw(at, kind.options[1].bbox)
+    at.text_input(key="fn_opt_code").input("stop").run()
+    at.text_input(key="fn_opt_label").input("中止").run()
+    at.button(key="fn_add").click().run()
+    assert at.radio(key="fn_mode").value == "新しい項目にする"
+    assert at.text_input(key="fn_field_id").value == ""
+    filed = water.spec.field("filed_on")
+    assert filed.parts is not None
+    _draw(at, filed.parts.year.bbox)
+    at.selectbox(key="fn_type").select(FieldType.WAREKI_DATE).run()
+    at.selectbox(key="fn_era").select("reiwa").run()
+    at.text_input(key="fn_field_id").input("filed_on").run()
+    at.text_input(key="fn_label").input("届出日").run()
+    at.button(key="fn_add").click().run()
+    assert at.radio(key="fn_part").value == "month"
+    _draw(at, filed.parts.month.bbox)
+    at.button(key="fn_add").click().run()
+    assert at.radio(key="fn_part").value == "day"
+    _draw(at, filed.parts.day.bbox)
+    at.button(key="fn_add").click().run()
+    assert not at.exception and not at.error
+    rows = at.dataframe[0].value.to_dict("records")
+    assert [(r["ID"], r["足りないもの"]) for r in rows] == [("kind", ""), ("filed_on", "")]
+    draft = at.session_state["fn_draft"]
+    assert [o["code"] for o in draft.get("kind")["options"]] == ["start", "stop"]
+    assert draft.get("filed_on")["era"] == "reiwa"
+    assert list(draft.get("filed_on")["parts"]) == ["year", "month", "day"]
