@@ -20,12 +20,15 @@ quarantined as ``crashed``, which is correct but leaves its documents unchecked.
 fails every time then shows up as the final ``--once`` run not ending (``FINAL_TIMEOUT``) and
 the audit listing it.
 
-The store is SQLite in ``tmp_path`` (the embedded default). Takes 4.5 minutes on 2 quiet
-cores, about 6 on busy ones; the figures are in bench/README.md.
+It runs twice: on SQLite in ``tmp_path`` (the embedded default) and on a fresh schema of the
+PostgreSQL server ``scripts/test.sh`` starts (skipped without ``FORMOCR_TEST_POSTGRES_URL``).
+Each takes 4.5 minutes on 2 quiet cores, about 6 on busy ones; the figures are in
+bench/README.md.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -34,6 +37,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -71,6 +75,9 @@ FINAL_TIMEOUT = 900.0
 """Seconds the final ``--once`` run may take (a few when all is well)."""
 
 Array = np.ndarray[Any, np.dtype[np.uint8]]
+# Read at import: the test's fixtures clear FORMOCR_* from the environment.
+PG_BASE_URL = os.environ.get("FORMOCR_TEST_POSTGRES_URL")
+PG_REQUIRED = os.environ.get("FORMOCR_REQUIRE_POSTGRES") == "1"
 
 
 # -- the files ---------------------------------------------------------------------------------
@@ -203,6 +210,7 @@ class Harness:
     tmp: Path
     data: Path
     env: dict[str, str]
+    database_url: str | None = None
     runs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
     kills: Counter[str] = field(default_factory=Counter)
@@ -286,23 +294,56 @@ class Harness:
                 proc.wait()
 
 
-@pytest.fixture
-def harness(no_formocr_env: Path) -> Iterator[Harness]:
+@contextlib.contextmanager
+def _database(backend: str) -> Iterator[str | None]:
+    """``None`` for the embedded SQLite store; for PostgreSQL, the URL of a fresh schema on
+    the test server (dropped afterwards)."""
+    if backend == "sqlite":
+        yield None
+        return
+    if PG_BASE_URL is None:
+        if PG_REQUIRED:
+            pytest.fail("FORMOCR_REQUIRE_POSTGRES=1 but FORMOCR_TEST_POSTGRES_URL is not set")
+        pytest.skip(
+            "the PostgreSQL crash test needs FORMOCR_TEST_POSTGRES_URL (scripts/postgres.sh)"
+        )
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    schema = f"crash_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_BASE_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(PG_BASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def harness(request: pytest.FixtureRequest, no_formocr_env: Path) -> Iterator[Harness]:
     tmp_path = no_formocr_env
     data = tmp_path / "data"
     data.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORMOCR_")}
     env.update(FORMOCR_DATA_DIR=str(data), FORMOCR_THREADS="1", FORMOCR_MAX_CRASHES="1000")
-    done = subprocess.run(
-        [sys.executable, "-m", "ocr_pipeline", "db", "upgrade"],
-        cwd=tmp_path, env=env, capture_output=True, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    h = Harness(tmp_path, data, env)
-    try:
-        yield h
-    finally:
-        h.close()
+    with _database(request.param) as url:
+        if url is not None:
+            env["FORMOCR_DATABASE_URL"] = url
+        done = subprocess.run(
+            [sys.executable, "-m", "ocr_pipeline", "db", "upgrade"],
+            cwd=tmp_path, env=env, capture_output=True, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        h = Harness(tmp_path, data, env, url)
+        try:
+            yield h
+        finally:
+            h.close()
 
 
 # -- the test ----------------------------------------------------------------------------------
@@ -345,7 +386,7 @@ def kill_repeatedly(harness: Harness, dropper: Dropper, rng: random.Random) -> i
     a new watcher whenever the main process is gone and dropping a wave of files at the kill
     counts in ``WAVES`` (or sooner, when the watcher has run out of work); the last kill is a
     power cut. How many times it was restarted."""
-    settings = load_settings(data_dir=harness.data)
+    settings = load_settings(data_dir=harness.data, database_url=harness.database_url)
     dropper.drop_next()
     proc = harness.start()
     restarts, fresh = 0, True
@@ -383,7 +424,8 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(
     rng.shuffle(made)
     assert len({m.path.read_bytes() for m in made}) == len(made), "two files are the same"
     assert sum(m.documents for m in made) >= 100
-    inbox = load_settings(data_dir=harness.data).inbox_path.absolute()
+    inbox = load_settings(data_dir=harness.data, database_url=harness.database_url).inbox_path
+    inbox = inbox.absolute()
     dropper = Dropper(inbox, [made[i :: len(WAVES)] for i in range(len(WAVES))])
     load_before = os.getloadavg()[0]
 
@@ -410,7 +452,8 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(
     fig = report["figures"]
     with capsys.disabled():
         print(
-            f"\ncrash test: {fig['files']} files ({fig['bad_files']} bad), {fig['pages']} pages, "
+            f"\ncrash test ({'PostgreSQL' if harness.database_url else 'SQLite'}): "
+            f"{fig['files']} files ({fig['bad_files']} bad), {fig['pages']} pages, "
             f"{fig['documents']} documents; kills {dict(harness.kills)} = "
             f"{sum(harness.kills.values())}, of them holding a file {dict(harness.hits)}; "
             f"restarts {restarts}; orphaned groups killed at the end {orphans_killed}; items "
