@@ -264,7 +264,7 @@ with right:
         shown = b.text_input("選択肢の表示名（例: 開始）", key="fn_opt_label")
         option = (code, shown)
     if adding_new:
-        a, b, c = st.columns(3)
+        a, b, c = st.columns([1, 1, 2])
         required = a.checkbox("必須", key="fn_required")
         double = b.checkbox("二重入力", key="fn_double")
         review: str = (
