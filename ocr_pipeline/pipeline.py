@@ -5,7 +5,8 @@ Stages: load → blank check → classify (which form?) → register (warp onto 
 extract (zones, OCR, marks, normalise, check, route). A page that is blank, of no known form or
 cannot be registered comes out with that status and a reason; it is never guessed at. A page
 that cannot be read (one damaged page of a batch) comes out as ``error``, and the pages after
-it are still read.
+it are still read; so does a PDF page that comes out blank while poppler reported errors
+drawing it (damaged image data draws as white paper, which is no empty back side to drop).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .engines import OcrEngine, create_engine
 from .errors import BadArgumentsError
 from .extract import Thresholds, extract_fields
 from .ingest import PageFailure, PageImage, iter_pages_tolerant
+from .ingest.limits import page_label
 from .preprocess.blank import check_blank
 from .preprocess.classify import classify, template_scale
 from .preprocess.ink import to_gray
@@ -97,6 +99,11 @@ def process_page(
     gray = to_gray(page.image)
     blank = check_blank(gray)
     clock.lap("blank")
+    if blank.blank and page.render_errors:
+        result.status, result.reason = PageStatus.ERROR, _not_drawn(page)
+        log.warning("%s: %s", page.source, result.reason)
+        result.timings = clock.timings
+        return result
     if blank.blank and form_id is None:
         result.status, result.reason = PageStatus.BLANK, f"blank page ({blank.ink:.2%} ink)"
         result.timings = clock.timings
@@ -125,6 +132,17 @@ def process_page(
     result.fields = extract_fields(reg, model, pipe.engine, pipe.thresholds, lap=clock.lap)
     result.timings = clock.timings
     return result
+
+
+def _not_drawn(page: PageImage) -> str:
+    """Why a blank page that poppler complained about is an error rather than an empty side."""
+    label = page_label(page.index, page.page_count or 1)
+    more = len(page.render_errors) - 1
+    also = f" and {more} more" if more else ""
+    return (
+        f"{label}the PDF page could not be drawn (poppler: {page.render_errors[0]}{also}); "
+        "it came out blank"
+    )
 
 
 def process_document(

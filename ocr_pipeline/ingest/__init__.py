@@ -8,7 +8,7 @@ Public API::
     iter_pages_tolerant(path, ...)  # same arguments
         -> Iterator[PageImage | PageFailure]
     detect_scan_format(path) -> ScanFormat
-    PageImage(source, index, image, dpi, dpi_source)
+    PageImage(source, index, image, dpi, dpi_source, page_count, render_errors)
     PageFailure(source, index, error)  # error: InputUnreadableError naming the page
     SUPPORTED_SUFFIXES  # {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"}
 
@@ -17,7 +17,9 @@ Formats, recognised by content (magic bytes), never by name:
 - **PDF**, rendered by poppler (``pdftoppm``, Debian package poppler-utils) one page per call
   at ``dpi`` (RGB, then BGR). Page count and page sizes come from ``pdfinfo``. A PDF that is
   encrypted but opens with the empty password (permission restrictions only) is read, with
-  a warning.
+  a warning. poppler's "Syntax Error" lines while rendering a page are kept on
+  ``PageImage.render_errors`` (the pipeline reports a page that comes out blank with them as
+  not drawn, rather than as an empty back side).
 - **TIFF** (one page per frame; frames may mix modes, sizes and resolutions; CCITT G3/G4 fax
   included), **JPEG** and **PNG** (one page each), decoded by Pillow.
 

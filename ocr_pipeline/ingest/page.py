@@ -26,7 +26,13 @@ class PageImage:
     ``image`` is always H x W x 3, BGR, uint8 and C-contiguous, whatever the file held (grey,
     1-bit, 16-bit, CMYK, palette, alpha composited on white). ``index`` is 0-based within
     ``source``. ``dpi`` is the resolution of ``image`` in both directions (pixels are square:
-    rasters with unequal horizontal and vertical resolution are resampled).
+    rasters with unequal horizontal and vertical resolution are resampled). ``page_count`` is
+    the number of pages of ``source`` (``None`` where it was not recorded).
+
+    ``render_errors`` holds poppler's "Syntax Error" lines from rendering this PDF page (empty
+    for raster pages and for clean PDF pages). poppler repairs many damaged files and draws
+    their pages whole, so these alone do not make a page bad; but a page that comes out blank
+    with them was most likely not drawn (its image data is damaged) rather than empty.
     """
 
     source: Path
@@ -34,6 +40,8 @@ class PageImage:
     image: NDArray[np.uint8]
     dpi: float
     dpi_source: DpiSource = "render"
+    page_count: int | None = None
+    render_errors: tuple[str, ...] = ()
 
     @property
     def width(self) -> int:

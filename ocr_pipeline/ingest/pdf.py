@@ -5,6 +5,11 @@ password-protected, empty or damaged file is refused before anything is rendered
 page's rendered size is known before it is rendered. ``iter_pdf_pages`` then renders one page
 per ``pdftoppm`` call, so memory holds one page at a time however long the file is.
 
+poppler draws what it can of a damaged page and says what it could not in "Syntax Error" lines
+on stderr, exiting 0. Those lines are kept on the page (``PageImage.render_errors``): they are
+harmless on a page that was drawn (poppler repairs many damaged files), but mean "not drawn"
+on a page that came out blank, which ingest does not judge (see ``ocr_pipeline.pipeline``).
+
 A PDF that is encrypted with an empty user password (permission restrictions only, as some
 scanners write) opens in every viewer without a password; poppler renders it, and so do we,
 with a warning. Only a PDF that needs a password to open is refused.
@@ -27,6 +32,7 @@ from pdf2image.exceptions import (
     PDFInfoNotInstalledError,
     PDFPageCountError,
     PDFPopplerTimeoutError,
+    PDFSyntaxError,
 )
 from PIL import Image
 
@@ -42,6 +48,9 @@ PDFINFO_TIMEOUT_S = 60
 RENDER_TIMEOUT_S = 120
 POINTS_PER_INCH = 72.0
 _TAIL_BYTES = 2048
+_SYNTAX_ERROR = "Syntax Error"  # what pdf2image's strict mode looks for on poppler's stderr
+MAX_RENDER_ERRORS = 10
+"""Distinct poppler complaints kept per page: a damaged file can print thousands of lines."""
 _PAGE_KEY = re.compile(r"Page\s+(\d+) size")
 _PAGE_SIZE = re.compile(r"([\d.]+) x ([\d.]+) pts")
 _DAMAGED_REMEDY = (
@@ -128,21 +137,57 @@ def _read_page(
     if size is not None:
         width, height = (math.ceil(side * dpi / POINTS_PER_INCH) for side in size)
         check_page_size(path, label, width, height, limits)
-    bgr = to_bgr(_render(path, index + 1, dpi, label))
+    rendered, render_errors = _render(path, index + 1, dpi, label)
+    bgr = to_bgr(rendered)
     if size is None:
         check_page_size(path, label, bgr.shape[1], bgr.shape[0], limits)
-    return PageImage(source=path, index=index, image=bgr, dpi=float(dpi), dpi_source="render")
+    return PageImage(
+        source=path,
+        index=index,
+        image=bgr,
+        dpi=float(dpi),
+        dpi_source="render",
+        page_count=len(sizes),
+        render_errors=render_errors,
+    )
 
 
-def _render(path: Path, number: int, dpi: int, label: str) -> Image.Image:
+def _render(path: Path, number: int, dpi: int, label: str) -> tuple[Image.Image, tuple[str, ...]]:
+    """Page ``number`` drawn at ``dpi``, and poppler's "Syntax Error" lines while drawing it.
+
+    pdf2image hands over poppler's stderr only in strict mode, by raising ``PDFSyntaxError``
+    instead of returning the picture; so a page is rendered strictly, and one that raises (a
+    damaged file, rare) is rendered once more, leniently, to keep what poppler drew.
+    """
     started = time.perf_counter()
+    render_errors: tuple[str, ...] = ()
     try:
-        images = convert_from_path(
+        images = _convert(path, number, dpi, label, strict=True)
+    except PDFSyntaxError as exc:
+        render_errors = _syntax_errors(str(exc))
+        images = _convert(path, number, dpi, label, strict=False)
+    if len(images) != 1:
+        raise InputUnreadableError(
+            path, f"{label}poppler rendered no image: the page is damaged", _DAMAGED_REMEDY
+        )
+    if render_errors:
+        logger.debug("%s: %spoppler reported %s", path, label, "; ".join(render_errors))
+    logger.debug(
+        "%s: %srendered at %d dpi in %.2f s", path, label, dpi, time.perf_counter() - started
+    )
+    return images[0], render_errors
+
+
+def _convert(path: Path, number: int, dpi: int, label: str, *, strict: bool) -> list[Image.Image]:
+    """pdftoppm's images of page ``number`` (one, or none if poppler drew nothing)."""
+    try:
+        return convert_from_path(
             _poppler_arg(path),
             dpi=dpi,
             first_page=number,
             last_page=number,
             timeout=RENDER_TIMEOUT_S,
+            strict=strict,
         )
     except PDFPageCountError as exc:
         raise _pdfinfo_failure(path, str(exc), label) from None
@@ -155,14 +200,14 @@ def _render(path: Path, number: int, dpi: int, label: str) -> Image.Image:
     except FileNotFoundError:  # pdftoppm vanished between the check and the call
         require_poppler(path)
         raise
-    if len(images) != 1:
-        raise InputUnreadableError(
-            path, f"{label}poppler rendered no image: the page is damaged", _DAMAGED_REMEDY
-        )
-    logger.debug(
-        "%s: %srendered at %d dpi in %.2f s", path, label, dpi, time.perf_counter() - started
-    )
-    return images[0]
+
+
+def _syntax_errors(stderr: str) -> tuple[str, ...]:
+    """poppler's distinct "Syntax Error" lines in ``stderr``, in order, at most
+    ``MAX_RENDER_ERRORS``."""
+    lines = (line.strip() for line in stderr.splitlines())
+    found = dict.fromkeys(line for line in lines if _SYNTAX_ERROR in line)
+    return tuple(found)[:MAX_RENDER_ERRORS]
 
 
 def _poppler_arg(path: Path) -> str:

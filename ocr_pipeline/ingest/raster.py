@@ -135,7 +135,9 @@ def _read_frame(
     logger.debug(
         "%s: %s%d x %d px, %.0f dpi (%s)", path, label, bgr.shape[1], bgr.shape[0], dpi, source
     )
-    return PageImage(source=path, index=index, image=bgr, dpi=dpi, dpi_source=source)
+    return PageImage(
+        source=path, index=index, image=bgr, dpi=dpi, dpi_source=source, page_count=count
+    )
 
 
 def _decode(

@@ -190,6 +190,18 @@ def page_bomb_in_batch(target: Target) -> bytes:
     return pdf_file([form, PdfPage(14400.0, 14400.0), form])
 
 
+DAMAGED_IMAGE_BYTES = 4096
+
+
+def undrawable_page_in_batch(target: Target) -> bytes:
+    """Three pages of the form, the second's JPEG with its first 4 KiB zeroed (a block lost in
+    a bad copy): poppler finds no JPEG in it, says so, exits 0 and draws the page white."""
+    form = _jpeg_image(target.pages.form)
+    lost = bytes(DAMAGED_IMAGE_BYTES) + form.data[DAMAGED_IMAGE_BYTES:]
+    damaged = PdfImage(form.width, form.height, lost, form.filter)
+    return pdf_file([image_page(form, DPI), image_page(damaged, DPI), image_page(form, DPI)])
+
+
 def ccitt_pdf(target: Target) -> bytes:
     bits = target.pages.form_bilevel
     parms = f"<< /K -1 /Columns {bits.width} /Rows {bits.height} >>"

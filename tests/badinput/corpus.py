@@ -178,6 +178,16 @@ CASES: tuple[Case, ...] = (
         pages=("ok", "error", "ok"), form=FORM_ID,
     ),
     Case(
+        "pdf_undrawable_page", "PDF batch with one page whose image is damaged",
+        "Three pages, the second's JPEG image data damaged at its start: poppler reports a "
+        "syntax error, exits 0 and draws that page white; it is an error page to scan again, "
+        "not an empty back side to drop, and the forms on either side are read.",
+        "pdf_undrawable_page.pdf", b.data(b.undrawable_page_in_batch), READ,
+        "page 2 of 3: the PDF page could not be drawn (poppler: Syntax Error: Could not find "
+        "start of jpeg data); it came out blank",
+        pages=("ok", "error", "ok"), form=FORM_ID,
+    ),
+    Case(
         "pdf_ccitt_g4", "PDF with a CCITT G4 image",
         "A black-and-white scan stored as CCITT Group 4, as B/W scanners write PDFs.",
         "pdf_ccitt_g4.pdf", b.data(b.ccitt_pdf), READ, pages=OK, form=FORM_ID,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -9,8 +10,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from badinput.pdfbytes import PdfImage, image_page, pdf_file
 from pdf2image import convert_from_path
-from pdf2image.exceptions import PDFPopplerTimeoutError
+from pdf2image.exceptions import PDFPopplerTimeoutError, PDFSyntaxError
 from PIL import Image, ImageDraw
 
 from ocr_pipeline.errors import InputUnreadableError
@@ -237,3 +239,65 @@ def test_render_timeout_is_named(scanned_pdf: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(InputUnreadableError) as caught:
         next(iter_pages(scanned_pdf))
     assert caught.value.reason == "page 1 of 3: rendering did not finish within 120 s"
+
+
+def _jpeg_pdf(path: Path, damaged: int) -> Path:
+    """Three pages, each a grey 4 x 6 inch JPEG at 100 dpi; page ``damaged`` (0-based) with
+    its JPEG's first kilobyte zeroed, in which poppler finds no JPEG."""
+    buffer = io.BytesIO()
+    Image.new("L", (400, 600), 128).save(buffer, "JPEG")
+    jpeg = buffer.getvalue()
+    lost = bytes(1024) + jpeg[1024:]
+    pages = [
+        image_page(PdfImage(400, 600, lost if i == damaged else jpeg, "DCTDecode"), 100)
+        for i in range(3)
+    ]
+    path.write_bytes(pdf_file(pages))
+    return path
+
+
+def test_clean_pages_carry_no_poppler_complaints(scanned_pdf: Path) -> None:
+    pages = list(iter_pages(scanned_pdf))
+    assert [(p.page_count, p.render_errors) for p in pages] == [(3, ())] * 3
+
+
+def test_a_page_poppler_cannot_draw_is_rendered_with_its_complaint(
+    tmp_path: Path, render_calls: RenderCalls
+) -> None:
+    # poppler exits 0 and draws the page white: a page, not a failure; the pipeline judges it.
+    pages = list(iter_pages(_jpeg_pdf(tmp_path / "scan.pdf", damaged=1)))
+    assert [p.render_errors for p in pages] == [
+        (),
+        ("Syntax Error: Could not find start of jpeg data",),
+        (),
+    ]
+    assert int(pages[1].image.min()) >= 250 and int(pages[0].image.max()) < 140
+    assert render_calls == [(1, 1), (2, 2), (2, 2), (3, 3)]  # page 2 again, for its picture
+
+
+def test_only_distinct_syntax_errors_are_kept(
+    scanned_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stderr = "\n".join(
+        [
+            "Internal Error: xref num 1 not found but needed, try to reconstruct",
+            "Syntax Error (10): Illegal character ')'",
+            "Syntax Warning: May not be a PDF file (continuing anyway)",
+            "Syntax Error (10): Illegal character ')'",
+            *(f"Syntax Error ({n}): Unknown operator 'x'" for n in range(20)),
+        ]
+    )
+
+    def complain(pdf_path: str, **options: Any) -> Any:
+        if options["strict"]:
+            raise PDFSyntaxError(stderr)
+        return convert_from_path(pdf_path, **options)
+
+    monkeypatch.setattr(ingest_pdf, "convert_from_path", complain)
+    page = next(iter_pages(scanned_pdf))
+    assert len(page.render_errors) == ingest_pdf.MAX_RENDER_ERRORS
+    assert page.render_errors[:2] == (
+        "Syntax Error (10): Illegal character ')'",
+        "Syntax Error (0): Unknown operator 'x'",
+    )
+    assert int(page.image[5, 5, 2]) == 255  # the picture of the lenient rendering

@@ -1,6 +1,6 @@
 """process_document/process_page with a fake engine: statuses, reasons, timings, and one bad
-page (failing in the pipeline or unreadable in ingest) not losing the others. OCR itself is
-measured in tests/integration."""
+page (failing in the pipeline, unreadable in ingest, or a PDF page poppler could not draw) not
+losing the others. OCR itself is measured in tests/integration."""
 
 from __future__ import annotations
 
@@ -9,14 +9,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 from badinput.pages import damage_frames
+from badinput.pdfbytes import PdfImage, blank_a4, image_page, pdf_file
 from PIL import Image
 
 from form_schemas.registry import FormRegistry
 from ocr_pipeline.errors import BadArgumentsError, InputUnreadableError
-from ocr_pipeline.pipeline import Pipeline, process_document, process_pages
+from ocr_pipeline.ingest import PageImage
+from ocr_pipeline.pipeline import Pipeline, process_document, process_page, process_pages
 from ocr_pipeline.results import FieldStatus, PageStatus
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.synth import (
@@ -146,3 +149,70 @@ def test_a_file_none_of_whose_pages_can_be_read_is_refused(
     with pytest.raises(InputUnreadableError) as caught:
         list(process_document(pipe, _backs_tiff(tmp_path, damaged=[0, 1, 2])))
     assert caught.value.reason.startswith("page 1 of 3: the TIFF data is damaged or truncated")
+
+
+NOT_DRAWN = "Syntax Error: Could not find start of jpeg data"
+
+
+@pytest.fixture
+def form_scan(registry: FormRegistry) -> tuple[np.ndarray, int]:
+    """A filled water_service page, grey, and its dpi."""
+    options = SynthOptions(style=Style.PRINT, degrade=Degrade.MILD)
+    scan, truth = synth_page(registry.get("water_service"), np.random.default_rng(5), options)
+    grey = scan if scan.ndim == 2 else cv2.cvtColor(scan, cv2.COLOR_BGR2GRAY)
+    return grey, int(truth["degrade"]["dpi"])
+
+
+def _pdf_page(grey: np.ndarray, dpi: int, render_errors: tuple[str, ...] = ()) -> PageImage:
+    """Page 2 of a 3-page PDF as ingest gives it, with poppler's ``render_errors``."""
+    bgr = np.ascontiguousarray(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR))
+    return PageImage(
+        Path("scan.pdf"), 1, bgr, float(dpi), page_count=3, render_errors=render_errors
+    )
+
+
+def test_a_blank_page_poppler_complained_about_is_an_error_not_an_empty_side(
+    settings: Settings, fake_engine: MakeEngine
+) -> None:
+    pipe = Pipeline.create(settings, engine=fake_engine())
+    white = np.full((2339, 1654), 255, np.uint8)
+    clean = process_page(pipe, _pdf_page(white, 200))
+    assert (clean.status, clean.reason) == (PageStatus.BLANK, "blank page (0.00% ink)")
+    for form_id in (None, "water_service"):
+        page = process_page(
+            pipe, _pdf_page(white, 200, (NOT_DRAWN, "Syntax Error: other")), form_id
+        )
+        assert (page.page, page.status) == (2, PageStatus.ERROR)
+        assert page.reason == (
+            f"page 2 of 3: the PDF page could not be drawn (poppler: {NOT_DRAWN} and 1 more); "
+            "it came out blank"
+        )
+
+
+def test_a_page_with_ink_is_read_whatever_poppler_complained(
+    settings: Settings, fake_engine: MakeEngine, form_scan: tuple[np.ndarray, int]
+) -> None:
+    pipe = Pipeline.create(settings, engine=fake_engine())
+    page = process_page(pipe, _pdf_page(*form_scan, render_errors=(NOT_DRAWN,)))
+    assert (page.status, page.form, page.reason) == (PageStatus.OK, "water_service", None)
+
+
+def test_a_pdf_page_drawn_blank_by_damaged_image_data_is_an_error_page(
+    settings: Settings,
+    fake_engine: MakeEngine,
+    form_scan: tuple[np.ndarray, int],
+    tmp_path: Path,
+) -> None:
+    grey, dpi = form_scan
+    buffer = io.BytesIO()
+    Image.fromarray(grey).save(buffer, "JPEG", quality=85)
+    jpeg = PdfImage(grey.shape[1], grey.shape[0], buffer.getvalue(), "DCTDecode")
+    damaged = PdfImage(jpeg.width, jpeg.height, bytes(4096) + jpeg.data[4096:], "DCTDecode")
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(pdf_file([image_page(jpeg, dpi), image_page(damaged, dpi), blank_a4()]))
+    pipe = Pipeline.create(settings, engine=fake_engine())
+    results = list(process_document(pipe, path))
+    assert [r.status for r in results] == [PageStatus.OK, PageStatus.ERROR, PageStatus.BLANK]
+    assert results[1].reason == (
+        f"page 2 of 3: the PDF page could not be drawn (poppler: {NOT_DRAWN}); it came out blank"
+    )
