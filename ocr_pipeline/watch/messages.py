@@ -145,11 +145,16 @@ def explain(code: str, detail: str = "") -> Explanation:
     return _BY_CODE.get(code, _BY_CODE["unreadable"])
 
 
-def explain_error_pages(pages: Sequence[int]) -> Explanation:
-    """The clerk's sentences for a file whose other pages were read but ``pages`` (1-based
-    numbers, as ``FileOutcome.error_pages`` gives them) could not be: scan those again."""
+def explain_error_pages(pages: Sequence[int], total: int | None = None) -> Explanation:
+    """The clerk's sentences for a file whose ``pages`` (1-based numbers, as
+    ``FileOutcome.error_pages`` gives them) could not be read, out of ``total`` pages (when
+    known): scan those again."""
     numbers = "・".join(f"{n}ページ目" for n in pages)
+    others = total is None or len(set(pages)) < total
     return Explanation(
-        f"{numbers}を読み取れませんでした。ほかのページは読み取り済みです。",
-        "読み取れなかったページだけをスキャンし直して、このフォルダーに入れてください。" + ADMIN,
+        f"{numbers}を読み取れませんでした。"
+        + ("ほかのページは読み取り済みです。" if others else ""),
+        ("読み取れなかったページだけを" if others else "")
+        + "スキャンし直して、このフォルダーに入れてください。"
+        + ADMIN,
     )

@@ -52,25 +52,27 @@ if sent:
         st.success(f"{saved.name} を受け付けました（{texts.size(saved.size)}）。")
 
 
-_unread: dict[int, list[int]] = {}
+_pages: dict[int, tuple[list[int], int]] = {}
 
 
-def unread_pages(source: SourceFile | None) -> list[int]:
-    """Pages of a read file that could not be read (a damaged page of a multi-page scan)."""
+def unread_pages(source: SourceFile | None) -> tuple[list[int], int]:
+    """Pages of a read file that could not be read (e.g. a damaged page of a multi-page
+    scan), and how many pages the file has."""
     if source is None or source.state is not SourceState.DONE:
-        return []
-    if source.id not in _unread:
+        return [], 0
+    if source.id not in _pages:
         pages = town.source_pages(source.id)
-        _unread[source.id] = [p.page_no for p in pages if p.status == PageStatus.ERROR.value]
-    return _unread[source.id]
+        bad = [p.page_no for p in pages if p.status == PageStatus.ERROR.value]
+        _pages[source.id] = (bad, len(pages))
+    return _pages[source.id]
 
 
 def reason(source: SourceFile | None) -> str:
     """Why a file was refused, as the watcher recorded it, or which of its pages were not
     read."""
-    unread = unread_pages(source)
+    unread, total = unread_pages(source)
     if unread:
-        return explain_error_pages(unread).reason
+        return explain_error_pages(unread, total).reason
     if source is None or not source.error:
         return ""
     err = source.error
@@ -115,9 +117,9 @@ refused = [u for u in mine if u.source is not None and u.source.state is SourceS
 for u in refused:
     st.error(f"{u.name}: 受け付けられませんでした。{reason(u.source)}")
 for u in mine:
-    unread = unread_pages(u.source)
+    unread, total = unread_pages(u.source)
     if unread:
-        said = explain_error_pages(unread)
+        said = explain_error_pages(unread, total)
         st.warning(f"{u.name}: {said.reason}{said.what_to_do}")
 
 with st.expander("共有フォルダから受け付けたファイル（最新 50 件）"):

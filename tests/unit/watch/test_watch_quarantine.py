@@ -96,3 +96,12 @@ def test_pages_that_could_not_be_read_are_named_for_the_clerk() -> None:
     said = explain_error_pages([2, 5])
     assert said.reason.startswith("2ページ目・5ページ目を読み取れませんでした。")
     assert "スキャンし直して" in said.what_to_do
+
+
+def test_a_file_none_of_whose_pages_was_read_is_not_said_to_have_other_pages() -> None:
+    some = explain_error_pages([2], total=3)
+    assert "ほかのページは読み取り済みです" in some.reason
+    assert some.what_to_do.startswith("読み取れなかったページだけを")
+    every = explain_error_pages([1], total=1)
+    assert every.reason == "1ページ目を読み取れませんでした。"
+    assert every.what_to_do.startswith("スキャンし直して")
