@@ -106,7 +106,10 @@ def load_form(folder: Path) -> FormDefinition:
 def _form_folders(directory: Path) -> Iterable[Path]:
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if (p / SCHEMA_FILE).is_file())
+    # Hidden folders are forms being written (form_schemas.draft.save_form) or set aside.
+    return sorted(
+        p for p in directory.iterdir() if not p.name.startswith(".") and (p / SCHEMA_FILE).is_file()
+    )
 
 
 class FormRegistry:

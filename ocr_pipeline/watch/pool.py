@@ -143,6 +143,8 @@ class _Slot:
 class DeadWorker:
     worker_id: str
     exitcode: int | None
+    recycled: bool = False
+    """Stopped on purpose by :meth:`WorkerPool.recycle`, not a crash."""
 
 
 class WorkerPool:
@@ -157,6 +159,7 @@ class WorkerPool:
         self._restart_at: dict[int, float] = {}
         self._delay: dict[int, float] = {}
         self._messages: list[Message] = []
+        self._recycling: set[str] = set()
 
     def start(self) -> None:
         for n in range(self._count):
@@ -181,6 +184,19 @@ class WorkerPool:
         writer.close()
         assert proc.pid is not None
         self._slots[n] = _Slot(proc, reader, worker_id_for(proc.pid, token), time.monotonic())
+
+    def recycle(self) -> list[str]:
+        """Ask every worker to stop after its current page, handing its file back (SIGTERM,
+        as at a graceful stop); :meth:`reap` starts each again at once, and the new process
+        loads what changed (the forms). The ids of the workers asked."""
+        asked = []
+        for slot in self._slots.values():
+            pid = slot.process.pid
+            if pid is not None and slot.process.is_alive():
+                os.kill(pid, signal.SIGTERM)
+                self._recycling.add(slot.worker_id)
+                asked.append(slot.worker_id)
+        return asked
 
     @property
     def ready(self) -> int:
@@ -232,8 +248,13 @@ class WorkerPool:
             slot.process.join(0)
             if slot.conn is not None:
                 self._messages.extend(self._drain(slot.conn))
-            dead.append(DeadWorker(slot.worker_id, slot.process.exitcode))
+            recycled = slot.worker_id in self._recycling
+            self._recycling.discard(slot.worker_id)
+            dead.append(DeadWorker(slot.worker_id, slot.process.exitcode, recycled))
             del self._slots[n]
+            if recycled:
+                self._restart_at[n] = now
+                continue
             quick = now - slot.started < STABLE_SECONDS
             delay = min(RESTART_BACKOFF[1], self._delay.get(n, 0.0) * 2 or RESTART_BACKOFF[0])
             self._delay[n] = delay if quick else 0.0

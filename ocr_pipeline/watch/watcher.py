@@ -35,6 +35,7 @@ from ..ingest import PopplerMissingError
 from ..settings import Settings
 from ..store import Store, StoreUnavailableError
 from .events import ALL, InboxEvents
+from .formset import Signature, forms_signature, reload_forms
 from .identity import held_by_dead_local_worker
 from .intake import Intake, NotSettledError
 from .layout import InboxEntry, tenant_folders
@@ -93,6 +94,7 @@ class Watcher:
         self._given_up: set[Path] = set()
         self._warned: set[str] = set()
         self._next_rescan = 0.0
+        self._forms_seen: Signature = ()
         self._next_backlog = 0.0
         self._backlog = 0
         self._idle_wanted = False
@@ -123,6 +125,7 @@ class Watcher:
     # -- the loop ------------------------------------------------------------------------
 
     def _run(self, store: Store, stop: threading.Event) -> None:
+        self._forms_seen = forms_signature(self.settings.form_dirs)
         forms = list(FormRegistry.from_dirs(self.settings.form_dirs).ids)
         intake = Intake(store, self.paths, forms, self._report)
         release_items(store, held_by_dead_local_worker, crashed=False)
@@ -206,6 +209,7 @@ class Watcher:
         if requested:
             self._scan_request.clear()
         if requested or (not self.options.once and now >= self._next_rescan):
+            self._follow_forms(run)
             self._scan(forms, None)
             if not self.options.once:
                 release_items(store, held_by_dead_local_worker, crashed=False)
@@ -218,8 +222,11 @@ class Watcher:
         self._take_settled(run.intake, run.stop)
         if pool is not None:
             for dead in pool.reap():
-                self._warn(f"worker {dead.worker_id} died (exit code {dead.exitcode})")
-                release_items(store, _held_by(dead.worker_id), crashed=True)
+                if dead.recycled:
+                    log.info("worker %s stopped to load the changed forms", dead.worker_id)
+                else:
+                    self._warn(f"worker {dead.worker_id} died (exit code {dead.exitcode})")
+                release_items(store, _held_by(dead.worker_id), crashed=not dead.recycled)
             if not self.ready.is_set() and pool.ready >= self.options.workers:
                 self.ready.set()
         elif run.inline is not None:
@@ -227,11 +234,31 @@ class Watcher:
             self.ready.set()
         return self._check_idle(store, requested)
 
+    def _follow_forms(self, run: _Run) -> None:
+        """When a form was added, removed or edited since the last look: take files in the
+        folders of the forms now installed, and restart the workers with them."""
+        now = forms_signature(self.settings.form_dirs)
+        if now == self._forms_seen:
+            return
+        self._forms_seen = now
+        ids = reload_forms(self.settings.form_dirs)
+        if ids is None:
+            return
+        run.forms[:] = ids  # the same list as the intake's
+        log.info("the forms changed (now: %s); restarting the workers", ", ".join(sorted(ids)))
+        if run.pool is not None:
+            run.pool.recycle()
+        elif run.inline is not None:
+            run.inline.processor = self._factory(self.settings)
+
     def _check_idle(self, store: Store, scanned: bool) -> bool:
         if not (self.options.once or self._idle_wanted):
             return False
         nothing_to_take = len(self._tracker) == 0
         now = time.monotonic()
+        if not nothing_to_take:
+            # A file is being taken: the queue count is stale from the moment it is queued.
+            self._next_backlog = 0.0
         if nothing_to_take and (scanned or now >= self._next_backlog):
             self._backlog = backlog(store)
             self._next_backlog = now + 0.5

@@ -412,5 +412,6 @@ if st.button("保存", type="primary", disabled=bool(problems), key="fn_save"):
         services.forget_forms()
         st.success(
             f"帳票「{form.spec.title}」（{form.id}）を `{form.folder}` に保存しました。"
-            "監視（formocr watch）を起動し直すと、この帳票も読み取ります。"
+            "動いている監視（formocr watch）も、次の見回り"
+            f"（{settings.rescan_seconds:g} 秒ごと）からこの帳票を読み取ります。"
         )

@@ -96,3 +96,75 @@ def test_stopping_hands_the_current_file_back(
     assert item.last_error == {"code": "handed_back", "crashes": 0}
     (source,) = town.list_sources()
     assert source.state is SourceState.QUEUED and town.source_pages(source.id) == []
+
+
+def test_a_form_saved_while_watching_is_taken_and_the_workers_restart(
+    wsettings: Settings,
+    drop: Callable[..., Path],
+    store: Store,
+    paths: WatchPaths,
+    caplog: Any,
+) -> None:
+    """帳票作成 saves a form into <data_dir>/forms while the watcher runs: files in the new
+    form's folder are taken (not refused as an unknown form folder) and the workers start
+    again, so that they read with the new form."""
+    import logging
+    import shutil
+
+    from form_schemas.registry import FormRegistry
+
+    caplog.set_level(logging.INFO, logger="ocr_pipeline.watch")
+    watcher = _watch(wsettings, once=False, workers=1)
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        assert watcher.wait_idle(TIMEOUT)
+        water = FormRegistry.from_dirs().get("water_service").folder
+        new = wsettings.drawn_forms_path / "kaigo"
+        shutil.copytree(water, wsettings.drawn_forms_path / ".kaigo-tmp")
+        yaml = (wsettings.drawn_forms_path / ".kaigo-tmp" / "form.yaml").read_text("utf-8")
+        (wsettings.drawn_forms_path / ".kaigo-tmp" / "form.yaml").write_text(
+            yaml.replace("id: water_service", "id: kaigo"), "utf-8"
+        )
+        (wsettings.drawn_forms_path / ".kaigo-tmp").rename(new)
+        time = __import__("time")
+        deadline = time.monotonic() + TIMEOUT
+        while "restarting the workers" not in caplog.text:
+            assert time.monotonic() < deadline, "the watcher did not notice the new form"
+            time.sleep(0.1)
+        drop("k.pdf", ("ok",), form="kaigo")
+        town = store.for_tenant("town-a")
+        while not [s for s in town.list_sources() if s.state is SourceState.DONE]:
+            assert time.monotonic() < deadline, town.list_sources()
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join(TIMEOUT)
+    (source,) = town.list_sources()
+    assert source.name == "kaigo/k.pdf" and source.state is SourceState.DONE
+    assert "stopped to load the changed forms" in caplog.text
+    assert "died" not in caplog.text
+    assert [w.state for w in town.list_work()] == [WorkState.DONE]
+    assert not any(paths.quarantine.rglob("*.error.json"))
+
+
+def test_wait_idle_waits_until_a_file_dropped_just_before_is_read(
+    wsettings: Settings, drop: Callable[..., Path], store: Store
+) -> None:
+    """The queue count must not be one from before the file was queued (it was, and
+    ``wait_idle`` and ``--once`` could end with the file still in the queue)."""
+    watcher = _watch(wsettings, once=False, workers=1)
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        assert watcher.wait_idle(TIMEOUT)
+        for n in range(3):
+            drop(f"{n}.pdf", ("ok",))
+            assert watcher.wait_idle(TIMEOUT)
+            states = [s.state for s in store.for_tenant("town-a").list_sources()]
+            assert states == [SourceState.DONE] * (n + 1)
+    finally:
+        stop.set()
+        thread.join(TIMEOUT)
