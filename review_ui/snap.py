@@ -36,30 +36,27 @@ def snap_box(gray: NDArray[np.uint8], box: BBox, reach: int = REACH) -> BBox:
     return (nx0, ny0, nx1, ny1)
 
 
-def _lines_near(share: NDArray[np.floating], edge: int, reach: int, size: int) -> list[int]:
+def _nearest_line(share: NDArray[np.floating], edge: int, reach: int, size: int) -> int | None:
     lo, hi = max(0, edge - reach), min(size, edge + reach + 1)
-    return [lo + i for i in np.flatnonzero(share[lo:hi] >= LINE).tolist()]
+    found = [lo + i for i in np.flatnonzero(share[lo:hi] >= LINE).tolist()]
+    return min(found, key=lambda i: abs(i - edge)) if found else None
+
+
+def _line_end(share: NDArray[np.floating], at: int, step: int) -> int:
+    """The last row (column) of the line through ``at``, going by ``step`` (a line is
+    several pixels thick)."""
+    while 0 <= at + step < len(share) and share[at + step] >= LINE:
+        at += step
+    return at
 
 
 def _inside_after(share: NDArray[np.floating], edge: int, reach: int, size: int) -> int:
     """A left/top edge: the first clear pixel after the line nearest to ``edge``."""
-    found = _lines_near(share, edge, reach, size)
-    if not found:
-        return edge
-    nearest = min(found, key=lambda i: abs(i - edge))
-    end = nearest
-    while end + 1 < size and share[end + 1] >= LINE:  # a line is several pixels thick
-        end += 1
-    return end + 1
+    line = _nearest_line(share, edge, reach, size)
+    return edge if line is None else _line_end(share, line, 1) + 1
 
 
 def _inside_before(share: NDArray[np.floating], edge: int, reach: int, size: int) -> int:
     """A right/bottom edge (exclusive): the first pixel of the line nearest to ``edge``."""
-    found = _lines_near(share, edge, reach, size)
-    if not found:
-        return edge
-    nearest = min(found, key=lambda i: abs(i - edge))
-    start = nearest
-    while start - 1 >= 0 and share[start - 1] >= LINE:
-        start -= 1
-    return start
+    line = _nearest_line(share, edge, reach, size)
+    return edge if line is None else _line_end(share, line, -1)

@@ -37,7 +37,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from pg_schema import fresh_schema
 from PIL import Image
 
 from form_schemas.registry import FormRegistry
@@ -307,21 +307,8 @@ def _database(backend: str) -> Iterator[str | None]:
         pytest.skip(
             "the PostgreSQL crash test needs FORMOCR_TEST_POSTGRES_URL (scripts/postgres.sh)"
         )
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    schema = f"crash_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_BASE_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_BASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_schema(PG_BASE_URL, "crash") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

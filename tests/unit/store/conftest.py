@@ -17,17 +17,15 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pg_schema import fresh_schema
 from PIL import Image
 from sample_records import FURUSATO_VALUES, WATER_VALUES
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from form_schemas.reasons import Reason
 from form_schemas.registry import FormRegistry
@@ -85,19 +83,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     base = _postgres_base_url()
     assert base is not None
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            # A test that left a connection hanging must fail here, not hang the run.
-            conn.execute(text("SET LOCAL lock_timeout = '30s'"))
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_schema(base) as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,13 +4,18 @@ kills its workers every time quarantined, and a graceful stop that hands the cur
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import shutil
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from watch_fakes import FAST, fake_factory
 
+from form_schemas.registry import FormRegistry
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.store import SourceState, Store, WorkState
 from ocr_pipeline.watch import Outcome, RunSummary, Watcher, WatchOptions, WatchPaths
@@ -31,6 +36,20 @@ def _run(watcher: Watcher) -> RunSummary:
     thread.join(TIMEOUT)
     assert done, "the watcher did not finish"
     return done[0]
+
+
+@contextlib.contextmanager
+def _watching(watcher: Watcher) -> Iterator[None]:
+    """The watcher running (not ``once``) in a thread while the block runs, idle at first."""
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        assert watcher.wait_idle(TIMEOUT)
+        yield
+    finally:
+        stop.set()
+        thread.join(TIMEOUT)
 
 
 def test_two_workers_share_the_files_without_duplicates(
@@ -108,27 +127,15 @@ def test_a_form_saved_while_watching_is_taken_and_the_workers_restart(
     """帳票作成 saves a form into <data_dir>/forms while the watcher runs: files in the new
     form's folder are taken (not refused as an unknown form folder) and the workers start
     again, so that they read with the new form."""
-    import logging
-    import shutil
-
-    from form_schemas.registry import FormRegistry
-
     caplog.set_level(logging.INFO, logger="ocr_pipeline.watch")
     watcher = _watch(wsettings, once=False, workers=1)
-    stop = threading.Event()
-    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
-    thread.start()
-    try:
-        assert watcher.wait_idle(TIMEOUT)
-        water = FormRegistry.from_dirs().get("water_service").folder
-        new = wsettings.drawn_forms_path / "kaigo"
-        shutil.copytree(water, wsettings.drawn_forms_path / ".kaigo-tmp")
-        yaml = (wsettings.drawn_forms_path / ".kaigo-tmp" / "form.yaml").read_text("utf-8")
-        (wsettings.drawn_forms_path / ".kaigo-tmp" / "form.yaml").write_text(
-            yaml.replace("id: water_service", "id: kaigo"), "utf-8"
-        )
-        (wsettings.drawn_forms_path / ".kaigo-tmp").rename(new)
-        time = __import__("time")
+    with _watching(watcher):
+        # As save_form does: written in a hidden folder, then renamed into place.
+        work = wsettings.drawn_forms_path / ".kaigo-tmp"
+        shutil.copytree(FormRegistry.from_dirs().get("water_service").folder, work)
+        yaml = (work / "form.yaml").read_text("utf-8")
+        (work / "form.yaml").write_text(yaml.replace("id: water_service", "id: kaigo"), "utf-8")
+        work.rename(wsettings.drawn_forms_path / "kaigo")
         deadline = time.monotonic() + TIMEOUT
         while "restarting the workers" not in caplog.text:
             assert time.monotonic() < deadline, "the watcher did not notice the new form"
@@ -138,9 +145,6 @@ def test_a_form_saved_while_watching_is_taken_and_the_workers_restart(
         while not [s for s in town.list_sources() if s.state is SourceState.DONE]:
             assert time.monotonic() < deadline, town.list_sources()
             time.sleep(0.1)
-    finally:
-        stop.set()
-        thread.join(TIMEOUT)
     (source,) = town.list_sources()
     assert source.name == "kaigo/k.pdf" and source.state is SourceState.DONE
     assert "stopped to load the changed forms" in caplog.text
@@ -155,16 +159,9 @@ def test_wait_idle_waits_until_a_file_dropped_just_before_is_read(
     """The queue count must not be one from before the file was queued (it was, and
     ``wait_idle`` and ``--once`` could end with the file still in the queue)."""
     watcher = _watch(wsettings, once=False, workers=1)
-    stop = threading.Event()
-    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
-    thread.start()
-    try:
-        assert watcher.wait_idle(TIMEOUT)
+    with _watching(watcher):
         for n in range(3):
             drop(f"{n}.pdf", ("ok",))
             assert watcher.wait_idle(TIMEOUT)
             states = [s.state for s in store.for_tenant("town-a").list_sources()]
             assert states == [SourceState.DONE] * (n + 1)
-    finally:
-        stop.set()
-        thread.join(TIMEOUT)
