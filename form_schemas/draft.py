@@ -192,15 +192,29 @@ def field_problems(entry: dict[str, Any]) -> list[str]:
     return []
 
 
+FORM_GAPS = {
+    "bad_form_id": "the form id: use lower-case letters, digits and _",
+    "no_title": "the form needs a title",
+    "no_fields": "the form has no fields yet",
+}
+"""What the draft as a whole may lack, by code (a user interface says it in its words)."""
+
+
+def form_gaps(draft: FormDraft) -> list[str]:
+    """The codes of :data:`FORM_GAPS` that apply to ``draft``."""
+    gaps = []
+    if not re.fullmatch(IDENT, draft.id):
+        gaps.append("bad_form_id")
+    if not draft.title.strip():
+        gaps.append("no_title")
+    if not draft.fields:
+        gaps.append("no_fields")
+    return gaps
+
+
 def form_problems(draft: FormDraft, size: tuple[int, int]) -> list[str]:
     """Everything that keeps the draft from being saved (empty: it can be saved)."""
-    problems = []
-    if not re.fullmatch(IDENT, draft.id):
-        problems.append("the form id: use lower-case letters, digits and _")
-    if not draft.title.strip():
-        problems.append("the form needs a title")
-    if not draft.fields:
-        problems.append("the form has no fields yet")
+    problems = [FORM_GAPS[gap] for gap in form_gaps(draft)]
     for entry in draft.fields:
         problems.extend(f"{entry['id']}: {p}" for p in field_problems(entry))
     if not problems:

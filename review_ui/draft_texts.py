@@ -3,11 +3,17 @@ taken (:class:`~form_schemas.draft.DraftError` codes) and what a field still lac
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from form_schemas.draft import DATE_PARTS, DraftError, FormDraft, field_problems, form_problems
-from form_schemas.spec import IDENT, FieldType
+from form_schemas.draft import (
+    DATE_PARTS,
+    DraftError,
+    FormDraft,
+    field_problems,
+    form_gaps,
+    form_problems,
+)
+from form_schemas.spec import FieldType
 
 PART = {"year": "年", "month": "月", "day": "日"}
 
@@ -50,15 +56,16 @@ def missing(entry: dict[str, Any]) -> list[str]:
     return field_problems(entry)  # anything else, as the schema says it (rare)
 
 
+_GAPS = {
+    "bad_form_id": "帳票 ID を入れてください（半角英小文字で始め、英小文字・数字・_ だけ）",
+    "no_title": "帳票名を入れてください",
+    "no_fields": "項目を 1 つ以上描いてください",
+}
+
+
 def unsaved(draft: FormDraft, size: tuple[int, int]) -> list[str]:
     """What keeps the draft from being saved, in Japanese (empty: it can be saved)."""
-    said = []
-    if not re.fullmatch(IDENT, draft.id):
-        said.append("帳票 ID を入れてください（半角英小文字で始め、英小文字・数字・_ だけ）")
-    if not draft.title.strip():
-        said.append("帳票名を入れてください")
-    if not draft.fields:
-        said.append("項目を 1 つ以上描いてください")
+    said = [_GAPS[gap] for gap in form_gaps(draft)]
     for entry in draft.fields:
         said.extend(f"{entry['label']}: {m}" for m in missing(entry))
     if said:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ocr_pipeline.store import DocumentStatus
-from review_ui import exports, navigation, services, texts
+from review_ui import exports, navigation, polling, services, texts
 from review_ui.jobs import Job, JobState
 
 LOG_PAGE = 20
@@ -65,15 +65,6 @@ def show(job: Job) -> None:
     )
 
 
-@st.fragment(run_every=1.0)
-def poll(job_id: str) -> None:
-    """Polls a running job; when it has finished the whole page is drawn again."""
-    job = runner.get(job_id, owner)
-    if job is None or job.state is not JobState.RUNNING:
-        st.rerun()
-    st.info("出力しています…")
-
-
 job = runner.latest(owner, exports.KIND)
 running = job is not None and job.state is JobState.RUNNING
 if st.button(
@@ -85,7 +76,7 @@ if st.button(
     running = True
 if job is not None:
     if running:
-        poll(job.id)
+        polling.wait_for(runner, job.id, owner, "出力しています…")
     else:
         show(job)
 

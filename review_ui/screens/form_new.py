@@ -30,7 +30,7 @@ from form_schemas.draft import (
 from form_schemas.spec import BBox, Era, FieldType
 from ocr_pipeline.engines import OcrEngine, create_engine
 from ocr_pipeline.errors import FormocrError
-from review_ui import draft_texts, images, navigation, services, texts
+from review_ui import draft_texts, images, navigation, polling, services, texts
 from review_ui.jobs import JobState
 from review_ui.snap import snap_box
 from review_ui.template_scan import Template, read_template
@@ -356,14 +356,6 @@ def show_tryout(pages: list[TriedPage]) -> None:
         )
 
 
-@st.fragment(run_every=1.0)
-def poll(job_id: str) -> None:
-    job = runner.get(job_id, owner)
-    if job is None or job.state is not JobState.RUNNING:
-        st.rerun()
-    st.info("試し読みしています…")
-
-
 job = runner.latest(owner, KIND)
 running = job is not None and job.state is JobState.RUNNING
 if (
@@ -388,7 +380,7 @@ if (
     )
     running = True
 if job is not None and running:
-    poll(job.id)
+    polling.wait_for(runner, job.id, owner, "試し読みしています…")
 elif job is not None and job.state is JobState.FAILED:
     st.error(f"試し読みできませんでした。\n\n{job.error}")
 elif job is not None:
