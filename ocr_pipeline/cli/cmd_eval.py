@@ -43,7 +43,9 @@ def render(rep: dict[str, Any]) -> str:
         f"  of fields with writing  {_pct(rep['written_field_accuracy'])}",
         f"character accuracy        {_pct(rep['char_accuracy'])}",
         f"auto-accepted (STP)       {_pct(rep['straight_through_rate'])}",
-        f"error among auto-accepted {_pct(rep['auto_accept_error_rate'])}",
+        f"error among auto-accepted {_pct(rep['auto_accept_error_rate'])}"
+        f"  ({rep['wrong_accepted']} of {rep['accepted']}; 95 % upper bound "
+        f"{_pct(rep['auto_accept_error_upper_95'])})",
         f"pages needing no review   {_pct(rep['pages_straight_through'])}",
         f"planted errors caught     {_pct(rep['expected_review_caught'])}",
         "",
@@ -56,11 +58,24 @@ def render(rep: dict[str, Any]) -> str:
                 _pct(g["field_accuracy"]),
                 _pct(g["auto_accepted"]),
                 _pct(g["auto_accept_error_rate"]),
+                f"{g['wrong_accepted']}/{g['accepted']}",
+                _pct(g["auto_accept_error_upper_95"]),
             ]
             for name, g in rep[key].items()
         ]
         lines.append(
-            table([key[3:], "fields", "accuracy", "auto-accepted", "error when accepted"], rows)
+            table(
+                [
+                    key[3:],
+                    "fields",
+                    "accuracy",
+                    "auto-accepted",
+                    "error when accepted",
+                    "wrong/accepted",
+                    "95 % upper",
+                ],
+                rows,
+            )
         )
         lines.append("")
     return "\n".join(lines)

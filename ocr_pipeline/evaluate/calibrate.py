@@ -11,7 +11,6 @@ data stands behind each threshold.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .score import FieldOutcome
+from .stats import wilson_upper
 
 MIN_SAMPLES = 30
 """Types with fewer eligible samples keep the conservative default threshold."""
@@ -37,16 +37,6 @@ class TypeCalibration:
     accepted: int
     errors_accepted: int
     error_upper_95: float
-
-
-def wilson_upper(errors: int, n: int, z: float = 1.96) -> float:
-    """Upper bound of the Wilson score interval for an error rate."""
-    if n == 0:
-        return 1.0
-    p = errors / n
-    centre = p + z * z / (2 * n)
-    margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return min(1.0, (centre + margin) / (1 + z * z / n))
 
 
 def eligible(f: FieldOutcome) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 from form_schemas.spec import FieldValue
 
 from ..results import FieldStatus, PageResult
+from .stats import wilson_upper
 from .truth import TruthPage
 
 
@@ -117,13 +118,28 @@ def _share(num: int, den: int) -> float | None:
     return round(num / den, 6) if den else None
 
 
+def accepted_errors(fields: Iterable[FieldOutcome]) -> dict[str, Any]:
+    """How many fields were auto-accepted, how many of them were wrong, the error rate and
+    its 95 % upper bound (Wilson): a rate means little without the count it rests on."""
+    accepted = [f for f in fields if f.status == FieldStatus.ACCEPTED.value]
+    wrong = sum(not f.correct for f in accepted)
+    return {
+        "accepted": len(accepted),
+        "wrong_accepted": wrong,
+        "auto_accept_error_rate": _share(wrong, len(accepted)),
+        "auto_accept_error_upper_95": round(wilson_upper(wrong, len(accepted)), 6)
+        if accepted
+        else None,
+    }
+
+
 def _group(fields: list[FieldOutcome]) -> dict[str, Any]:
     accepted = [f for f in fields if f.status == FieldStatus.ACCEPTED.value]
     return {
         "fields": len(fields),
         "field_accuracy": _share(sum(f.correct for f in fields), len(fields)),
         "auto_accepted": _share(len(accepted), len(fields)),
-        "auto_accept_error_rate": _share(sum(not f.correct for f in accepted), len(accepted)),
+        **accepted_errors(fields),
     }
 
 
@@ -162,7 +178,7 @@ def report(
             sum(p.correct and not needs_review[(p.source, p.page)] for p in form_pages),
             len(form_pages),
         ),
-        "auto_accept_error_rate": _share(sum(not f.correct for f in accepted), len(accepted)),
+        **accepted_errors(fields),
         "expected_review_caught": _share(
             sum(f.status == FieldStatus.REVIEW.value for f in expected), len(expected)
         ),

@@ -22,6 +22,8 @@ from .spaces import respace
 BOX_ON = 0.35  # box score from which a checkbox counts as ticked (ink ~2.8 % of the box)
 OPTION_ON = 0.5  # share of rays meeting writing from which an option counts as circled
 MARK_SURE = 0.30  # distance from the decision point at which a mark decision is fully sure
+INK_NOISE = 0.25  # writing fill (1.0 = counts as written) above which a zone is not blank paper:
+# empty zones of hard-degraded synthetic scans measure 0.0 after dust and the form are removed
 VARIANT_ALT = 0.002  # an old-form variant this probable at a character is worth a look
 SPACED = (FieldType.NAME, FieldType.KANA)
 
@@ -44,6 +46,23 @@ def _mark_certainty(score: float, on: float) -> float:
 
 def _empty_certainty(obs: Observation, part: str) -> float:
     return max(0.0, 1.0 - obs.crops[part].fill)
+
+
+def _unread_ink(obs: Observation, parts: list[str]) -> list[Reason]:
+    """Zones that hold ink but gave no characters: a filled field read as empty is an error,
+    never a blank. Either the recognizer read nothing in a crop with writing, or the zone's
+    ink stayed below what counts as writing yet well above the noise of blank paper."""
+    found = []
+    for part in parts:
+        crop = obs.crops[part]
+        rec = obs.texts.get(part)
+        if crop.image is not None and rec is not None and not rec.text.strip():
+            found.append(f"{part}: writing read as nothing")
+        elif crop.image is None and crop.fill >= INK_NOISE:
+            found.append(f"{part}: faint or small ink ({crop.fill:.2f} of writing)")
+    if not found:
+        return []
+    return [Reason("ink_unread", "; ".join(found))]
 
 
 def _choose(obs: Observation) -> tuple[str | None, list[Reason], float]:
@@ -138,6 +157,7 @@ def _read_text(obs: Observation) -> Reading:
     joined = spec.separator.join(pieces) if any(pieces) else ""
     result = interpret_text(spec, joined)
     reasons += list(result.reasons)
+    reasons += _unread_ink(obs, [p for p in obs.crops if "/" not in p])
     if spec.type is FieldType.ADDRESS and (doubt := town_doubt(joined)):
         reasons.append(Reason("address_town_doubt", doubt))
     reasons += _variant_risk(obs)
@@ -170,6 +190,7 @@ def _read_date(obs: Observation) -> Reading:
         if obs.crops[name].image is None:
             certainty.append(_empty_certainty(obs, name))
     result = interpret_date(spec, era, parts["year"], parts["month"], parts["day"])
+    reasons += _unread_ink(obs, ["year", "month", "day"])
     raw = f"{era.value if era else '-'} {parts['year']}/{parts['month']}/{parts['day']}"
     evidence = min([*confs, *certainty, *_gaps(obs)])
     return Reading(

@@ -16,6 +16,7 @@ from ocr_pipeline.evaluate.score import (
     report,
     score_page,
 )
+from ocr_pipeline.evaluate.stats import wilson_upper
 from ocr_pipeline.evaluate.truth import TruthPage, load_truth, scans_with_truth
 from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus
 
@@ -160,8 +161,13 @@ def test_report_has_every_documented_key_and_adds_up() -> None:
         "fields": 2,
         "field_accuracy": 1.0,
         "auto_accepted": 0.5,
+        "accepted": 1,
+        "wrong_accepted": 0,
         "auto_accept_error_rate": 0.0,
+        "auto_accept_error_upper_95": pytest.approx(wilson_upper(0, 1)),
     }
+    assert (rep["accepted"], rep["wrong_accepted"]) == (3, 1)
+    assert rep["auto_accept_error_upper_95"] == pytest.approx(wilson_upper(1, 3), abs=1e-6)
     assert set(rep["by_form"]) == {"water_service"}
     json.dumps(rep)  # the --json output
 

@@ -1,0 +1,16 @@
+"""Interval estimates for error rates measured on a finite number of fields."""
+
+from __future__ import annotations
+
+import math
+
+
+def wilson_upper(errors: int, n: int, z: float = 1.96) -> float:
+    """Upper bound of the Wilson score interval (95 % with the default ``z``) for an error
+    rate of ``errors`` in ``n``; 1.0 when nothing was measured."""
+    if n == 0:
+        return 1.0
+    p = errors / n
+    centre = p + z * z / (2 * n)
+    margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return min(1.0, (centre + margin) / (1 + z * z / n))
