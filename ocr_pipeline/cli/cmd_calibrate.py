@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         settings, _ = settings_from(args)
         outcomes = evaluate(Pipeline.create(settings), args.dir).fields
     doc = calibrate(outcomes, args.target)
+    doc["sources"] = [p.name for p in args.outcomes] if args.outcomes else [str(args.dir)]
     try:
         args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
@@ -78,5 +79,10 @@ def run(args: argparse.Namespace) -> int:
             f"{t:12s} threshold {v:.4f}  accepted {ev['accepted']}/{ev['samples']}  "
             f"errors {ev['errors_accepted']}  (95% upper {ev['error_upper_95']:.4f})\n"
         )
+    total = doc["total"]
+    sys.stderr.write(
+        f"all types: accepted {total['accepted']}  errors {total['errors_accepted']}  "
+        f"(95% upper {total['error_upper_95']:.4f})\n"
+    )
     sys.stderr.write(f"wrote {args.out}\n")
     return 0

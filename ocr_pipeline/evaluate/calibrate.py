@@ -72,11 +72,18 @@ def calibrate(
         if eligible(f):
             by_type[f.type].append(f)
     types = {t: calibrate_type(v, target, default) for t, v in sorted(by_type.items())}
+    accepted = sum(c.accepted for c in types.values())
+    errors = sum(c.errors_accepted for c in types.values())
     return {
         "target_error": target,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "default": default,
         "thresholds": {t: round(c.threshold, 6) for t, c in types.items()},
+        "total": {
+            "accepted": accepted,
+            "errors_accepted": errors,
+            "error_upper_95": round(wilson_upper(errors, accepted), 6),
+        },
         "evidence": {
             t: {
                 "samples": c.samples,
