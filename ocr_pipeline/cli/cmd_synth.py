@@ -21,6 +21,12 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same files)")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--style", choices=[s.value for s in Style], default=Style.MIXED.value)
+    p.add_argument(
+        "--writers",
+        choices=["dev", "eval"],
+        default="dev",
+        help="writer set of --style stroke: dev (tuning) or eval (measuring only)",
+    )
     p.add_argument("--degrade", choices=[d.value for d in Degrade], default=Degrade.MILD.value)
     p.add_argument(
         "--format", dest="fmt", choices=[f.value for f in OutFormat], default=OutFormat.PNG.value
@@ -68,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
             fmt=OutFormat(args.fmt),
             fonts=tuple(args.font),
             seed=args.seed * 1000 + n,
+            writers=args.writers,
         )
         written += len(synthesize(registry.get(form_id), args.count, args.out, options))
     sys.stderr.write(f"wrote {written} scan(s) with truth files to {args.out}\n")

@@ -20,8 +20,19 @@ from ..errors import SchemaInvalidError
 from . import marks
 from .canvas import Image
 from .fonts import HAND_FACES, PRINT_FACES, available, faces_from_paths
+from .handwriter import writer_for_seed, writer_range
+from .kvg import kanjivg_folder
 from .options import Style, SynthOptions
-from .pen import OVERRUN_FRACTION, Align, Pen, hand_pen, print_pen, write_comb, write_line
+from .pen import (
+    OVERRUN_FRACTION,
+    Align,
+    Pen,
+    hand_pen,
+    print_pen,
+    stroke_pen,
+    write_comb,
+    write_line,
+)
 from .writing import SPACE, Mark, Writing, writing_for
 
 BBox = tuple[int, int, int, int]
@@ -40,8 +51,15 @@ def _template(path: str) -> Image:
 
 
 def choose_pen(rng: np.random.Generator, options: SynthOptions, dpi: int = 200) -> Pen:
-    """The page's writer: handwriting or print per ``options.style`` (mixed: per page)."""
+    """The page's writer: handwriting or print per ``options.style`` (mixed: per page;
+    stroke: a writer of the set ``options.writers`` drawn with ``rng``)."""
     style = options.style
+    if style is Style.STROKE:
+        kanjivg_folder()  # fail before the first page when KanjiVG is missing
+        seeds = writer_range(options.writers)
+        writer = writer_for_seed(int(rng.integers(seeds.start, seeds.stop)))
+        faces = faces_from_paths(options.fonts) if options.fonts else available(HAND_FACES)
+        return stroke_pen(rng, faces, writer, dpi)
     if style is Style.MIXED:
         style = Style.HAND if rng.random() < HAND_SHARE else Style.PRINT
     if style is Style.HAND:
@@ -70,8 +88,9 @@ def render_filled(
     values: Mapping[str, FieldValue | Writing],
     rng: np.random.Generator,
     options: SynthOptions,
-) -> tuple[Image, dict[str, str]]:
-    """The filled page (BGR, template size) and what wrote it: style, font, ink.
+) -> tuple[Image, dict[str, str | int]]:
+    """The filled page (BGR, template size) and what wrote it: style, font, ink (and the
+    writer's seed in the stroke style).
 
     ``values`` holds export values (or :class:`Writing` for what has none, such as an
     impossible date); missing fields stay empty.
@@ -84,6 +103,13 @@ def render_filled(
         w = v if isinstance(v, Writing) else writing_for(f, v, rng, stamp_text)
         if not w.empty:
             draw_field(page, f, w, pen, rng)
+    if pen.writer is not None:
+        return page, {
+            "style": Style.STROKE.value,
+            "writer": pen.writer.seed,
+            "font": pen.face.name,
+            "ink": pen.ink,
+        }
     style = Style.HAND if pen.is_hand else Style.PRINT
     return page, {"style": style.value, "font": pen.face.name, "ink": pen.ink}
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 
 class Style(StrEnum):
-    """How fields are filled in: typed and printed, handwritten, or one of them per page."""
+    """How fields are filled in: typed and printed, handwritten with fonts, or one of them
+    per page; ``stroke`` draws handwriting stroke by stroke in a writer's hand (KanjiVG)."""
 
     PRINT = "print"
     HAND = "hand"
     MIXED = "mixed"
+    STROKE = "stroke"
 
 
 class Degrade(StrEnum):
@@ -42,7 +44,9 @@ class SynthOptions:
 
     ``fonts`` replaces the handwriting fonts (and the print fonts when ``style`` is print);
     empty means the built-in choice. ``blank_back_rate`` is the chance that a PDF or TIFF
-    document also holds an empty back side after its form page.
+    document also holds an empty back side after its form page. ``writers`` names the
+    writer set of the stroke style: "dev" (tuning and calibration) or "eval" (measuring
+    only; see :mod:`ocr_pipeline.synth.handwriter`).
     """
 
     style: Style = Style.MIXED
@@ -51,3 +55,4 @@ class SynthOptions:
     fonts: tuple[Path, ...] = ()
     seed: int = 0
     blank_back_rate: float = 0.15
+    writers: str = "dev"

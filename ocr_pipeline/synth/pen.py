@@ -3,13 +3,15 @@
 A :class:`Pen` describes one writer on one page: font, ink, size, slant, stroke weight and
 how much every character wanders (``jitter``; 0 means typed and printed). Characters are
 drawn one by one: a cached glyph of the font is warped by its own rotation, scale and shear
-and multiply-blended onto the page.
+and multiply-blended onto the page. A pen with a :class:`~.handwriter.Writer` draws each
+character stroke by stroke in that writer's hand (:mod:`.strokes`) and falls back to the
+font for characters without strokes.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -21,6 +23,9 @@ from PIL import ImageDraw
 from ..errors import BadArgumentsError
 from .canvas import BGR, Alpha, Image, blend
 from .fonts import FontFace, face_for, load
+from .handwriter import Writer
+from .kvg import ink_width
+from .strokes import render_char
 
 BBox = tuple[int, int, int, int]
 
@@ -28,6 +33,8 @@ BBox = tuple[int, int, int, int]
 OVERRUN_FRACTION = 0.25
 # Smooth per-character stroke displacement of handwriting, as a fraction of the em.
 WOBBLE = 0.035
+# Room between stroke-drawn characters beside the writer's spacing, as a fraction of the em.
+STROKE_GAP = 0.18
 
 INKS: tuple[tuple[str, BGR, float], ...] = (
     ("black", (28, 26, 30), 0.45),
@@ -45,7 +52,8 @@ class Align(StrEnum):
 
 @dataclass(frozen=True)
 class Pen:
-    """How text is put on one page. ``size`` is the em as a fraction of the line height."""
+    """How text is put on one page. ``size`` is the em as a fraction of the line height;
+    ``writer``, when set, draws characters stroke by stroke (the font is the fallback)."""
 
     face: FontFace
     color: BGR
@@ -58,6 +66,8 @@ class Pen:
     spacing: float = 0.0
     overrun: float = 0.0
     max_em: float = 1e9  # pixels: people do not write bigger in a bigger box
+    writer: Writer | None = None
+    dpi: int = 200  # of the page: a writer's pen is as wide in millimetres at any resolution
 
     @property
     def is_hand(self) -> bool:
@@ -89,6 +99,17 @@ def hand_pen(rng: np.random.Generator, faces: tuple[FontFace, ...], dpi: int = 2
         weight=int(rng.choice([-1, 0, 1, 2], p=[0.1, 0.4, 0.4, 0.1])),
         spacing=float(rng.uniform(-0.02, 0.15)),
         overrun=0.06,
+    )
+
+
+def stroke_pen(
+    rng: np.random.Generator, faces: tuple[FontFace, ...], writer: Writer, dpi: int = 200
+) -> Pen:
+    """A :func:`hand_pen` (ink, fallback font) that writes in ``writer``'s hand: its size,
+    slant and spacing."""
+    pen = hand_pen(rng, faces, dpi)
+    return replace(
+        pen, writer=writer, size=writer.size, slant=writer.slant, spacing=writer.spacing, dpi=dpi
     )
 
 
@@ -155,6 +176,13 @@ def draw_char(
     """Draw one character centred at ``center``, with the pen's per-character wandering."""
     if char.isspace():
         return
+    if pen.writer is not None:
+        patch = render_char(char, pen.writer, em * scale, rng, dpi=pen.dpi)
+        if patch is not None:
+            side = patch.shape[0]
+            ix, iy = round(center[0] - side / 2), round(center[1] - side / 2)
+            _lay(page, patch, (ix, iy), pen, rng)
+            return
     em_px = max(6, 2 * round(em / 2))  # even sizes only: fewer glyphs to cache
     src = _glyph(face_for(pen.face, char), char, em_px, pen.weight)
     side = src.shape[0]
@@ -177,10 +205,16 @@ def draw_char(
             cv2.warpAffine(src, m, (side, side), flags=cv2.INTER_LINEAR, borderValue=(0.0,)),
             np.float32,
         )
-    opacity = pen.opacity * (rng.uniform(0.85, 1.0) if j else 1.0)
+    _lay(page, out, (ix, iy), pen, rng)
+
+
+def _lay(page: Image, out: Alpha, at: tuple[int, int], pen: Pen, rng: np.random.Generator) -> None:
+    """Blend an ink patch with its top-left corner ``at``: the pen's opacity (varying a
+    little per character by hand), grainy when it is a pencil."""
+    opacity = pen.opacity * (rng.uniform(0.85, 1.0) if pen.jitter else 1.0)
     if pen.ink == "pencil":
         out = out * rng.uniform(0.7, 1.0, out.shape).astype(np.float32)
-    blend(page, (out * opacity).astype(np.float32), ix, iy, pen.color)
+    blend(page, (out * opacity).astype(np.float32), at[0], at[1], pen.color)
 
 
 @lru_cache(maxsize=64)
@@ -236,7 +270,20 @@ def write_comb(
         if run_over and i == victim:
             scale = 1.25
             cy += float(rng.choice([-1.0, 1.0])) * 0.1 * bh
+        elif pen.writer is not None and rng.random() < pen.writer.box_overrun:
+            scale, (dx, dy) = _out_of_box(rng)
+            cx, cy = cx + dx * bw, cy + dy * bh
         draw_char(page, ch, (cx, cy), em, pen, rng=rng, scale=scale)
+
+
+def _out_of_box(rng: np.random.Generator) -> tuple[float, tuple[float, float]]:
+    """A character written too big for its comb box, or pushed onto one of its lines:
+    scale and shift as shares of the box (ink crosses a line by at most ~0.2 box)."""
+    if rng.random() < 0.5:
+        return float(rng.uniform(1.2, 1.45)), (0.0, 0.0)
+    side = int(rng.integers(4))
+    shift = float(rng.uniform(0.14, 0.22)) * (1.0 if side % 2 else -1.0)
+    return float(rng.uniform(1.0, 1.15)), ((shift, 0.0) if side < 2 else (0.0, shift))
 
 
 def write_line(
@@ -271,6 +318,9 @@ def write_line(
         x = x0 + (w - total) / 2 + j * rng.normal(0, 0.05 * h)
     cy = (y0 + y1) / 2 + j * _clipped(rng, 0.04 * h)
     drift = j * _clipped(rng, 0.012) * min(1.0, 0.5 * h / max(total, 1.0))  # <= 0.1 h
+    if pen.writer is not None:  # the writer's own slope, kept within the same 0.1 h
+        limit = 0.1 * h / max(total, 1.0)
+        drift = float(np.clip(drift + pen.writer.drift, -limit, limit))
     run_over = pen.is_hand and rng.random() < pen.overrun
     victim = int(rng.integers(len(text)))
     start = x
@@ -296,4 +346,9 @@ def _step(char: str, em: float, pen: Pen, rng: np.random.Generator) -> float:
     base = advance(pen.face, char, em)
     if not pen.is_hand:
         return base
+    if pen.writer is not None:  # stroke-drawn: as wide as the ink, a little room around it
+        ink = ink_width(char)
+        if ink is not None:
+            base = (max(0.28, ink) + STROKE_GAP) * em
+        base *= pen.writer.aspect
     return base * (1.0 + rng.uniform(-0.04, 0.04)) + em * (pen.spacing + rng.normal(0, 0.04))
