@@ -18,12 +18,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .base import Image, Recognition
-from .ctc import CharTable, decode
+from .ctc import CharTable, decode_constrained
+from .grammar import Grammar
 
 REC_HEIGHT = 48
 MIN_WIDTH = 64
 MAX_WIDTH = 3200
 MAX_PADDING = 0.25
+UPSCALE_SMOOTH = 1.5  # crops enlarged by this factor or more are smoothed, then interpolated
+UPSCALE_SIGMA = 0.5  # px of the crop: takes the stair steps off a 10-px high line
 
 
 def as_bgr(crop: Image) -> Image:
@@ -38,6 +41,22 @@ def scaled_width(crop: Image) -> int:
     return int(max(1, min(MAX_WIDTH, math.ceil(REC_HEIGHT * w / max(1, h)))))
 
 
+def to_rec_height(crop: Image, width: int) -> Image:
+    """``crop`` (BGR) scaled to ``width`` x :data:`REC_HEIGHT`. Shrinking averages
+    (INTER_AREA); enlarging small writing (a 3 mm furigana row is 10 px high at 150 dpi)
+    smooths lightly and interpolates linearly: INTER_AREA enlarges in blocks, and on small
+    kana the recognizer then read a quarter as many lines right."""
+    h = crop.shape[0]
+    if h * UPSCALE_SMOOTH > REC_HEIGHT:
+        return np.asarray(
+            cv2.resize(crop, (width, REC_HEIGHT), interpolation=cv2.INTER_AREA), np.uint8
+        )
+    soft = cv2.GaussianBlur(crop, (0, 0), UPSCALE_SIGMA)
+    return np.asarray(
+        cv2.resize(soft, (width, REC_HEIGHT), interpolation=cv2.INTER_LINEAR), np.uint8
+    )
+
+
 def make_batch(crops: Sequence[Image]) -> tuple[NDArray[np.float32], list[float]]:
     """NCHW input normalised to [-1, 1] as PP-OCR expects, right-padded to a common width,
     and for each crop the share of that width it covers."""
@@ -45,7 +64,7 @@ def make_batch(crops: Sequence[Image]) -> tuple[NDArray[np.float32], list[float]
     padded = max(MIN_WIDTH, *widths)
     batch = np.zeros((len(crops), 3, REC_HEIGHT, padded), dtype=np.float32)
     for i, (crop, w) in enumerate(zip(crops, widths, strict=True)):
-        line = cv2.resize(as_bgr(crop), (w, REC_HEIGHT), interpolation=cv2.INTER_AREA)
+        line = to_rec_height(as_bgr(crop), w)
         batch[i, :, :, :w] = line.transpose(2, 0, 1).astype(np.float32) / 127.5 - 1.0
     return batch, [w / padded for w in widths]
 
@@ -90,18 +109,29 @@ class CtcLineRecognizer(ABC):
     def infer(self, batch: NDArray[np.float32]) -> NDArray[np.float32]:
         """Softmax output (N x frames x classes) for a prepared batch."""
 
+    accepts_grammars = True
+
     def recognize(
-        self, crops: Sequence[Image], allowed: Sequence[frozenset[str] | None] | None = None
+        self,
+        crops: Sequence[Image],
+        allowed: Sequence[frozenset[str] | None] | None = None,
+        grammars: Sequence[Grammar | None] | None = None,
     ) -> list[Recognition]:
-        """See :class:`~.base.OcrEngine`."""
+        """See :class:`~.base.GrammarEngine`."""
         if allowed is not None and len(allowed) != len(crops):
             raise ValueError("allowed must have one entry per crop")
+        if grammars is not None and len(grammars) != len(crops):
+            raise ValueError("grammars must have one entry per crop")
         out: dict[int, Recognition] = {}
         for idx in width_sorted_batches(crops, self.batch_size):
             batch, fractions = make_batch([crops[i] for i in idx])
             probs = self.infer(batch)
             for row, i in enumerate(idx):
-                out[i] = decode(
-                    probs[row], self.table, None if allowed is None else allowed[i], fractions[row]
+                out[i] = decode_constrained(
+                    probs[row],
+                    self.table,
+                    None if grammars is None else grammars[i],
+                    None if allowed is None else allowed[i],
+                    fractions[row],
                 )
         return [out[i] for i in range(len(crops))]

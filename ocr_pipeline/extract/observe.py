@@ -14,6 +14,8 @@ from form_schemas.fieldtypes import allowed_chars
 from form_schemas.spec import FieldSpec, FieldType, Segment
 
 from ..engines import OcrEngine, Recognition
+from ..engines import grammar as g
+from ..engines.base import accepts_grammars
 from ..preprocess.marks import MarkScore, box_score, option_score
 from ..preprocess.register import Registration
 from ..preprocess.templates import TemplateModel
@@ -48,6 +50,49 @@ class _Request:
     obs: Observation
     part: str
     allowed: frozenset[str] | None
+    grammar: g.Grammar | None = None
+
+
+_BOX_DIGITS = frozenset(
+    {FieldType.POSTAL_CODE, FieldType.PHONE, FieldType.MYNUMBER, FieldType.DIGITS, FieldType.AMOUNT}
+)
+# Digits per segment of a field split into free segments by printed separators.
+_SEGMENT_DIGITS: dict[tuple[FieldType, int], tuple[tuple[int, int], ...]] = {
+    (FieldType.POSTAL_CODE, 2): ((3, 3), (4, 4)),
+    (FieldType.PHONE, 3): ((2, 5), (1, 4), (3, 4)),  # 0120-123-456 ends in three
+}
+
+
+def grammar_for(spec: FieldSpec, part: str) -> g.Grammar | None:
+    """What the crop of ``part`` (as named in :class:`Observation`) may read as, beyond its
+    allowed characters: date parts their ranges (和暦 year 1-99 or 元, western year four
+    digits), a comb box of a number field one digit (or none), each free segment of a split
+    postal code or phone number its count of digits, an address line the address grammar.
+    ``None`` where nothing more is known."""
+    if spec.parts is not None:
+        return _date_part_grammar(spec, part)
+    if spec.type is FieldType.ADDRESS:
+        return g.address_grammar(continued=spec.lines > 1 or len(spec.segments) > 1)
+    if spec.type in _BOX_DIGITS:
+        return _digits_grammar(spec, part)
+    return None
+
+
+def _date_part_grammar(spec: FieldSpec, part: str) -> g.Grammar | None:
+    if part == "year":
+        return g.wareki_year() if spec.type is FieldType.WAREKI_DATE else g.western_year()
+    return {"month": g.number_range(1, 12, 2), "day": g.number_range(1, 31, 2)}.get(part)
+
+
+def _digits_grammar(spec: FieldSpec, part: str) -> g.Grammar | None:
+    index, _, box = part.partition("/")[0].partition(".")
+    if box:
+        return g.digits(0, 1)
+    allowed = allowed_chars(spec)
+    if allowed is None or not allowed <= DIGITS:
+        return None  # a free line with separators (〒123-4567)
+    lengths = _SEGMENT_DIGITS.get((spec.type, len(spec.segments)))
+    return None if lengths is None else g.digits(*lengths[int(index)])
 
 
 def _segment_parts(spec: FieldSpec, index: int, seg: Segment) -> list[tuple[str, Segment]]:
@@ -71,6 +116,16 @@ def _plan(spec: FieldSpec) -> list[tuple[str, Segment, frozenset[str] | None]]:
         for i, s in enumerate(spec.segments)
         for part, seg in _segment_parts(spec, i, s)
     ]
+
+
+def _recognize(engine: OcrEngine, requests: list[_Request]) -> list[Recognition]:
+    """One batched call for every crop; grammars go only to engines that take them."""
+    images = [r.obs.crops[r.part].image for r in requests]
+    crops = [i for i in images if i is not None]
+    allowed = [r.allowed for r in requests]
+    if accepts_grammars(engine):
+        return engine.recognize(crops, allowed, [r.grammar for r in requests])
+    return engine.recognize(crops, allowed)
 
 
 def observe(
@@ -107,16 +162,13 @@ def observe(
                 for n, line in enumerate(split_lines(crop.image, spec.lines, height)):
                     obs.lines.setdefault(part, []).append(f"{part}/{n}")
                     obs.crops[f"{part}/{n}"] = replace(crop, image=line)
-                    requests.append(_Request(obs, f"{part}/{n}", allowed))
+                    name = f"{part}/{n}"
+                    requests.append(_Request(obs, name, allowed, grammar_for(spec, name)))
             else:
-                requests.append(_Request(obs, part, allowed))
+                requests.append(_Request(obs, part, allowed, grammar_for(spec, part)))
     lap("zones")
     if requests:
-        images = [r.obs.crops[r.part].image for r in requests]
-        readings = engine.recognize(
-            [i for i in images if i is not None], [r.allowed for r in requests]
-        )
-        for req, rec in zip(requests, readings, strict=True):
+        for req, rec in zip(requests, _recognize(engine, requests), strict=True):
             req.obs.texts[req.part] = rec
     lap("ocr")
     return out

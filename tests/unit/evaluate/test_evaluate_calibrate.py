@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ocr_pipeline.evaluate.calibrate import MIN_SAMPLES, calibrate, eligible
-from ocr_pipeline.evaluate.stats import wilson_upper
 from ocr_pipeline.evaluate.score import FieldOutcome
+from ocr_pipeline.evaluate.stats import wilson_upper
 from ocr_pipeline.extract.routing import Thresholds
 
 
