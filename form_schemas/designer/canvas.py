@@ -1,4 +1,4 @@
-"""Pixel-level drawing on a blank A4 template at 200 dpi.
+"""Pixel-level drawing on a blank A4 template, at 200 dpi unless told otherwise.
 
 Every box here is ``(x0, y0, x1, y1)`` with ``x1``/``y1`` exclusive, the same convention as
 ``form.yaml`` (a zone is the crop ``image[y0:y1, x0:x1]``). Lines are drawn as filled
@@ -19,6 +19,7 @@ from ..spec import BBox
 
 DPI = 200
 A4_SIZE = (1654, 2339)  # 210 x 297 mm at 200 dpi
+A4_MM = (210, 297)
 
 Color = tuple[int, int, int]
 WHITE: Color = (255, 255, 255)
@@ -49,6 +50,11 @@ def font(face: Face, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), size)
 
 
+def a4_size(dpi: int) -> tuple[int, int]:
+    """(width, height) in pixels of an A4 page at ``dpi``."""
+    return round(A4_MM[0] / 25.4 * dpi), round(A4_MM[1] / 25.4 * dpi)
+
+
 def inset(b: BBox, d: int) -> BBox:
     """``b`` shrunk by ``d`` on every side (grown when ``d`` is negative)."""
     return (b[0] + d, b[1] + d, b[2] - d, b[3] - d)
@@ -57,11 +63,23 @@ def inset(b: BBox, d: int) -> BBox:
 class Canvas:
     """A white A4 page and the drawing calls the widgets are made of."""
 
-    def __init__(self, ink: Color = BLACK, size: tuple[int, int] = A4_SIZE) -> None:
+    def __init__(
+        self, ink: Color = BLACK, size: tuple[int, int] | None = None, dpi: int = DPI
+    ) -> None:
         self.ink = ink
+        self.dpi = dpi
+        if size is None:
+            size = A4_SIZE if dpi == DPI else a4_size(dpi)
         self.width, self.height = size
         self.image = Image.new("RGB", size, WHITE)
         self._draw = ImageDraw.Draw(self.image)
+
+    def px(self, at_200_dpi: int) -> int:
+        """A length given in pixels at 200 dpi (the designer's sizes) in this canvas's pixels:
+        the same on a 200-dpi page, scaled on a page drawn at another resolution."""
+        if self.dpi == DPI:
+            return at_200_dpi
+        return max(1, round(at_200_dpi * self.dpi / DPI))
 
     # -- lines and areas -------------------------------------------------------------------
     def fill(self, b: BBox, color: Color | None = None) -> None:
@@ -147,4 +165,6 @@ class Canvas:
     # -- output ----------------------------------------------------------------------------
     def save(self, path: Path) -> None:
         """PNG with the dpi recorded and no other metadata, so re-runs are byte-identical."""
-        self.image.save(path, format="PNG", dpi=(DPI, DPI), optimize=False, compress_level=9)
+        self.image.save(
+            path, format="PNG", dpi=(self.dpi, self.dpi), optimize=False, compress_level=9
+        )

@@ -45,7 +45,7 @@ class Run:
 
     def _begin(self) -> None:
         if self.x == self.area[0]:
-            self.x += INDENT
+            self.x += self.canvas.px(INDENT)
 
     def _advance(self, to: int) -> None:
         if to > self.area[2]:
@@ -57,9 +57,11 @@ class Run:
         return self
 
     def print(
-        self, s: str, size: int = LABEL_SIZE, gap: int = 10, face: Face = Face.GOTHIC
+        self, s: str, size: int | None = None, gap: int = 10, face: Face = Face.GOTHIC
     ) -> BBox:
-        """Printed text at the cursor, vertically centred; the cursor moves past it."""
+        """Printed text at the cursor, vertically centred; the cursor moves past it (``size``
+        defaults to :data:`LABEL_SIZE` at 200 dpi)."""
+        size = size or self.canvas.px(LABEL_SIZE)
         self._begin()
         ink = self.canvas.text(self.x, self.cy, s, size, face=face)
         self._advance(self.x + self.canvas.text_width(s, size, face) + gap)
@@ -72,9 +74,10 @@ class Run:
         top = self.cy - h // 2
         return (self.x, top, self.x + w, top + h)
 
-    def box(self, w: int, h: int = BOX_H, gap: int = 10) -> BBox:
-        """A ruled box of outer width ``w``; returns its writing space."""
-        outer = self._outer(w, h)
+    def box(self, w: int, h: int | None = None, gap: int = 10) -> BBox:
+        """A ruled box of outer width ``w`` (height :data:`BOX_H` at 200 dpi); returns its
+        writing space."""
+        outer = self._outer(w, h or self.canvas.px(BOX_H))
         self._advance(outer[2] + gap)
         return self.canvas.frame(outer, LINE)
 
@@ -89,13 +92,20 @@ class Run:
         return (x0, y0, x1, y1)
 
     def comb(
-        self, n: int, box_w: int = COMB_W, h: int = BOX_H, dash: int = 0, gap: int = 10
+        self,
+        n: int,
+        box_w: int | None = None,
+        h: int | None = None,
+        dash: int = 0,
+        gap: int = 10,
     ) -> Segment:
         """``n`` equal boxes in one frame; dividers are 1 px, dashed when ``dash`` > 0.
+        Boxes are :data:`COMB_W` x :data:`BOX_H` at 200 dpi unless told otherwise.
 
         The dividers sit on the box boundaries that :meth:`Segment.box_bboxes` computes.
         """
-        outer = self._outer(n * box_w + 2 * LINE, h)
+        box_w = box_w or self.canvas.px(COMB_W)
+        outer = self._outer(n * box_w + 2 * LINE, h or self.canvas.px(BOX_H))
         self._advance(outer[2] + gap)
         inner = self.canvas.frame(outer, LINE)
         for i in range(1, n):
@@ -137,7 +147,8 @@ class Run:
 
     def checkbox(self, gap: int = 14) -> BBox:
         """A □ of :data:`CHECKBOX` px; returns the space inside its lines."""
-        return self.box(CHECKBOX, CHECKBOX, gap)
+        side = self.canvas.px(CHECKBOX)
+        return self.box(side, side, gap)
 
 
 @dataclass(frozen=True)
@@ -166,12 +177,13 @@ class Grid:
     def _label(self, area: BBox, text: str) -> None:
         self.canvas.fill(area, SHADE)
         first, *notes = text.split("\n")
-        heights = [LABEL_SIZE] + [NOTE_SIZE] * len(notes)
+        px = self.canvas.px
+        heights = [px(LABEL_SIZE)] + [px(NOTE_SIZE)] * len(notes)
         total = sum(round(h * 1.3) for h in heights)
         y = (area[1] + area[3] - total) // 2
         for line, size in zip([first, *notes], heights, strict=True):
             step = round(size * 1.3)
-            self.canvas.text(area[0] + 14, y + step // 2, line, size)
+            self.canvas.text(area[0] + px(14), y + step // 2, line, size)
             y += step
 
     def row(self, height: int, *cells: Cell, dash: int = 0) -> list[Run]:
@@ -206,7 +218,8 @@ class Grid:
         return runs
 
     def _measure(self, label: str) -> int:
-        return max(self.canvas.text_width(ln, LABEL_SIZE) for ln in label.split("\n")) + 30
+        size = self.canvas.px(LABEL_SIZE)
+        return max(self.canvas.text_width(ln, size) for ln in label.split("\n")) + 30
 
     @contextmanager
     def section(self, title: str, width: int = 64) -> Iterator[None]:
@@ -221,7 +234,9 @@ class Grid:
         top_w = self.frame if top == self.top else LINE
         self.canvas.fill((x, top + top_w, x + width, self.y), SHADE)
         self.canvas.vline(x + width, top + top_w, self.y, LINE)
-        self.canvas.vertical_text(x + width // 2, (top + top_w + self.y) // 2, title, LABEL_SIZE)
+        self.canvas.vertical_text(
+            x + width // 2, (top + top_w + self.y) // 2, title, self.canvas.px(LABEL_SIZE)
+        )
 
     def close(self) -> int:
         """Draw the outer frame; returns the y just below it."""

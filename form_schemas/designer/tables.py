@@ -77,10 +77,11 @@ class Table:
         for (x0, x1), col in zip(self._spans, self.columns, strict=True):
             c.fill((x0, y0, x1, y1), SHADE)
             lines = col.header.split("\n")
-            step = round(HEADER_SIZE * 1.35)
+            size = c.px(HEADER_SIZE)
+            step = round(size * 1.35)
             first = (y0 + y1) // 2 - step * (len(lines) - 1) // 2
             for i, text in enumerate(lines):
-                c.text((x0 + x1) // 2, first + i * step, text, HEADER_SIZE, anchor="mm")
+                c.text((x0 + x1) // 2, first + i * step, text, size, anchor="mm")
         self._vrules(y0, y1)
 
     def row(self) -> RowCells:

@@ -69,9 +69,11 @@ def postal_code(run: Run, fid: str, label: str, **meta: Any) -> FieldSpec:
 
 
 def phone(
-    run: Run, fid: str, label: str, *, widths: Sequence[int] = PHONE_WIDTHS, **meta: Any
+    run: Run, fid: str, label: str, *, widths: Sequence[int] | None = None, **meta: Any
 ) -> FieldSpec:
-    """Three free boxes with a printed － between them, joined with '-'."""
+    """Three free boxes with a printed － between them, joined with '-' (widths
+    :data:`PHONE_WIDTHS` at 200 dpi unless told otherwise)."""
+    widths = widths or [run.canvas.px(w) for w in PHONE_WIDTHS]
     segments: list[Segment] = []
     for i, w in enumerate(widths):
         if i:
@@ -89,17 +91,19 @@ def wareki(
     *,
     era: Era | None = Era.REIWA,
     era_run: Run | None = None,
-    widths: Sequence[int] = DATE_WIDTHS,
+    widths: Sequence[int] | None = None,
     **meta: Any,
 ) -> FieldSpec:
     """元号 + [ ]年[ ]月[ ]日. With ``era`` the era is printed (令和); with ``era=None`` the
     five eras are printed for circling, on ``era_run`` when given (e.g. a band above)."""
+    px = run.canvas.px
+    widths = widths or [px(w) for w in DATE_WIDTHS]
     options: tuple[Any, ...] = ()
     if era is not None:
         run.print(next(e.kanji for e in ERAS if e.era is era), gap=12)
     else:
         items = [(e.era.value, e.short) for e in ERAS]
-        options = tuple((era_run or run).options(items, size=30, gap=1.3))
+        options = tuple((era_run or run).options(items, size=px(30), gap=1.3))
         if era_run is None:
             run.skip(24)
     parts = []
@@ -123,10 +127,11 @@ def choice(
     label: str,
     items: Sequence[tuple[str, str]],
     *,
-    size: int = OPTION_SIZE,
+    size: int | None = None,
     **meta: Any,
 ) -> FieldSpec:
     """Printed options (code, text) of which one is circled by hand."""
+    size = size or run.canvas.px(OPTION_SIZE)
     return FieldSpec(
         id=fid, label=label, type=FieldType.CHOICE, options=tuple(run.options(items, size)), **meta
     )
@@ -151,11 +156,13 @@ def amount(run: Run, fid: str, label: str, *, width: int, **meta: Any) -> FieldS
 class FormDraft:
     """A form being drawn: its canvas and the fields and tables recorded so far."""
 
-    def __init__(self, form_id: str, title: str, ink: Color = BLACK, version: int = 1) -> None:
+    def __init__(
+        self, form_id: str, title: str, ink: Color = BLACK, version: int = 1, dpi: int = DPI
+    ) -> None:
         self.id = form_id
         self.title = title
         self.version = version
-        self.canvas = Canvas(ink)
+        self.canvas = Canvas(ink, dpi=dpi)
         self.fields: list[FieldSpec] = []
         self.tables: list[TableSpec] = []
 
@@ -171,7 +178,7 @@ class FormDraft:
             id=self.id,
             version=self.version,
             title=self.title,
-            template=TemplateSpec(image="template.png", dpi=DPI),
+            template=TemplateSpec(image="template.png", dpi=self.canvas.dpi),
             fields=tuple(self.fields),
             tables=tuple(self.tables),
         )

@@ -5,6 +5,11 @@ strokes that cross a printed line are bridged again; ink that merely sits in the
 a zone (a neighbour's writing, a speck) is dropped unless it is part of a stroke that enters
 the zone. What remains is trimmed to its bounding box and padded: wide, mostly empty crops make
 the recognizer invent characters.
+
+The pixel constants were tuned on zones of 9 mm and more at 200 dpi. Writing is as big as the
+space it is written in, so in a smaller zone (a 3 mm furigana row, any zone of a template drawn
+at 150 dpi) the dust filter, the widening of the printed form and the padding shrink with the
+zone's height (:func:`zone_scale`); zones of the size they were tuned on are cut as before.
 """
 
 from __future__ import annotations
@@ -22,9 +27,9 @@ from .ink import INK_LEVEL, Gray, Mask, as_mask, as_u8
 from .register import WRITING_LEVEL, Registration
 from .templates import LINE_MARGIN, TemplateModel
 
-BRIDGE = 2 * LINE_MARGIN + 3
-
-MIN_STROKE_AREA = 12  # px: smaller components are dust
+MIN_STROKE_AREA = 12  # px: smaller components are dust (in a zone of REFERENCE_HEIGHT)
+REFERENCE_HEIGHT = 72  # px: the smallest zone the constants above were tuned on (9 mm at 200 dpi)
+MIN_PAD = 6  # px: white border around the trimmed writing (in a zone of REFERENCE_HEIGHT)
 STREAK_REACH = 8  # px: a streak band this close to the writing may hide part of it
 CLUSTER_GAP = 1.5  # zone heights of empty paper that separate a stray mark from the writing
 MINOR_RUN = 0.15  # a separate run with less than this share of the main run's ink is dropped
@@ -60,31 +65,62 @@ def writing_fill(inside: Mask, height: int) -> float:
     return min(pixels / max(20.0, 0.006 * h * h), extent / (0.2 * h))
 
 
+def zone_scale(height: int) -> float:
+    """How much smaller than the zones the constants were tuned on a zone ``height`` px high
+    is (1.0 for those zones and larger ones). Writing is as big as the space it is written
+    in, so a 3 mm furigana row, or any zone of a template drawn at 150 dpi, has smaller
+    strokes, dots and gaps in pixels: a dakuten of 5 px is writing there, not dust."""
+    return min(1.0, max(1, height) / REFERENCE_HEIGHT)
+
+
+def min_stroke_area(height: int) -> int:
+    """The smallest component that counts as writing in a zone ``height`` px high."""
+    return max(3, round(MIN_STROKE_AREA * zone_scale(height) ** 2))
+
+
 def expand(bbox: BBox, mx: int, my: int, size: tuple[int, int]) -> BBox:
     x0, y0, x1, y1 = bbox
     w, h = size
     return (max(0, x0 - mx), max(0, y0 - my), min(w, x1 + mx), min(h, y1 + my))
 
 
-def writing(reg: Registration, model: TemplateModel, outer: BBox) -> Mask:
-    """Writing pixels (page ink that is neither the printed form nor a scanner streak) inside
-    ``outer``. Where a stroke crosses a printed line or a streak, the crossing is bridged
-    again (a streak through an 8 must not leave a 3)."""
+def line_margin(height: int) -> int:
+    """How far the printed form is widened before it is subtracted in a zone ``height`` px
+    high: :data:`LINE_MARGIN` in the zones it was tuned on, less in small ones (2 px in a
+    3 mm furigana row, where 3 px above and below took a quarter of the writing)."""
+    return max(2, round(LINE_MARGIN * zone_scale(height)))
+
+
+def _printed(model: TemplateModel, outer: BBox, margin: int) -> Mask:
+    x0, y0, x1, y1 = outer
+    if margin == LINE_MARGIN:
+        return as_mask(model.printed[y0:y1, x0:x1])
+    k = np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)
+    return as_mask(cv2.dilate(model.ink[y0:y1, x0:x1].astype(np.uint8), k).astype(bool))
+
+
+def writing(
+    reg: Registration, model: TemplateModel, outer: BBox, margin: int = LINE_MARGIN
+) -> Mask:
+    """Writing pixels (page ink that is neither the printed form, widened by ``margin`` px,
+    nor a scanner streak) inside ``outer``. Where a stroke crosses a printed line or a streak,
+    the crossing is bridged again (a streak through an 8 must not leave a 3)."""
     x0, y0, x1, y1 = outer
     ink = reg.warped[y0:y1, x0:x1] < WRITING_LEVEL
-    masked = model.printed[y0:y1, x0:x1] | reg.streaks[y0:y1, x0:x1]
+    masked = _printed(model, outer, margin) | reg.streaks[y0:y1, x0:x1]
     own = ink & ~masked
     if not own.any():
         return as_mask(own)
-    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (BRIDGE, BRIDGE))
+    bridge = 2 * margin + 3
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (bridge, bridge))
     closed = cv2.morphologyEx(own.astype(np.uint8), cv2.MORPH_CLOSE, k).astype(bool)
     return as_mask(own | (ink & masked & closed))
 
 
-def _entering(mask: Mask, inner: BBox) -> Mask:
-    """Components of ``mask`` that reach into ``inner`` (mask coordinates), are not dust,
-    and belong to the writing rather than to a stray mark far from it (see
-    :func:`_main_clusters`)."""
+def _entering(mask: Mask, inner: BBox, min_area: int = MIN_STROKE_AREA) -> Mask:
+    """Components of ``mask`` that reach into ``inner`` (mask coordinates), are not dust
+    (``min_area`` px or more), and belong to the writing rather than to a stray mark far
+    from it (see :func:`_main_clusters`)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if n <= 1:
         return np.zeros_like(mask)
@@ -93,7 +129,7 @@ def _entering(mask: Mask, inner: BBox) -> Mask:
     keep = np.zeros(n, dtype=bool)
     keep[inside] = True
     keep[0] = False
-    keep &= stats[:, cv2.CC_STAT_AREA] >= MIN_STROKE_AREA
+    keep &= stats[:, cv2.CC_STAT_AREA] >= min_area
     keep = _main_clusters(keep, np.asarray(stats, dtype=np.int32), y1 - y0)
     return as_mask(keep[labels])
 
@@ -141,9 +177,9 @@ def crop_zone(reg: Registration, model: TemplateModel, bbox: BBox) -> ZoneCrop:
     h = bbox[3] - bbox[1]
     outer = expand(bbox, max(8, h // 4), max(6, h // 4), model.size)
     ox, oy = outer[0], outer[1]
-    mask = writing(reg, model, outer)
+    mask = writing(reg, model, outer, line_margin(h))
     inner = (bbox[0] - ox + 2, bbox[1] - oy + 2, bbox[2] - ox - 2, bbox[3] - oy - 2)
-    mask = _entering(mask, inner)
+    mask = _entering(mask, inner, min_stroke_area(h))
     fill = writing_fill(mask[inner[1] : inner[3], inner[0] : inner[2]], h)
     if fill < 1.0:
         return ZoneCrop(None, None, fill, mask, (ox, oy))
@@ -163,7 +199,9 @@ def crop_zone(reg: Registration, model: TemplateModel, bbox: BBox) -> ZoneCrop:
         keep |= band & (page < WRITING_LEVEL)
     region = np.where(keep, page, 255).astype(np.uint8)
     crop = _stretch(region[ty0:ty1, tx0:tx1], mask[ty0:ty1, tx0:tx1])
-    pad = max(6, (ty1 - ty0) // 6)
+    # Small writing keeps two thirds of MIN_PAD: on 3 mm furigana at 150 dpi, less padding
+    # (and so more enlargement to the recognizer's 48 px) lost characters.
+    pad = max(MIN_PAD // 3 * 2, round(MIN_PAD * zone_scale(h)), (ty1 - ty0) // 6)
     crop = as_u8(cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(255.0,)))
     return ZoneCrop(
         np.asarray(crop, dtype=np.uint8),

@@ -211,7 +211,8 @@ def degrade_page(
     scale, shift (output pixels), rotation_90s (counter-clockwise quarter turns after that),
     upside_down, sideways, contrast, blur, noise, speckles, streaks, white_clip and
     jpeg_quality (for JPEG output). ``dpi`` forces the scan resolution (else 200 or
-    300; level none returns the page as it is, at ``source_dpi``)."""
+    300, or ``source_dpi`` when it is neither; level none returns the page as it is, at
+    ``source_dpi``)."""
     if level is Degrade.NONE:
         return image.copy(), {
             "level": level.value,
@@ -226,7 +227,9 @@ def degrade_page(
             "jpeg_quality": 95,
         }
     lv = LEVELS[level]
-    dpi = dpi or int(rng.choice(lv.dpis))
+    chosen = int(rng.choice(lv.dpis))
+    # A town that draws its template at another resolution (150 dpi) scans at that one.
+    dpi = dpi or (chosen if source_dpi in lv.dpis else source_dpi)
     grey = bool(rng.random() < lv.grey)
     page = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if grey and image.ndim == 3 else image
     page, geometry = _geometry(np.asarray(page, np.uint8), rng, lv, dpi / source_dpi)

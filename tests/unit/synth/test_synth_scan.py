@@ -97,3 +97,23 @@ def test_foreign_pages_are_a4_with_printed_text_and_vary() -> None:
     assert a.shape == (*a4_size(200)[::-1], 3)
     assert 0.005 < (a < 128).mean() < 0.2
     assert not np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("level", [Degrade.MILD, Degrade.HARD])
+def test_a_template_drawn_at_150_dpi_is_scanned_at_150_dpi(level: Degrade) -> None:
+    w, h = a4_size(150)
+    page = np.full((h, w, 3), 255, np.uint8)
+    for seed in range(4):
+        scan, applied = degrade_page(page, np.random.default_rng(seed), level, source_dpi=150)
+        assert applied["dpi"] == 150
+        size = sorted(scan.shape[:2])  # a sideways scan is h x w
+        assert abs(size[0] - w) <= 2 and abs(size[1] - h) <= 2
+
+
+def test_a_200_dpi_template_is_still_scanned_at_200_or_300_dpi() -> None:
+    w, h = a4_size(200)
+    page = np.full((h, w, 3), 255, np.uint8)
+    dpis = {
+        degrade_page(page, np.random.default_rng(seed), Degrade.MILD)[1]["dpi"] for seed in range(8)
+    }
+    assert dpis == {200, 300}
