@@ -99,6 +99,7 @@ def hand_pen(rng: np.random.Generator, faces: tuple[FontFace, ...], dpi: int = 2
         weight=int(rng.choice([-1, 0, 1, 2], p=[0.1, 0.4, 0.4, 0.1])),
         spacing=float(rng.uniform(-0.02, 0.15)),
         overrun=0.06,
+        dpi=dpi,
     )
 
 
@@ -301,7 +302,7 @@ def write_line(
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     j = pen.jitter
-    em = min(pen.size * h, pen.max_em) * (1.0 + j * rng.uniform(-0.06, 0.04))
+    em = min(_line_share(pen, h) * h, pen.max_em) * (1.0 + j * rng.uniform(-0.06, 0.04))
     advances = [_step(ch, em, pen, rng) for ch in text]
     total = sum(advances)
     margin = (0.12 if pen.is_hand else 0.08) * h
@@ -332,6 +333,22 @@ def write_line(
             scale, y = 1.25, y + float(rng.choice([-1.0, 1.0])) * 0.1 * h
         draw_char(page, ch, (cx, y), em, pen, rng=rng, scale=scale)
         x += adv
+
+
+SMALL_ROW_MM = (3.0, 5.0)  # rows this high (ふりがな) are filled more than ordinary lines
+SMALL_ROW_SHARE = 1.35  # of the row: the ink of KanjiVG kana is about 0.55-0.65 of the em
+
+
+def _line_share(pen: Pen, height: float) -> float:
+    """Share of a line's height the em takes: the pen's own on ordinary lines; a hand fills
+    a 3 mm ふりがな row almost to its lines (its kana 2-2.5 mm high), where a print-sized
+    share would leave 1.5 mm characters nobody writes."""
+    if not pen.is_hand:
+        return pen.size
+    mm = height / pen.dpi * 25.4
+    low, high = SMALL_ROW_MM
+    t = float(np.clip((high - mm) / (high - low), 0.0, 1.0))
+    return pen.size + t * max(0.0, SMALL_ROW_SHARE - pen.size)
 
 
 def _clipped(rng: np.random.Generator, sigma: float) -> float:
