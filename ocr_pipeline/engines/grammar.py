@@ -27,8 +27,10 @@ KANJI_NUMERALS = frozenset("〇一二三四五六七八九十百千")
 NUMERALS = DIGITS | KANJI_NUMERALS
 DASHES = frozenset("-－−―‐‑–—ｰ")
 LONG_MARK = "ー"  # a long vowel after kana, a dash after a number
-NEVER_IN_ADDRESS = frozenset("/|\\｜＿_／＼¦√")
-LONE_LATIN = frozenset("lIｌＩ")  # one-stroke 1s; fine inside a Latin word (Villa)
+# Strokes a handwritten 1 is read as, and marks no address on a form holds: brackets (a
+# 1 next to a digit came back as `)`), comparison and punctuation signs.
+NEVER_IN_ADDRESS = frozenset("/|\\｜＿_／＼¦√()（）<>＜＞[]［］{}｛｝!！?？;；:：*＊\"'“”‘’")
+LONE_LATIN = frozenset("lIiｌＩｉ")  # one-stroke 1s; fine inside a Latin word (Villa)
 SPACES = frozenset(" 　")
 GANNEN = "元"
 

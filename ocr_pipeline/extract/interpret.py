@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from form_schemas.fieldtypes import interpret_date, interpret_text
+from form_schemas.japanese.spelling import fold, place_prefix, towns
 from form_schemas.japanese.variants import common_form, variant_candidates
 from form_schemas.reasons import Reason
 from form_schemas.spec import Era, FieldType, FieldValue
 
+from ..engines.japanese import RARE, weight
 from .fixups import apply_changes, fix_kana, fix_kana_size, fix_twins
 from .observe import Observation
 from .places import read_address, town_doubt
@@ -125,6 +127,36 @@ def _variant_risk(obs: Observation) -> list[Reason]:
     return [Reason("variant_kanji_risk", "; ".join(found))] if found else []
 
 
+def rare_twin(char: str) -> bool:
+    """A kanji the recognizer's Japanese prior down-weights as the rarer twin of a common
+    one (綠 of 緑)."""
+    return weight(char) == RARE
+
+
+def _place_length(address: str) -> int:
+    """Characters of the prefecture, municipality and town that Japan Post's data spells
+    (長嶋町 is an official spelling, not a misreading)."""
+    found = place_prefix(address)
+    if found is None:
+        return 0
+    length, _, prefecture, city = found
+    key = fold(address[length:])
+    town = next((t for t in towns(prefecture, city) if key.startswith(fold(t))), "")
+    return length + len(town)
+
+
+def address_old_forms(address: str) -> list[Reason]:
+    """Old-form kanji left in an address after the place names took Japan Post's spelling
+    (綠ヶ丘 in a building name): the recognizer prefers such twins on handwriting, so a person
+    confirms which form was written."""
+    rest = address[_place_length(address) :]
+    found = sorted({c for c in rest if common_form(c) != c or rare_twin(c)})
+    if not found:
+        return []
+    notes = "; ".join(f"{c} is an old or rare form" for c in found)
+    return [Reason("variant_kanji_risk", notes)]
+
+
 def _read_text(obs: Observation) -> Reading:
     spec = obs.spec
     spaced = spec.type in SPACED
@@ -160,7 +192,10 @@ def _read_text(obs: Observation) -> Reading:
     reasons += _unread_ink(obs, [p for p in obs.crops if "/" not in p])
     if spec.type is FieldType.ADDRESS and (doubt := town_doubt(joined)):
         reasons.append(Reason("address_town_doubt", doubt))
-    reasons += _variant_risk(obs)
+    if spec.type is FieldType.ADDRESS:
+        reasons += address_old_forms(joined)
+    else:
+        reasons += _variant_risk(obs)
     if (
         spec.type in (FieldType.NAME, FieldType.KANA)
         and result.value

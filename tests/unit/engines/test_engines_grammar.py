@@ -52,7 +52,7 @@ def test_addresses_that_can_be_written(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["荘園町/番Ｓ号", "三丁目番１号", "町番", "町番1", "町号", "丁目", "町番地", "1-", "-1",
-     "1-町", "町l番", "1|2", "町＿", "ー", "1番号", "a\\b", "7番√5号"],
+     "1-町", "町l番", "1|2", "町＿", "ー", "1番号", "a\\b", "7番√5号", "曙町1)4番地", "番地ｉ"],
 )  # fmt: skip
 def test_addresses_that_cannot_be_written(text: str) -> None:
     assert not g.accepts(g.address_grammar(), text)
