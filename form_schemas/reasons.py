@@ -48,6 +48,7 @@ CATALOGUE: dict[str, str] = {
     "box_count_mismatch": "記入された枠の数と読み取った文字数が合わない",
     "ink_unread": "記入があるのに読み取れていない",
     "unreadable": "判読不能",
+    "readers_disagree": "2つの読み取り方式の結果が一致しない",
 }
 
 

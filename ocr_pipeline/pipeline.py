@@ -29,6 +29,7 @@ from .preprocess.classify import classify, template_scale
 from .preprocess.ink import to_gray
 from .preprocess.register import Registration, register
 from .preprocess.templates import TemplateModel, template_model
+from .reader2.model import SecondReader
 from .results import PageResult, PageStatus, RegistrationInfo
 from .settings import Settings
 
@@ -44,6 +45,7 @@ class Pipeline:
     engine: OcrEngine
     thresholds: Thresholds
     models: dict[str, TemplateModel] = field(default_factory=dict)
+    second: SecondReader | None = None
 
     @classmethod
     def create(cls, settings: Settings, engine: OcrEngine | None = None) -> Pipeline:
@@ -55,6 +57,7 @@ class Pipeline:
             engine=engine or create_engine(settings),
             thresholds=Thresholds.load(settings.calibration),
             models=models,
+            second=SecondReader.load() if settings.second_reader else None,
         )
 
     def candidates(self, form_id: str | None) -> list[TemplateModel]:
@@ -129,7 +132,9 @@ def process_page(
         result.reason = f"looks like {model.form.id} but cannot be aligned: " + "; ".join(reg.notes)
         result.timings = clock.timings
         return result
-    result.fields = extract_fields(reg, model, pipe.engine, pipe.thresholds, lap=clock.lap)
+    result.fields = extract_fields(
+        reg, model, pipe.engine, pipe.thresholds, lap=clock.lap, second=pipe.second
+    )
     result.timings = clock.timings
     return result
 

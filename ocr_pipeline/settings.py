@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     calibration: Path | None = Field(
         None, description="confidence thresholds file (default: the one shipped in the package)"
     )
+    second_reader: bool = Field(
+        True,
+        description="read digits and kana a second time with a per-character classifier; "
+        "a field whose two readings differ goes to review (readers_disagree)",
+    )
     dpi: int = Field(200, ge=100, le=600, description="resolution PDF pages are rendered at")
     max_pages: int = Field(
         1000, ge=1, description="pages a file may have; a longer file is refused whole"

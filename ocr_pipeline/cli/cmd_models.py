@@ -20,6 +20,10 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     settings, _ = settings_from(args)
     found = verify_all(settings.model_dir)
+    if settings.second_reader:
+        from ..reader2.model import verify
+
+        found += verify()
     rows = [[name, sha256_of(path)[:16] + "…", str(path)] for name, path in found]
     if args.json:
         print_json([{"model": n, "sha256": sha256_of(p), "path": str(p)} for n, p in found])

@@ -10,10 +10,12 @@ from form_schemas.spec import FieldSpec, FieldValue
 from ..engines import OcrEngine
 from ..preprocess.register import Registration
 from ..preprocess.templates import TemplateModel
+from ..reader2.model import SecondReader
 from ..results import FieldResult
 from .interpret import Reading, read_field
 from .observe import observe
 from .routing import Thresholds, confidence, route
+from .second import second_opinion
 
 __all__ = ["Thresholds", "extract_fields"]
 
@@ -42,12 +44,17 @@ def extract_fields(
     *,
     fields: list[FieldSpec] | None = None,
     lap: Callable[[str], None] = lambda _stage: None,
+    second: SecondReader | None = None,
 ) -> dict[str, FieldResult]:
     """Read, interpret, check and route every field of the registered page. ``lap(stage)`` is
-    called as each stage ends (zones, ocr, interpret), for timings."""
+    called as each stage ends (zones, ocr, interpret), for timings. With ``second``, the
+    characters that can be cut apart are read again by the second reader and a field whose
+    readings differ gets ``readers_disagree``."""
     specs = fields if fields is not None else model.form.fields
     observations = observe(reg, model, specs, engine, lap)
     readings = {fid: read_field(obs) for fid, obs in observations.items()}
+    if second is not None:
+        second_opinion(observations, readings, second)
     blank = _blank_rows(readings)
     for fid, r in readings.items():
         if _row_of(fid) in blank:  # an unused table row: empty, and rightly so

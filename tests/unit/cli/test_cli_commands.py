@@ -21,6 +21,7 @@ from ocr_pipeline import pipeline as pipeline_module
 from ocr_pipeline.cli import main
 from ocr_pipeline.engines.models import PADDLE_MODELS, RAPID_MODELS
 from ocr_pipeline.errors import ExitCode
+from ocr_pipeline.reader2 import model as reader2_model
 from ocr_pipeline.synth import Degrade, Style, SynthOptions, synthesize
 
 pytestmark = pytest.mark.usefixtures("no_formocr_env")
@@ -274,6 +275,7 @@ def test_models_json_lists_every_verified_file(capsys: pytest.CaptureFixture[str
     (entries,) = json_lines(out)
     recorded = {f.sha256 for files in PADDLE_MODELS.values() for f in files.values()}
     recorded |= {f.sha256 for f in RAPID_MODELS.values()}
+    recorded |= {reader2_model.MODEL_SHA256, reader2_model.CLASSES_SHA256}
     assert len(entries) == len(recorded)
     assert {e["sha256"] for e in entries} == recorded
     for e in entries:
