@@ -78,7 +78,15 @@ def field_title(spec: FieldSpec | None, view: FieldView) -> str:
 
 
 def reasons(view: FieldView, mode: Mode, entry: EntryStatus | None) -> None:
-    lines = [f"- {texts.reason(r.code)}" for r in view.reasons]
+    lines = [
+        f"- {texts.reason(r.code)}"
+        + (
+            f"（{texts.readings_note(r.detail)}）"
+            if r.code == "readers_disagree" and r.detail and mode != "blind"
+            else ""
+        )
+        for r in view.reasons
+    ]
     if mode == "blind":
         n = entry.count if entry else 0
         lines.append(

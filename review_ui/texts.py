@@ -84,6 +84,28 @@ def reason(code: str) -> str:
     return reason_label(code)
 
 
+_READERS_WORDS = (
+    ("second reader sees", "第2方式は文字数"),
+    ("second reader", "第2方式"),
+    ("recognizer", "主方式"),
+    ("characters", ""),
+    ("differs", "が異なる"),
+    ("year", "年"),
+    ("month", "月"),
+    ("day", "日"),
+    ("box", "枠"),
+)
+
+
+def readings_note(detail: str) -> str:
+    """The two readings of a ``readers_disagree`` reason in the reviewer's words, as inline
+    code (never rendered as Markdown)."""
+    text = detail
+    for english, japanese in _READERS_WORDS:
+        text = text.replace(english, japanese)
+    return "`" + text.replace("`", "'") + "`"
+
+
 def field_type(name: str) -> str:
     return FIELD_TYPE.get(name, name)
 

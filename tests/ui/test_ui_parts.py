@@ -142,3 +142,9 @@ def test_no_page_has_a_bare_string_streamlit_would_show() -> None:
         ]
     assert shown == []
     assert "--runner.magicEnabled" in streamlit_command(8501, "127.0.0.1")
+
+
+def test_the_two_readings_are_shown_in_japanese_and_never_as_markdown() -> None:
+    note = texts.readings_note("month: recognizer 04, second reader 08")
+    assert note == "`月: 主方式 04, 第2方式 08`"
+    assert texts.readings_note("day: x`**y**") == "`日: x'**y**`"
