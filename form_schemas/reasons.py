@@ -46,6 +46,7 @@ CATALOGUE: dict[str, str] = {
     "variant_kanji_risk": "異体字（髙・﨑など）の可能性があり目視確認が必要",
     "name_unsplit": "氏と名の区切り（空白）が読み取れない",
     "box_count_mismatch": "記入された枠の数と読み取った文字数が合わない",
+    "date_in_future": "1年以上先の日付（読み誤りの可能性）",
     "ink_unread": "記入があるのに読み取れていない",
     "unreadable": "判読不能",
     "readers_disagree": "2つの読み取り方式の結果が一致しない",

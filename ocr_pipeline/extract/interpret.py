@@ -8,6 +8,7 @@ the reading is (``evidence``: the weakest link among characters, empty zones and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from form_schemas.fieldtypes import interpret_date, interpret_text
 from form_schemas.japanese.spelling import fold, place_prefix, towns
@@ -26,6 +27,7 @@ OPTION_ON = 0.5  # share of rays meeting writing from which an option counts as 
 MARK_SURE = 0.30  # distance from the decision point at which a mark decision is fully sure
 INK_NOISE = 0.25  # writing fill (1.0 = counts as written) above which a zone is not blank paper:
 # empty zones of hard-degraded synthetic scans measure 0.0 after dust and the form are removed
+FUTURE_DAYS = 366  # a start date may be months ahead; years ahead is a misreading
 VARIANT_ALT = 0.002  # an old-form variant this probable at a character is worth a look
 SPACED = (FieldType.NAME, FieldType.KANA)
 
@@ -57,14 +59,29 @@ def _unread_ink(obs: Observation, parts: list[str]) -> list[Reason]:
     found = []
     for part in parts:
         crop = obs.crops[part]
-        rec = obs.texts.get(part)
-        if crop.image is not None and rec is not None and not rec.text.strip():
+        recs = [obs.texts.get(line) for line in obs.lines.get(part, [part])]
+        read = [r for r in recs if r is not None]
+        if crop.image is not None and read and not any(r.text.strip() for r in read):
             found.append(f"{part}: writing read as nothing")
         elif crop.image is None and crop.fill >= INK_NOISE:
             found.append(f"{part}: faint or small ink ({crop.fill:.2f} of writing)")
     if not found:
         return []
     return [Reason("ink_unread", "; ".join(found))]
+
+
+def far_future(value: FieldValue, today: date) -> list[Reason]:
+    """A date more than ``FUTURE_DAYS`` after ``today``: no form asks for one, and a 和暦 year
+    7 read as 17 gives exactly such a date (令和17年 is 2035)."""
+    if not isinstance(value, str):
+        return []
+    try:
+        when = date.fromisoformat(value)
+    except ValueError:
+        return []
+    if when <= today + timedelta(days=FUTURE_DAYS):
+        return []
+    return [Reason("date_in_future", f"{value} is more than {FUTURE_DAYS} days ahead")]
 
 
 def _choose(obs: Observation) -> tuple[str | None, list[Reason], float]:
@@ -226,6 +243,7 @@ def _read_date(obs: Observation) -> Reading:
             certainty.append(_empty_certainty(obs, name))
     result = interpret_date(spec, era, parts["year"], parts["month"], parts["day"])
     reasons += _unread_ink(obs, ["year", "month", "day"])
+    reasons += far_future(result.value, date.today())
     raw = f"{era.value if era else '-'} {parts['year']}/{parts['month']}/{parts['day']}"
     evidence = min([*confs, *certainty, *_gaps(obs)])
     return Reading(

@@ -54,3 +54,16 @@ def test_blank_paper_is_not_ink_unread() -> None:
 
 def test_a_reading_is_not_ink_unread() -> None:
     assert "ink_unread" not in _codes(_kana(_crop(True, 3.0), "ヤマダ"))
+
+
+def test_a_multi_line_zone_whose_lines_read_as_nothing_is_ink_unread() -> None:
+    spec = FieldSpec(
+        id="remarks", label="備考", type=FieldType.TEXT, lines=2,
+        segments=[Segment(bbox=(0, 0, 400, 120))],
+    )  # fmt: skip
+    obs = Observation(spec, crops={"0": _crop(True, 3.0)})
+    obs.lines["0"] = ["0/0", "0/1"]
+    for line in obs.lines["0"]:
+        obs.crops[line] = _crop(True, 3.0)
+        obs.texts[line] = Recognition(text="", confidence=1.0)
+    assert "ink_unread" in _codes(obs)
