@@ -3,8 +3,10 @@
 Japanese numbers are written ``03-1234-5678``, ``090-1234-5678``, and very often with the
 area code or exchange in brackets: ``03(1234)5678``, ``(03)1234-5678``. Brackets become
 hyphens; spaces are dropped (a recognizer inserts them between widely spaced digits).
-A valid number has 10 or 11 digits and starts with 0 (fixed lines and 0120 have 10, mobile
-and 050 numbers 11).
+A valid number follows Japan's numbering plan (総務省): it starts with 0 and not 00; the
+numbers of 020, 050, 060, 070, 080 and 090 and free dial 0800 have 11 digits, all others (fixed
+lines, 0120, 0570) 10. A fixed line written in three groups ends in the four digits of its
+subscriber number (03-1234-5678, 0467-12-3456).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ _BRACKETS = str.maketrans({"(": "-", ")": "-"})
 _HYPHEN_RUN = re.compile(r"-{2,}")
 _SHAPE = re.compile(r"[0-9]+(?:-[0-9]+)*")
 PHONE_DIGITS = (10, 11)
+ELEVEN_DIGIT_PREFIXES = ("020", "050", "060", "070", "080", "090", "0800")
+SERVICE_PREFIXES = ("0120", "0570", "0800", "0180", "0990")  # groups of their own (0120-123-456)
 
 
 def normalise_phone(text: str) -> str:
@@ -35,6 +39,13 @@ def phone_problem(value: str) -> str | None:
     digits = value.replace("-", "")
     if len(digits) not in PHONE_DIGITS:
         return f"has {len(digits)} digits; a phone number has 10 or 11"
-    if not digits.startswith("0"):
-        return "does not start with 0"
+    if not digits.startswith("0") or digits.startswith("00"):
+        return "does not start with 0 followed by an area or service code"
+    expected = 11 if digits.startswith(ELEVEN_DIGIT_PREFIXES) else 10
+    if len(digits) != expected:
+        return f"has {len(digits)} digits; a number with its prefix has {expected}"
+    groups = value.split("-")
+    fixed_line = expected == 10 and not digits.startswith(SERVICE_PREFIXES)
+    if fixed_line and len(groups) == 3 and len(groups[2]) != 4:
+        return "a fixed line's last group (its subscriber number) is not four digits"
     return None

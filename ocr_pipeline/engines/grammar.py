@@ -31,6 +31,9 @@ LONG_MARK = "ー"  # a long vowel after kana, a dash after a number
 # 1 next to a digit came back as `)`), comparison and punctuation signs.
 NEVER_IN_ADDRESS = frozenset("/|\\｜＿_／＼¦√()（）<>＜＞[]［］{}｛｝!！?？;；:：*＊\"'“”‘’")
 LONE_LATIN = frozenset("lIiｌＩｉ")  # one-stroke 1s; fine inside a Latin word (Villa)
+# A person's name holds no digit and none of the address's impossible marks (a handwritten
+# 1 or a stroke of 川 came back as `)`); ・ stays (ジョン・スミス), as do Latin letters.
+NEVER_IN_NAME = NEVER_IN_ADDRESS | DIGITS
 SPACES = frozenset(" 　")
 GANNEN = "元"
 
@@ -256,6 +259,37 @@ class Address:
         if state is _A.DASH:
             return self.continued
         return state not in (_A.LONE_BAN, _A.LONE_LATIN)
+
+
+@dataclass(frozen=True)
+class Excluding:
+    """Any reading that holds none of ``banned``: an open field whose only rule is what can
+    never be in it (a name)."""
+
+    banned: frozenset[str]
+
+    @property
+    def start(self) -> State:
+        return 0
+
+    @property
+    def hints(self) -> frozenset[str]:
+        return frozenset()
+
+    @property
+    def alphabet(self) -> frozenset[str] | None:
+        return None
+
+    def allowed_after(self, state: State, char: str) -> State | None:
+        return None if char in self.banned else state
+
+    def accepting(self, state: State) -> bool:
+        return True
+
+
+def name_grammar() -> Excluding:
+    """A person's name: no digits, brackets, slashes or punctuation (see NEVER_IN_NAME)."""
+    return Excluding(NEVER_IN_NAME)
 
 
 def digits(min_len: int, max_len: int) -> Digits:

@@ -13,7 +13,7 @@ from ocr_pipeline.engines.base import accepts_grammars
 from ocr_pipeline.engines.ctc import CharTable, decode, decode_constrained
 from ocr_pipeline.engines.lines import CtcLineRecognizer
 
-CLASSES = ("", *"0123456789", *"町番号地丁目/lＳ-元ア")
+CLASSES = ("", *"0123456789", *"町番号地丁目/lＳ-元ア市川文子）")
 IDX = {c: i for i, c in enumerate(CLASSES)}
 DIGITS = frozenset("0123456789")
 
@@ -56,6 +56,20 @@ def test_addresses_that_can_be_written(text: str) -> None:
 )  # fmt: skip
 def test_addresses_that_cannot_be_written(text: str) -> None:
     assert not g.accepts(g.address_grammar(), text)
+
+
+@pytest.mark.parametrize(
+    "text", ["市川　文子", "ジョン・スミス", "SMITH JOHN", "渡邉 一", "オコーナー", ""]
+)
+def test_names_that_can_be_written(text: str) -> None:
+    assert g.accepts(g.name_grammar(), text)
+
+
+@pytest.mark.parametrize(
+    "text", ["市川）　文子", "山田1郎", "佐藤／花子", "田中!", "(株)", "鈴木２"]
+)
+def test_names_that_cannot_be_written(text: str) -> None:
+    assert not g.accepts(g.name_grammar(), text)
 
 
 def test_a_continued_address_line_may_start_after_a_number_and_end_on_a_dash() -> None:
@@ -126,6 +140,14 @@ def test_ban_without_a_number_gets_the_number_the_recognizer_nearly_read(
     assert rec.grammar_forced
     assert rec.char_confidences[1] == pytest.approx(0.05, rel=1e-3)
     assert rec.confidence < 0.1
+
+
+def test_a_bracket_in_a_name_becomes_the_character_nearly_read(table: CharTable) -> None:
+    probs = frames("市", "", "川", "", {"）": 0.8, "": 0.15}, "文", "", "子")
+    assert decode(probs, table).text == "市川）文子"
+    rec = decode_constrained(probs, table, g.name_grammar())
+    assert rec.text == "市川文子"
+    assert rec.grammar_forced
 
 
 def test_a_dropped_number_before_ban_is_put_back(table: CharTable) -> None:

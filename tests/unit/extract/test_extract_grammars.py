@@ -37,6 +37,10 @@ def test_address_lines_get_the_address_grammar() -> None:
     assert grammar_for(two_lines, "0/1") == g.address_grammar(continued=True)
 
 
+def test_names_get_the_name_grammar() -> None:
+    assert grammar_for(spec(type="name", bbox=BOX), "0") == g.name_grammar()
+
+
 def test_a_comb_box_of_a_number_holds_at_most_one_digit() -> None:
     assert grammar_for(spec(type="mynumber", bbox=BOX, boxes=12), "0.3") == g.digits(0, 1)
     assert grammar_for(spec(type="digits", bbox=BOX, boxes=4), "0.0") == g.digits(0, 1)
@@ -52,7 +56,6 @@ def test_free_segments_of_a_phone_number_get_their_lengths() -> None:
 
 def test_no_grammar_where_nothing_more_is_known() -> None:
     assert grammar_for(spec(type="phone", bbox=BOX), "0") is None  # 03(1234)5678 on one line
-    assert grammar_for(spec(type="name", bbox=BOX), "0") is None
     assert grammar_for(spec(type="kana", bbox=BOX, boxes=6), "0.1") is None
 
 

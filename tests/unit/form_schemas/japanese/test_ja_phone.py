@@ -38,6 +38,11 @@ def test_normalise_phone(raw: str, expected: str) -> None:
         ("03-1234-5678 内線12", "characters"),
         ("-03-1234-5678", "characters"),
         ("03--1234-5678", "characters"),
+        ("0718-300-3285", "11 digits; a number with its prefix has 10"),  # 078 with a 1 too many
+        ("040-4384-5746", "has 10"),  # 090 read as 040
+        ("090-1234-567", "has 11"),
+        ("00-1234-5678", "area or service code"),
+        ("0467-123-456", "subscriber"),
     ],
 )
 def test_phone_problem(value: str, fragment: str) -> None:
@@ -45,6 +50,15 @@ def test_phone_problem(value: str, fragment: str) -> None:
     assert problem is not None
     assert fragment in problem
     assert "1234" not in problem  # the number itself is not repeated into logs
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0467-12-3456", "078-300-3285", "011-123-4567", "050-1234-5678", "070-1234-5678",
+     "0800-123-4567", "0570-123-456", "0120-12-3456", "0312345678", "090-12345678"],
+)  # fmt: skip
+def test_numbers_of_the_numbering_plan_pass(value: str) -> None:
+    assert phone_problem(value) is None
 
 
 @given(st.text(alphabet="0123456789-()ー－ 　Oo", max_size=20))
