@@ -287,6 +287,44 @@ class Excluding:
         return True
 
 
+OPENING = "(（「『[［【"
+CLOSING = ")）」』]］】"
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """Free text (続柄, a school's name, a remark): anything, except a closing bracket with no
+    opening bracket before it (a stroke at the edge of a cell came back as `)本人`)."""
+
+    @property
+    def start(self) -> State:
+        return 0
+
+    @property
+    def hints(self) -> frozenset[str]:
+        return frozenset()
+
+    @property
+    def alphabet(self) -> frozenset[str] | None:
+        return None
+
+    def allowed_after(self, state: State, char: str) -> State | None:
+        assert isinstance(state, int)
+        if char in OPENING:
+            return state + 1
+        if char in CLOSING:
+            return state - 1 if state > 0 else None
+        return state
+
+    def accepting(self, state: State) -> bool:
+        return True
+
+
+def text_grammar() -> FreeText:
+    """A free text line (see :class:`FreeText`)."""
+    return FreeText()
+
+
 def name_grammar() -> Excluding:
     """A person's name: no digits, brackets, slashes or punctuation (see NEVER_IN_NAME)."""
     return Excluding(NEVER_IN_NAME)

@@ -142,6 +142,16 @@ def test_ban_without_a_number_gets_the_number_the_recognizer_nearly_read(
     assert rec.confidence < 0.1
 
 
+@pytest.mark.parametrize("text", ["本人", "（株）山田", "長男(養子)", "「なし」", "(", ""])
+def test_free_text_that_can_be_written(text: str) -> None:
+    assert g.accepts(g.text_grammar(), text)
+
+
+@pytest.mark.parametrize("text", [")本人", "本人）", "なし」", "(a))", "】"])
+def test_free_text_that_cannot_be_written(text: str) -> None:
+    assert not g.accepts(g.text_grammar(), text)
+
+
 def test_a_bracket_in_a_name_becomes_the_character_nearly_read(table: CharTable) -> None:
     probs = frames("市", "", "川", "", {"）": 0.8, "": 0.15}, "文", "", "子")
     assert decode(probs, table).text == "市川）文子"

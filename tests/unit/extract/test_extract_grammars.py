@@ -39,6 +39,8 @@ def test_address_lines_get_the_address_grammar() -> None:
 
 def test_names_get_the_name_grammar() -> None:
     assert grammar_for(spec(type="name", bbox=BOX), "0") == g.name_grammar()
+    assert grammar_for(spec(type="text", bbox=BOX), "0") == g.text_grammar()
+    assert grammar_for(spec(type="text", bbox=BOX, lines=2), "0/1") is None
 
 
 def test_a_comb_box_of_a_number_holds_at_most_one_digit() -> None:
