@@ -11,6 +11,7 @@ message in the session.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,14 +20,17 @@ import streamlit as st
 from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.store import (
     ConflictError,
+    Document,
     DocumentStatus,
     EntryOutcome,
+    EntryStatus,
     InvalidValueError,
     NotFoundError,
     TenantStore,
 )
 
 from . import services, texts
+from .failure import guarded
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +104,7 @@ def conflict_text(message: str) -> str:
     return "この状態では操作できません。画面を読み込み直してください。"
 
 
+@guarded
 def submit_value(
     doc_id: int, field_id: str, *, seen_version: int, shown: str, mode: Mode, key: str
 ) -> None:
@@ -133,6 +138,7 @@ ENTRY_TEXT = {
 }
 
 
+@guarded
 def unreadable(doc_id: int, field_id: str, seen_version: int) -> None:
     """判読不能."""
     town, actor = _town()
@@ -143,6 +149,7 @@ def unreadable(doc_id: int, field_id: str, seen_version: int) -> None:
         _failed(exc, seen_version)
 
 
+@guarded
 def reveal(doc_id: int, field_id: str) -> None:
     """個人番号を表示: logged in the store before it is shown."""
     town, actor = _town()
@@ -160,6 +167,17 @@ def is_revealed(tenant: str, doc_id: int, field_id: str) -> bool:
     return (tenant, doc_id, field_id) in st.session_state.get(REVEALED_KEY, set())
 
 
+def blind_fields(doc: Document, entries: Mapping[str, EntryStatus]) -> frozenset[str]:
+    """The double-entry fields still keyed blind (open, the entries not yet found to differ):
+    nobody is shown a reading or a value of them, anywhere on the page."""
+    return frozenset(
+        fid
+        for fid, entry in entries.items()
+        if not entry.mismatch and fid in doc.fields and doc.fields[fid].needs_review
+    )
+
+
+@guarded
 def approve(doc_id: int, seen_version: int) -> None:
     """承認."""
     town, actor = _town()
@@ -170,6 +188,7 @@ def approve(doc_id: int, seen_version: int) -> None:
         _failed(exc, seen_version)
 
 
+@guarded
 def return_document(doc_id: int, seen_version: int, key: str) -> None:
     """返戻 (補正依頼) with the reason typed."""
     town, actor = _town()
