@@ -27,9 +27,10 @@ def new_reference() -> str:
     return secrets.token_hex(4)
 
 
-def message(reference: str) -> str:
+def message(reference: str, what: str = "この画面を表示") -> str:
+    """The Japanese message: ``what`` could not be done (e.g. ``"この画面を表示"``)."""
     return (
-        "エラーが発生したため、この画面を表示できませんでした。画面を読み込み直して、"
+        f"エラーが発生したため、{what}できませんでした。画面を読み込み直して、"
         "もう一度操作してください。同じことが続くときは、管理者に次の参照番号を伝えてください。"
         f"\n\n参照番号: {reference}"
     )
@@ -65,7 +66,7 @@ def guarded(callback: Callable[P, None]) -> Callable[P, None]:
             callback(*args, **kwargs)
         except Exception:
             reference = logged(f"action {callback.__name__}")
-            st.session_state[PENDING_KEY] = reference
+            st.session_state[PENDING_KEY] = (reference, "この操作を完了")
 
     return run
 
@@ -75,6 +76,6 @@ PENDING_KEY = "failure_reference"
 
 def show_pending() -> None:
     """The error message of a callback that failed in this run, if one did."""
-    reference = st.session_state.pop(PENDING_KEY, None)
-    if isinstance(reference, str):
-        st.error(message(reference), icon=":material/error:")
+    pending = st.session_state.pop(PENDING_KEY, None)
+    if isinstance(pending, tuple):
+        st.error(message(*pending), icon=":material/error:")

@@ -81,7 +81,7 @@ class JobRunner:
         except Exception:  # a bug: keep the UI alive, say so, log the trace (not shown)
             reference = failure.new_reference()
             log.exception("job %s failed (reference %s)", job_id, reference)
-            self._finish(job_id, JobState.FAILED, error=failure.message(reference))
+            self._finish(job_id, JobState.FAILED, error=failure.message(reference, "処理を完了"))
         else:
             self._finish(job_id, JobState.DONE, result=result)
 
