@@ -194,8 +194,9 @@ def focus(label: str, nonce: str) -> None:
 
 
 def focus_button(text: str, nonce: str) -> None:
-    """Put the keyboard on the button that says ``text`` (Enter or Space presses it)."""
-    _focus("button", f"e.innerText.trim()==={json.dumps(text)}", "", nonce)
+    """Put the keyboard on the button that says ``text`` (Enter or Space presses it). The
+    button's first line is its label (the shortcut hint follows on the next)."""
+    _focus("button", f"e.innerText.trim().split('\\n')[0].trim()==={json.dumps(text)}", "", nonce)
 
 
 def _focus(tag: str, test: str, then: str, nonce: str) -> None:
