@@ -102,7 +102,15 @@ def crop(tenant: str, doc: Document, view: FieldView, form: FormDefinition | Non
     if ref is None or view.bbox is None:
         st.info("この項目の画像はありません。")
         return
-    hidden = _hidden_zones(tenant, doc, form, view.page_no)
+    # Only the hidden zones that reach into this crop are blacked out (a page without any is
+    # cropped as stored, without decoding and encoding it once more).
+    reach = 2 * images.MARGIN
+    x0, y0, x1, y1 = view.bbox
+    hidden = tuple(
+        z
+        for z in _hidden_zones(tenant, doc, form, view.page_no)
+        if z[0] < x1 + reach and z[2] > x0 - reach and z[1] < y1 + reach and z[3] > y0 - reach
+    )
     try:
         png = _crop(ref, view.bbox, hidden)
     except (FormocrError, ValueError) as exc:

@@ -260,3 +260,42 @@ def test_reasons_names_and_labels_are_plain_text(open_app: Any, ui: UiWorld, h: 
     assert f"ファイル: {md(MARKUP + '.pdf')}" in at.caption[0].value
     text = h.text(at)
     assert "**x**" not in text and "](http" not in text
+
+
+# -- the parts -------------------------------------------------------------------------------
+
+
+def test_blacked_out_fills_the_zones_and_their_margin_only() -> None:
+    from review_ui import images
+
+    white = io.BytesIO()
+    Image.new("RGB", (400, 200), "white").save(white, "PNG")
+    out = images.blacked_out(white.getvalue(), [(100, 50, 200, 100)])
+    grey = np.asarray(Image.open(io.BytesIO(out)).convert("L"))
+    m = images.MARGIN // 2
+    assert grey[50 - m : 100 + m + 1, 100 - m : 200 + m + 1].max() == 0
+    assert grey[:, 300:].min() == 255 and grey[150:, :].min() == 255
+    assert images.blacked_out(white.getvalue(), []) == white.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [("12", 12), (" 7 ", 7), ("１２", 12), ("0", 0), ("9" * 18, int("9" * 18))],
+)
+def test_whole_number_reads_ascii_and_fullwidth_digits(typed: str, number: int) -> None:
+    from review_ui.numbers import whole_number
+
+    assert whole_number(typed) == number
+
+
+@pytest.mark.parametrize("typed", [None, "", " ", "¹", "1²", "٣", "1.0", "+1", "-1", "9" * 19])
+def test_whole_number_refuses_anything_else(typed: str | None) -> None:
+    from review_ui.numbers import whole_number
+
+    assert whole_number(typed) is None
+
+
+def test_md_escapes_markdown_and_keeps_one_line() -> None:
+    assert md("**x** [a](http://x)") == r"\*\*x\*\* \[a\]\(http\:\/\/x\)"
+    assert md("# h\n- item") == r"\# h \- item"
+    assert md("山田　花子") == "山田　花子"
