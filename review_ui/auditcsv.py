@@ -30,7 +30,7 @@ def _value(state: Any, spec: FieldSpec | None, masked: bool) -> str:
         shown = values.mask(text) if masked else text
         return f"{shown}（{label}）" if label else shown
     if masked:
-        return "（個人番号のため省略）"
+        return "（秘匿の項目のため省略）"
     return json.dumps(state, ensure_ascii=False)
 
 
