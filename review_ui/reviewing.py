@@ -10,7 +10,6 @@ message in the session.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -29,10 +28,8 @@ from ocr_pipeline.store import (
     TenantStore,
 )
 
-from . import services, texts
+from . import failure, services, texts
 from .failure import guarded
-
-log = logging.getLogger(__name__)
 
 FLASH_KEY = "rv_flash"
 FIELD_KEY = "rv_field"
@@ -87,8 +84,10 @@ def _failed(exc: FormocrError, seen_version: int) -> None:
     elif isinstance(exc, NotFoundError):
         _flash(Flash("error", "この書類または項目は見つかりません。"))
     else:
-        log.warning("review action failed: %s", exc)
-        _flash(Flash("error", "操作できませんでした。", None, (str(exc.message),)))
+        # The store's message is for the administrator (English, may name files): logged
+        # with a reference, which is all the reviewer is shown.
+        reference = failure.logged("review action")
+        _flash(Flash("error", failure.message(reference, "この操作を完了")))
 
 
 def conflict_text(message: str) -> str:

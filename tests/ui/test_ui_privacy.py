@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from form_schemas.registry import FormDefinition
 from form_schemas.spec import BBox
+from ocr_pipeline.errors import OutputUnwritableError
 from ocr_pipeline.store import Action
 from review_ui import field_panel, reviewing, services
 from review_ui.auditcsv import BLIND
@@ -48,6 +49,13 @@ def _zone_mean(png: bytes, bbox: BBox) -> float:
 def _page_image(at: AppTest, h: Helpers) -> bytes:
     """The whole-page image (the largest inline image on the page)."""
     return max(h.images(at), key=len)
+
+
+def h_text_all(at: AppTest) -> str:
+    """Every text, alert and markdown on the page (details lists included)."""
+    return "\n".join(
+        str(el.value) for kind in ("error", "warning", "markdown") for el in getattr(at, kind)
+    )
 
 
 def _reveals(ui: UiWorld, doc_id: int) -> list[tuple[str | None, str]]:
@@ -199,19 +207,27 @@ def test_a_failing_page_shows_a_japanese_message_with_a_logged_reference(
     assert record.exc_info is not None and "secret_path" in str(record.exc_info[1])
 
 
+@pytest.mark.parametrize(
+    "exc",
+    [RuntimeError("boom /srv/x.py"), OutputUnwritableError("/srv/formocr/x.db", "disk full")],
+)
 def test_a_failing_button_shows_the_japanese_message_not_streamlits(
-    open_app: Any, ui: UiWorld, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    open_app: Any,
+    ui: UiWorld,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    exc: Exception,
 ) -> None:
     at = _open(open_app, "rev-a", ui.furusato_a)
 
     def broken(*_: object, **__: object) -> None:
-        raise RuntimeError("boom")
+        raise exc
 
     monkeypatch.setattr(type(ui.town("town-a")), "log_reveal", broken)
     with caplog.at_level(logging.ERROR, logger="review_ui.failure"):
         at.button(key=f"rv_reveal_{ui.furusato_a}_my_number").click().run()
     assert not at.exception
-    assert "参照番号" in at.error[0].value
+    assert "参照番号" in at.error[0].value and "/srv/" not in h_text_all(at)
     assert any("reference" in r.getMessage() for r in caplog.records)
     assert not [t for t in at.text_input if t.label == VALUE]  # not revealed
 

@@ -33,7 +33,7 @@ from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
 pytestmark = pytest.mark.browser
 
 VALUE_LABEL = "値（Enter で確定）"
-MARKUP = "**x** [a](http://x) # h"
+MARKUP = "**x** [a](http://x) # h :red[y] :smile: $x$"
 BREAK_REVIEW = """\
 import review_ui.reviewing
 
