@@ -48,12 +48,16 @@ def run_page(build: Callable[[], StreamlitPage]) -> None:
     error message instead. Streamlit's own control flow (``st.stop``, ``st.rerun``,
     ``st.switch_page``) is a ``BaseException`` and passes through."""
     page: StreamlitPage | None = None
+    # The page is drawn into one slot, so that a failure replaces what was drawn before it:
+    # the person sees the message alone, not half a page.
+    slot = st.empty()
     try:
         page = build()
-        page.run()
+        with slot.container():
+            page.run()
     except Exception:
         reference = logged(f"page {page.url_path if page is not None else '(navigation)'}")
-        st.error(message(reference), icon=":material/error:")
+        slot.error(message(reference), icon=":material/error:")
 
 
 def guarded(callback: Callable[P, None]) -> Callable[P, None]:

@@ -198,6 +198,7 @@ def test_a_failing_page_shows_a_japanese_message_with_a_logged_reference(
     with caplog.at_level(logging.ERROR, logger="review_ui.failure"):
         at.run()
     assert not at.exception  # nothing of Streamlit's own error display
+    assert not at.title and not at.subheader  # the half-drawn page is replaced by the message
     (error,) = at.error
     assert "エラーが発生したため" in error.value
     reference = re.search(r"参照番号: ([0-9a-f]{8})", error.value)
