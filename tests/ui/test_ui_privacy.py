@@ -51,7 +51,7 @@ def _page_image(at: AppTest, h: Helpers) -> bytes:
     return max(h.images(at), key=len)
 
 
-def h_text_all(at: AppTest) -> str:
+def _all_text(at: AppTest) -> str:
     """Every text, alert and markdown on the page (details lists included)."""
     return "\n".join(
         str(el.value) for kind in ("error", "warning", "markdown") for el in getattr(at, kind)
@@ -228,7 +228,7 @@ def test_a_failing_button_shows_the_japanese_message_not_streamlits(
     with caplog.at_level(logging.ERROR, logger="review_ui.failure"):
         at.button(key=f"rv_reveal_{ui.furusato_a}_my_number").click().run()
     assert not at.exception
-    assert "参照番号" in at.error[0].value and "/srv/" not in h_text_all(at)
+    assert "参照番号" in at.error[0].value and "/srv/" not in _all_text(at)
     assert any("reference" in r.getMessage() for r in caplog.records)
     assert not [t for t in at.text_input if t.label == VALUE]  # not revealed
 
