@@ -102,6 +102,7 @@ def add_field(
     required: bool = False,
     review: str = "auto",
     double_entry: bool = False,
+    sensitive: bool = False,
     era: str | None = None,
     part: str = "year",
     option: tuple[str, str] | None = None,
@@ -128,6 +129,8 @@ def add_field(
         entry["review"] = review
     if double_entry:
         entry["double_entry"] = True
+    if sensitive:
+        entry["sensitive"] = True
     if type_ is FieldType.WAREKI_DATE and era:
         entry["era"] = era
     draft.fields.append(entry)
@@ -230,7 +233,8 @@ def form_problems(draft: FormDraft, size: tuple[int, int]) -> list[str]:
 
 
 _KEY_ORDER = (
-    *("id", "label", "type", "required", "review", "double_entry", "length", "lines"),
+    *("id", "label", "type", "required", "review", "double_entry", "sensitive", "length"),
+    "lines",
     *("separator", "reading_of", "address_field", "export_column", "era", "bbox", "boxes"),
     *("segments", "parts", "options"),
 )

@@ -13,7 +13,7 @@ import importlib
 
 import streamlit as st
 
-from review_ui import auth, navigation
+from review_ui import auth, failure, navigation
 
 for module in ("pandas", "altair"):  # see the module docstring
     importlib.import_module(module)
@@ -23,4 +23,5 @@ st.set_page_config(
 # Streamlit's own input hints ("Press Enter to submit form") are English; every page says
 # in Japanese which keys do what, so they are hidden.
 st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
-navigation.build(auth.session_user()).run()
+failure.show_pending()
+failure.run_page(lambda: navigation.build(auth.session_user()))

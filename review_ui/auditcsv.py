@@ -30,23 +30,30 @@ def _value(state: Any, spec: FieldSpec | None, masked: bool) -> str:
         shown = values.mask(text) if masked else text
         return f"{shown}（{label}）" if label else shown
     if masked:
-        return "（個人番号のため省略）"
+        return "（秘匿の項目のため省略）"
     return json.dumps(state, ensure_ascii=False)
 
 
-def rows(events: Sequence[AuditEvent], spec_of: SpecOf) -> list[dict[str, str]]:
-    """One row per event, oldest first, in the column order of :data:`COLUMNS`."""
+BLIND = "（二重入力中のため省略）"
+
+
+def rows(
+    events: Sequence[AuditEvent], spec_of: SpecOf, blind: frozenset[str] = frozenset()
+) -> list[dict[str, str]]:
+    """One row per event, oldest first, in the column order of :data:`COLUMNS`. Values of
+    the fields in ``blind`` (being keyed blind by the viewer's colleagues) are left out."""
     out = []
     for e in events:
         spec = spec_of(e.field_id) if e.field_id else None
-        masked = spec is not None and values.is_masked_type(spec.type.value)
+        masked = spec is not None and values.is_hidden(spec, spec.type.value)
+        hide = e.field_id in blind
         out.append(
             {
                 "日時": texts.jst(e.at),
                 "操作": texts.ACTION.get(e.action, e.action.value),
                 "項目": spec.label if spec else (e.field_id or ""),
-                "変更前": _value(e.old, spec, masked),
-                "変更後": _value(e.new, spec, masked),
+                "変更前": BLIND if hide and e.old is not None else _value(e.old, spec, masked),
+                "変更後": BLIND if hide and e.new is not None else _value(e.new, spec, masked),
                 "担当": e.actor,
                 "理由・補足": e.detail,
                 "版": "" if e.doc_version is None else str(e.doc_version),

@@ -5,17 +5,21 @@ fields. Store calls happen in :mod:`.reviewing`; this module draws."""
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
 import streamlit as st
 
 from form_schemas.registry import FormDefinition
-from form_schemas.spec import FieldSpec
+from form_schemas.spec import BBox, FieldSpec
 from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.store import Document, EntryStatus, FieldView
 
-from . import images, reviewing, services, texts, values
+from . import images, inline_image, reviewing, services, texts, values
+from .plain import md
 from .reviewing import Mode
+
+log = logging.getLogger(__name__)
 
 VALUE_LABEL = "値（Enter で確定）"
 KEYS = (
@@ -45,10 +49,42 @@ def _page_png(ref: PageRef) -> bytes:
     return png
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _crop(ref: PageRef, bbox: tuple[int, int, int, int]) -> bytes:
+@st.cache_data(max_entries=64, show_spinner=False)
+def _masked_png(ref: PageRef, hidden: tuple[BBox, ...]) -> bytes:
+    """The page with the ``hidden`` zones blacked out."""
     unregistered = ref.size if ref.matrix is None else None  # then scale to the template
-    return images.crop_field(_page_png(ref), bbox, unregistered)
+    return images.blacked_out(_page_png(ref), hidden, unregistered)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _crop(ref: PageRef, bbox: tuple[int, int, int, int], hidden: tuple[BBox, ...]) -> bytes:
+    unregistered = ref.size if ref.matrix is None else None  # then scale to the template
+    return images.crop_field(_masked_png(ref, hidden), bbox, unregistered)
+
+
+def is_hidden(spec: FieldSpec | None, view: FieldView) -> bool:
+    """A 個人番号 or a field the form marks sensitive: masked until a logged reveal."""
+    return values.is_hidden(spec, view.type)
+
+
+def _hidden_views(
+    tenant: str, doc: Document, form: FormDefinition | None, page_no: int
+) -> list[FieldView]:
+    """The fields of page ``page_no`` to keep out of sight: hidden and not revealed."""
+    return [
+        v
+        for v in doc.fields.values()
+        if v.page_no == page_no
+        and v.bbox is not None
+        and is_hidden(_spec(form, v.field_id), v)
+        and not reviewing.is_revealed(tenant, doc.id, v.field_id)
+    ]
+
+
+def _hidden_zones(
+    tenant: str, doc: Document, form: FormDefinition | None, page_no: int
+) -> tuple[BBox, ...]:
+    return tuple(v.bbox for v in _hidden_views(tenant, doc, form, page_no) if v.bbox)
 
 
 def _page_ref(
@@ -66,18 +102,31 @@ def crop(tenant: str, doc: Document, view: FieldView, form: FormDefinition | Non
     if ref is None or view.bbox is None:
         st.info("この項目の画像はありません。")
         return
+    # Only the hidden zones that reach into this crop are blacked out (a page without any is
+    # cropped as stored, without decoding and encoding it once more).
+    reach = 2 * images.MARGIN
+    x0, y0, x1, y1 = view.bbox
+    hidden = tuple(
+        z
+        for z in _hidden_zones(tenant, doc, form, view.page_no)
+        if z[0] < x1 + reach and z[2] > x0 - reach and z[1] < y1 + reach and z[3] > y0 - reach
+    )
     try:
-        st.image(_crop(ref, view.bbox), caption="読み取った欄")
+        png = _crop(ref, view.bbox, hidden)
     except (FormocrError, ValueError) as exc:
-        st.error(f"ページ画像を読めません: {exc}")
+        log.warning("page image of document %s cannot be read: %s", doc.id, exc)
+        st.error("ページ画像を読めません。管理者に連絡してください。")
+        return
+    inline_image.show(png, "読み取った欄（黒: 隠している項目）" if hidden else "読み取った欄")
 
 
 def field_title(spec: FieldSpec | None, view: FieldView) -> str:
+    """The field's label and type, escaped for Markdown (the label comes from form.yaml)."""
     label = spec.label if spec is not None else view.field_id
-    return f"{label}（{texts.field_type(view.type)}）"
+    return f"{md(label)}（{texts.field_type(view.type)}）"
 
 
-def reasons(view: FieldView, mode: Mode, entry: EntryStatus | None) -> None:
+def reasons(view: FieldView, mode: Mode, entry: EntryStatus | None, masked: bool = False) -> None:
     lines = [
         f"- {texts.reason(r.code)}"
         + (
@@ -89,8 +138,9 @@ def reasons(view: FieldView, mode: Mode, entry: EntryStatus | None) -> None:
     ]
     if mode == "blind":
         n = entry.count if entry else 0
+        first = "「表示」を押してから、" if masked else ""
         lines.append(
-            f"- 二重入力（{n + 1} 人目）: 画像を見て値を入力してください。読み取り結果と"
+            f"- 二重入力（{n + 1} 人目）: {first}画像を見て値を入力してください。読み取り結果と"
             "ほかの人の入力は表示されません。"
         )
     if mode == "third" and entry is not None:
@@ -102,7 +152,7 @@ def reasons(view: FieldView, mode: Mode, entry: EntryStatus | None) -> None:
 def entries(entry: EntryStatus, spec: FieldSpec | None, masked: bool) -> None:
     for n, e in enumerate(entry.entries, 1):
         text = values.to_text(spec, e.value)
-        st.markdown(f"{n} 人目（{e.actor}）: **{values.mask(text) if masked else text}**")
+        st.markdown(f"{n} 人目（{md(e.actor)}）: **{md(values.mask(text) if masked else text)}**")
 
 
 def reading(view: FieldView, masked: bool) -> None:
@@ -148,14 +198,44 @@ def value_form(doc: Document, view: FieldView, spec: FieldSpec | None, mode: Mod
 
 def focus(label: str, nonce: str) -> None:
     """Put the keyboard in the value box (text selected, so typing replaces it)."""
+    _focus("input", f"e.getAttribute('aria-label')==={json.dumps(label)}", "el.select();", nonce)
+
+
+def focus_button(text: str, nonce: str) -> None:
+    """Put the keyboard on the button that says ``text`` (Enter or Space presses it). The
+    button's first line is its label (the shortcut hint follows on the next)."""
+    _focus("button", f"e.innerText.trim().split('\\n')[0].trim()==={json.dumps(text)}", "", nonce)
+
+
+def _focus(tag: str, test: str, then: str, nonce: str) -> None:
     script = (
         "<script>(function(){let n=0;const t=setInterval(function(){"
-        "const el=Array.from(window.parent.document.querySelectorAll('input'))"
-        f".find(function(e){{return e.getAttribute('aria-label')==={json.dumps(label)};}});"
-        "if(el){el.focus();el.select();clearInterval(t);}if(++n>60)clearInterval(t);},50);})();"
+        f"const el=Array.from(window.parent.document.querySelectorAll('{tag}'))"
+        f".find(function(e){{return {test};}});"
+        f"if(el){{el.focus();{then}clearInterval(t);}}if(++n>60)clearInterval(t);}},50);}})();"
         f"</script><span data-nonce='{nonce}'></span>"
     )
     st.html(script, unsafe_allow_javascript=True)
+
+
+def reveal_label(spec: FieldSpec | None, view: FieldView) -> str:
+    """The reveal button's text: 個人番号を表示, or 「label」を表示 for another hidden field."""
+    if values.is_masked_type(view.type):
+        return "個人番号を表示"
+    return f"「{spec.label if spec else view.field_id}」を表示"
+
+
+def reveal_button(
+    doc: Document, spec: FieldSpec | None, view: FieldView, key: str, shortcut: str | None
+) -> None:
+    """The button that shows a hidden field after recording that it was shown."""
+    st.button(
+        md(reveal_label(spec, view)),
+        shortcut=shortcut,
+        on_click=reviewing.reveal,
+        args=(doc.id, view.field_id),
+        key=key,
+    )
 
 
 def page_image(
@@ -173,12 +253,32 @@ def page_image(
             continue
         state = "current" if view.field_id == current else "open" if view.needs_review else "done"
         boxes.append(images.Box(view.bbox, n, COLOURS[state], 5 if state == "current" else 3))
-    png = images.page_with_boxes(_page_png(ref), boxes, ref.size if ref.matrix is None else None)
-    st.image(png, caption="赤: 今の項目　橙: 要確認　緑: 確定済（番号は全項目一覧の番号）")
+    hidden = _hidden_views(tenant, doc, form, page_no)
+    try:
+        masked = _masked_png(ref, tuple(v.bbox for v in hidden if v.bbox))
+    except (FormocrError, ValueError) as exc:
+        log.warning("page image of document %s cannot be read: %s", doc.id, exc)
+        st.error("ページ画像を読めません。管理者に連絡してください。")
+        return
+    png = images.page_with_boxes(masked, boxes, ref.size if ref.matrix is None else None)
+    caption = "赤: 今の項目　橙: 要確認　緑: 確定済（番号は全項目一覧の番号）"
+    if hidden:
+        caption += "　黒: 隠している項目（表示すると記録が残ります）"
+        with st.container(horizontal=True):
+            for v in hidden:
+                spec = _spec(form, v.field_id)
+                reveal_button(doc, spec, v, f"rv_page_reveal_{doc.id}_{v.field_id}", None)
+    inline_image.show(png, caption, alt="ページ全体")
 
 
-def all_fields(tenant: str, doc: Document, form: FormDefinition | None) -> None:
-    """Every field with its value (個人番号 masked unless revealed), state and who set it."""
+BLIND_VALUE = "（二重入力中のため表示しません）"
+
+
+def all_fields(
+    tenant: str, doc: Document, form: FormDefinition | None, blind: frozenset[str] = frozenset()
+) -> None:
+    """Every field with its value (個人番号 masked unless revealed), state and who set it.
+    The fields in ``blind`` (being keyed blind) show no value at all, revealed or not."""
     rows = []
     for n, view in enumerate(doc.fields.values(), 1):
         spec = _spec(form, view.field_id)
@@ -187,7 +287,9 @@ def all_fields(tenant: str, doc: Document, form: FormDefinition | None) -> None:
             {
                 "番号": n,
                 "項目": spec.label if spec else view.field_id,
-                "値": values.shown(spec, view.type, view.value, revealed),
+                "値": BLIND_VALUE
+                if view.field_id in blind
+                else values.shown(spec, view.type, view.value, revealed),
                 "状態": texts.FIELD_STATE[view.status],
                 "確信度": round(view.confidence, 2),
                 "更新者": view.updated_by,

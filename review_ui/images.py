@@ -126,3 +126,24 @@ def page_with_boxes(
 def blank_page(size: tuple[int, int]) -> bytes:
     """A white page of ``size``, for a document whose page image is not stored."""
     return _png(Image.new("RGB", size, "white"))
+
+
+def blacked_out(
+    png: bytes, bboxes: Sequence[BBox], template_size: tuple[int, int] | None = None
+) -> bytes:
+    """The page with each box (and :data:`MARGIN` around it, where writing may run over the
+    box edge) filled black: what a person may not see without asking, as PNG."""
+    if not bboxes:
+        return png
+    img = _load(png)
+    sx, sy = (
+        (img.width / template_size[0], img.height / template_size[1])
+        if template_size
+        else (1.0, 1.0)
+    )
+    draw = ImageDraw.Draw(img)
+    for bbox in bboxes:
+        x0, y0, x1, y1 = _scaled(bbox, sx, sy)
+        m = round(MARGIN * max(sx, sy) / 2)
+        draw.rectangle((x0 - m, y0 - m, x1 + m, y1 + m), fill="black")
+    return _png(img)

@@ -19,6 +19,8 @@ from typing import Any
 
 from ocr_pipeline.errors import FormocrError
 
+from . import failure
+
 log = logging.getLogger(__name__)
 
 KEEP = 200
@@ -76,9 +78,10 @@ class JobRunner:
             result = work()
         except FormocrError as exc:
             self._finish(job_id, JobState.FAILED, error=str(exc))
-        except Exception as exc:  # a bug: keep the UI alive, say so, log the trace
-            log.exception("job %s failed", job_id)
-            self._finish(job_id, JobState.FAILED, error=f"{type(exc).__name__}: {exc}")
+        except Exception:  # a bug: keep the UI alive, say so, log the trace (not shown)
+            reference = failure.new_reference()
+            log.exception("job %s failed (reference %s)", job_id, reference)
+            self._finish(job_id, JobState.FAILED, error=failure.message(reference, "処理を完了"))
         else:
             self._finish(job_id, JobState.DONE, result=result)
 

@@ -13,6 +13,7 @@ from streamlit.navigation.page import StreamlitPage
 from ocr_pipeline.store import Role, User
 
 from . import auth, services, texts
+from .plain import md
 
 ALL = (Role.CLERK, Role.REVIEWER, Role.ADMINISTRATOR)
 REVIEWERS = (Role.REVIEWER, Role.ADMINISTRATOR)
@@ -89,7 +90,7 @@ def build(user: User | None) -> StreamlitPage:
 
 def _sidebar(user: User) -> None:
     with st.sidebar:
-        st.markdown(f"**{user.display_name}**（{texts.ROLE[user.role]}）")
+        st.markdown(f"**{md(user.display_name)}**（{texts.ROLE[user.role]}）")
         tenant = services.current_tenant(user)
         if len(user.tenants) > 1:
             names = services.store().tenant_names()
@@ -101,7 +102,7 @@ def _sidebar(user: User) -> None:
                 key=services.TENANT_KEY,
             )
         else:
-            st.caption(f"自治体: {services.tenant_name(tenant)}")
+            st.caption(f"自治体: {md(services.tenant_name(tenant))}")
         if st.button("ログアウト", icon=":material/logout:", key="logout"):
             auth.log_out()
             st.rerun()

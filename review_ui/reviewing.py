@@ -10,7 +10,7 @@ message in the session.
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,16 +19,17 @@ import streamlit as st
 from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.store import (
     ConflictError,
+    Document,
     DocumentStatus,
     EntryOutcome,
+    EntryStatus,
     InvalidValueError,
     NotFoundError,
     TenantStore,
 )
 
-from . import services, texts
-
-log = logging.getLogger(__name__)
+from . import failure, services, texts
+from .failure import guarded
 
 FLASH_KEY = "rv_flash"
 FIELD_KEY = "rv_field"
@@ -83,8 +84,10 @@ def _failed(exc: FormocrError, seen_version: int) -> None:
     elif isinstance(exc, NotFoundError):
         _flash(Flash("error", "この書類または項目は見つかりません。"))
     else:
-        log.warning("review action failed: %s", exc)
-        _flash(Flash("error", "操作できませんでした。", None, (str(exc.message),)))
+        # The store's message is for the administrator (English, may name files): logged
+        # with a reference, which is all the reviewer is shown.
+        reference = failure.logged("review action")
+        _flash(Flash("error", failure.message(reference, "この操作を完了")))
 
 
 def conflict_text(message: str) -> str:
@@ -100,6 +103,7 @@ def conflict_text(message: str) -> str:
     return "この状態では操作できません。画面を読み込み直してください。"
 
 
+@guarded
 def submit_value(
     doc_id: int, field_id: str, *, seen_version: int, shown: str, mode: Mode, key: str
 ) -> None:
@@ -133,6 +137,7 @@ ENTRY_TEXT = {
 }
 
 
+@guarded
 def unreadable(doc_id: int, field_id: str, seen_version: int) -> None:
     """判読不能."""
     town, actor = _town()
@@ -143,6 +148,7 @@ def unreadable(doc_id: int, field_id: str, seen_version: int) -> None:
         _failed(exc, seen_version)
 
 
+@guarded
 def reveal(doc_id: int, field_id: str) -> None:
     """個人番号を表示: logged in the store before it is shown."""
     town, actor = _town()
@@ -160,6 +166,17 @@ def is_revealed(tenant: str, doc_id: int, field_id: str) -> bool:
     return (tenant, doc_id, field_id) in st.session_state.get(REVEALED_KEY, set())
 
 
+def blind_fields(doc: Document, entries: Mapping[str, EntryStatus]) -> frozenset[str]:
+    """The double-entry fields still keyed blind (open, the entries not yet found to differ):
+    nobody is shown a reading or a value of them, anywhere on the page."""
+    return frozenset(
+        fid
+        for fid, entry in entries.items()
+        if not entry.mismatch and fid in doc.fields and doc.fields[fid].needs_review
+    )
+
+
+@guarded
 def approve(doc_id: int, seen_version: int) -> None:
     """承認."""
     town, actor = _town()
@@ -170,6 +187,7 @@ def approve(doc_id: int, seen_version: int) -> None:
         _failed(exc, seen_version)
 
 
+@guarded
 def return_document(doc_id: int, seen_version: int, key: str) -> None:
     """返戻 (補正依頼) with the reason typed."""
     town, actor = _town()

@@ -21,6 +21,7 @@ from ocr_pipeline.store import Role, Store, TenantStore, User, database_url, reg
 from ocr_pipeline.store.db import safe_url
 
 from .jobs import JobRunner
+from .plain import md
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ TENANT_KEY = "auth_tenant"
 
 
 def _stop(exc: FormocrError) -> None:
-    st.error(f"システムの設定またはデータベースに問題があります。\n\n{exc}")
+    st.error(f"システムの設定またはデータベースに問題があります。\n\n{md(exc)}")
     st.stop()
 
 

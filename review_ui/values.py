@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from form_schemas.japanese.era import ERAS
+from form_schemas.sensitivity import is_sensitive
 from form_schemas.spec import FieldSpec, FieldType, FieldValue
 
 MASK = "●"
@@ -17,6 +18,12 @@ _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$")
 def is_masked_type(field_type: str) -> bool:
     """個人番号 is masked on screen unless a person asks to see it (and that is logged)."""
     return field_type == FieldType.MYNUMBER.value
+
+
+def is_hidden(spec: FieldSpec | None, field_type: str) -> bool:
+    """A 個人番号, or a field its form marks ``sensitive``: kept out of sight until a person
+    asks to see it (and that is logged). Without the spec, by the field type alone."""
+    return is_sensitive(spec) if spec is not None else is_masked_type(field_type)
 
 
 def mask(text: str) -> str:
@@ -52,9 +59,10 @@ def wareki(iso: str) -> str:
 
 
 def shown(spec: FieldSpec | None, field_type: str, value: FieldValue, revealed: bool) -> str:
-    """A value as shown in lists and the audit trail: masked for 個人番号 unless revealed."""
+    """A value as shown in lists and the audit trail: masked for 個人番号 (and fields marked
+    sensitive) unless revealed."""
     text = to_text(spec, value)
-    return mask(text) if is_masked_type(field_type) and not revealed else text
+    return mask(text) if is_hidden(spec, field_type) and not revealed else text
 
 
 def _escape(ch: str) -> str:

@@ -18,8 +18,8 @@ from .widgets import FormDraft
 SCHEMA_FILE = "form.yaml"
 
 _MEANING = (
-    "id", "label", "type", "required", "review", "double_entry", "length", "lines",
-    "separator", "reading_of", "address_field", "export_column", "era",
+    "id", "label", "type", "required", "review", "double_entry", "sensitive", "length",
+    "lines", "separator", "reading_of", "address_field", "export_column", "era",
 )  # fmt: skip
 _GEOMETRY = ("bbox", "boxes", "segments", "parts", "options")
 

@@ -40,7 +40,8 @@ def register(sub: Any) -> None:
 def streamlit_command(port: int, address: str) -> list[str]:
     """``streamlit run`` with the review UI's server settings: no usage statistics (the
     network may be closed), no browser started, no reloading on file changes, no "magic" (a
-    bare string in a page would be shown to the user)."""
+    bare string in a page would be shown to the user), no error details in the browser (the
+    app shows its own message with a reference to the log)."""
     return [
         sys.executable,
         "-m",
@@ -58,6 +59,8 @@ def streamlit_command(port: int, address: str) -> list[str]:
         "--server.fileWatcherType",
         "none",
         "--browser.gatherUsageStats",
+        "false",
+        "--client.showErrorDetails",
         "false",
         "--client.toolbarMode",
         "minimal",

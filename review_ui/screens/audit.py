@@ -6,10 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ocr_pipeline.store import NotFoundError
-from review_ui import auditcsv, navigation, services
+from review_ui import auditcsv, navigation, numbers, reviewing, services
 from review_ui.field_panel import spec_of
+from review_ui.plain import md
 
-services.require(*navigation.REVIEWERS)
+user = services.require(*navigation.REVIEWERS)
 town = services.tenant_store()
 st.title("履歴")
 
@@ -18,10 +19,10 @@ typed = st.text_input("書類番号", value=given, key="au_doc")
 if not typed.strip():
     st.info("書類番号を入力してください。")
     st.stop()
-if not typed.strip().isdigit() or len(typed.strip()) > 18:
-    st.error("書類番号は数字で入力してください。")
+doc_id = numbers.whole_number(typed)
+if doc_id is None:
+    st.error("書類番号は数字（0〜9）で入力してください。")
     st.stop()
-doc_id = int(typed)
 try:
     doc = town.get_document(doc_id)
     events = town.audit_trail(doc_id)
@@ -30,8 +31,10 @@ except NotFoundError:
     st.stop()
 
 form = services.form(doc.form_id)
-table = auditcsv.rows(events, lambda field_id: spec_of(form, field_id))
-st.caption(f"{form.spec.title if form else doc.form_id}　書類 {doc.id}　{len(events)} 件")
+entries = town.double_entries(doc.id, user.actor) if form else {}
+blind = reviewing.blind_fields(doc, entries)
+table = auditcsv.rows(events, lambda field_id: spec_of(form, field_id), blind)
+st.caption(f"{md(form.spec.title if form else doc.form_id)}　書類 {doc.id}　{len(events)} 件")
 st.dataframe(table, hide_index=True, width="stretch", column_order=auditcsv.COLUMNS)
 st.download_button(
     "CSV をダウンロード",

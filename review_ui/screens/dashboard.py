@@ -11,13 +11,14 @@ import streamlit as st
 from ocr_pipeline.store import DayCount, FieldStat, FieldState, TenantStore
 from review_ui import navigation, services, texts
 from review_ui.jobs import Job, JobState
+from review_ui.plain import md
 
 DAYS = 30
 FRESH = 60  # seconds the figures are shown before they are computed again (in the background)
 
 services.require(*navigation.ALL)
 town = services.tenant_store()
-st.title(f"集計（{services.tenant_name(town.tenant_id)}）")
+st.title(f"集計（{md(services.tenant_name(town.tenant_id))}）")
 
 
 Figures = tuple[dict[str, dict[str, int]], tuple[int, int], list[FieldStat], list[DayCount]]
@@ -51,7 +52,7 @@ if running is None and age(done) > FRESH and age(failed) > FRESH:
     running = runner.submit(owner, "figures", functools.partial(compute, town))
 if done is None:
     if running is None and failed is not None:
-        st.error(f"集計できませんでした。\n\n{failed.error}")
+        st.error(f"集計できませんでした。\n\n{md(failed.error)}")
         st.stop()
 
     @st.fragment(run_every=1.0)

@@ -8,6 +8,7 @@ import streamlit as st
 from ocr_pipeline.store import DocumentStatus
 from review_ui import exports, navigation, polling, services, texts
 from review_ui.jobs import Job, JobState
+from review_ui.plain import md
 
 LOG_PAGE = 20
 
@@ -46,13 +47,13 @@ def show(job: Job) -> None:
         st.info("出力しています…")
         return
     if job.state is JobState.FAILED:
-        st.error(f"出力できませんでした。\n\n{job.error}")
+        st.error(f"出力できませんでした。\n\n{md(job.error)}")
         return
     out = exports.outcome_of(job)
     if out is None or out.path is None:
         st.info("出力する書類はありませんでした。")
         return
-    st.success(f"{len(out.documents)} 件を {out.path.name} に出力しました。")
+    st.success(f"{len(out.documents)} 件を {md(out.path.name)} に出力しました。")
     path, sha = out.path, out.sha256 or ""
     st.download_button(
         "出力したファイルをダウンロード",

@@ -32,6 +32,7 @@ from ocr_pipeline.engines import OcrEngine, create_engine
 from ocr_pipeline.errors import FormocrError
 from review_ui import draft_texts, images, navigation, polling, services, texts
 from review_ui.jobs import JobState
+from review_ui.plain import md
 from review_ui.snap import snap_box
 from review_ui.template_scan import Template, read_template
 from review_ui.tryout import TriedPage, try_read
@@ -152,7 +153,7 @@ if blank is not None and state.get("fn_blank_id") != blank.file_id:
     try:
         state["fn_template"] = read_template(blank.getvalue(), blank.name)
     except FormocrError as exc:
-        st.error(f"このファイルは帳票の原本として使えません。\n\n{exc}")
+        st.error(f"このファイルは帳票の原本として使えません。\n\n{md(exc)}")
         st.stop()
     state["fn_blank_id"] = blank.file_id
     state["fn_draft"] = FormDraft(dpi=state["fn_template"].dpi)
@@ -264,9 +265,14 @@ with right:
         shown = b.text_input("選択肢の表示名（例: 開始）", key="fn_opt_label")
         option = (code, shown)
     if adding_new:
-        a, b, c = st.columns([1, 1, 2])
+        a, b, hide, c = st.columns([1, 1, 1, 2])
         required = a.checkbox("必須", key="fn_required")
         double = b.checkbox("二重入力", key="fn_double")
+        sensitive = hide.checkbox(
+            "秘匿（表示を記録）",
+            key="fn_sensitive",
+            help="個人番号と同じく隠して表示し、表示したことを履歴に残します。",
+        )
         review: str = (
             c.selectbox("目視確認", list(REVIEW), format_func=lambda r: REVIEW[r], key="fn_review")
             or "auto"
@@ -287,6 +293,7 @@ with right:
                     required=required,
                     review="always" if double else review,
                     double_entry=double,
+                    sensitive=sensitive,
                     era=era,
                     part=part,
                     option=option,
@@ -311,6 +318,7 @@ if draft.fields:
                 "種類": texts.field_type(e["type"]),
                 "必須": "はい" if e.get("required") else "",
                 "二重入力": "はい" if e.get("double_entry") else "",
+                "秘匿": "はい" if e.get("sensitive") else "",
                 "足りないもの": "、".join(draft_texts.missing(e)),
             }
             for n, e in enumerate(draft.fields, 1)
@@ -338,7 +346,9 @@ sample = st.file_uploader(
 def show_tryout(pages: list[TriedPage]) -> None:
     for page in pages:
         if page.status != "ok":
-            st.warning(f"{page.page} ページ目は読めませんでした（{page.status}: {page.reason}）")
+            st.warning(
+                f"{page.page} ページ目は読めませんでした（{page.status}: {md(page.reason)}）"
+            )
             continue
         st.dataframe(
             [
@@ -382,7 +392,7 @@ if (
 if job is not None and running:
     polling.wait_for(runner, job.id, owner, "試し読みしています…")
 elif job is not None and job.state is JobState.FAILED:
-    st.error(f"試し読みできませんでした。\n\n{job.error}")
+    st.error(f"試し読みできませんでした。\n\n{md(job.error)}")
 elif job is not None:
     show_tryout(job.result)
 

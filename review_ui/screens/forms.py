@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from form_schemas.registry import FormDefinition
+from form_schemas.sensitivity import is_sensitive
 from review_ui import images, navigation, services, texts
 
 services.require(*navigation.ADMINS)
@@ -58,6 +59,7 @@ def policy(form: FormDefinition) -> list[dict[str, object]]:
                 f.review.value
             ],
             "二重入力": "はい" if f.double_entry else "",
+            "秘匿": "はい" if is_sensitive(f) else "",
             "出力列名": f.column,
         }
         for n, f in enumerate(form.fields, 1)

@@ -11,7 +11,8 @@ import streamlit as st
 
 from ocr_pipeline.store import DocumentStatus, NotFoundError
 from review_ui import field_panel as fp
-from review_ui import navigation, reviewing, services, texts, values
+from review_ui import navigation, numbers, reviewing, services, texts
+from review_ui.plain import md
 from review_ui.reviewing import Mode
 
 user = services.require(*navigation.REVIEWERS)
@@ -21,11 +22,13 @@ tenant = town.tenant_id
 requested = st.query_params.get("doc")
 if requested is None and st.session_state.get(reviewing.DOC_KEY) is not None:
     requested = str(st.session_state[reviewing.DOC_KEY])
-doc_id = int(requested) if requested and requested.isdigit() and len(requested) < 19 else None
+doc_id = numbers.whole_number(requested)
 if st.session_state.get(reviewing.DOC_KEY) != doc_id:
     reviewing.open_document(doc_id)
 
 st.title("確認・修正")
+if requested and doc_id is None:
+    st.error("書類番号は数字（0〜9）で指定してください。")
 if doc_id is None:
     st.info("確認キューから書類を選ぶか、次の書類を開いてください。")
     if st.button("次の書類を開く", type="primary", shortcut="Alt+J", key="rv_first"):
@@ -40,13 +43,13 @@ except NotFoundError:
 
 form = services.form(doc.form_id)
 title = form.spec.title if form else doc.form_id
-st.subheader(f"{title}　書類 {doc.id}")
+st.subheader(f"{md(title)}　書類 {doc.id}")
 st.caption(
     f"状態: {texts.DOCUMENT_STATUS[doc.status]}　受付: {texts.jst(doc.created_at)}　"
-    f"ファイル: {doc.source_name}（{doc.first_page} ページ目）　版: {doc.version}"
+    f"ファイル: {md(doc.source_name)}（{doc.first_page} ページ目）　版: {doc.version}"
 )
 if doc.return_reason and doc.status is DocumentStatus.RETURNED:
-    st.warning(f"返戻理由: {doc.return_reason}")
+    st.warning(f"返戻理由: {md(doc.return_reason)}")
 
 flash = reviewing.take_flash()
 if flash is not None:
@@ -57,13 +60,14 @@ if flash is not None:
             if e.doc_version is not None and e.doc_version > flash.seen_version:
                 spec = fp.spec_of(form, e.field_id) if e.field_id else None
                 what = f"「{spec.label}」" if spec else (e.field_id or "")
-                body += f"\n- {texts.jst(e.at)} {e.actor}: {what}{texts.ACTION[e.action]}"
+                body += f"\n- {texts.jst(e.at)} {md(e.actor)}: {md(what)}{texts.ACTION[e.action]}"
     show[flash.kind](body)
 
 order = [f.id for f in form.spec.all_fields()] if form else list(doc.fields)
 views = [doc.fields[f] for f in order if f in doc.fields]
 entries = town.double_entries(doc.id, user.actor) if form else {}
 editable = doc.status in (DocumentStatus.REVIEW, DocumentStatus.READY)
+blind = reviewing.blind_fields(doc, entries)
 
 
 def mode_of(field_id: str) -> Mode | None:
@@ -87,20 +91,19 @@ if editable and mine:
     current = view.field_id
     spec = fp.spec_of(form, view.field_id)
     mode = mode_of(view.field_id) or "review"
-    masked = values.is_masked_type(view.type) and not reviewing.is_revealed(
-        tenant, doc.id, view.field_id
-    )
+    masked = fp.is_hidden(spec, view) and not reviewing.is_revealed(tenant, doc.id, view.field_id)
     st.markdown(f"#### {fp.field_title(spec, view)}　（要確認 {index + 1} / {len(mine)}）")
-    fp.reasons(view, mode, entries.get(view.field_id))
+    fp.reasons(view, mode, entries.get(view.field_id), masked)
     if masked:
-        st.info("個人番号は隠しています。表示すると、その記録が残ります。")
-        st.button(
-            "個人番号を表示",
-            shortcut="Alt+M",
-            on_click=reviewing.reveal,
-            args=(doc.id, view.field_id),
-            key=f"rv_reveal_{doc.id}_{view.field_id}",
+        # Nothing of the field is drawn until it is revealed (and the reveal is logged): the
+        # reviewer is told what to press, and the button has the keyboard.
+        reveal = fp.reveal_label(spec, view)
+        st.info(
+            f"この項目は隠しています。画像と入力欄は「{md(reveal)}」（Enter または Alt+M）"
+            "を押すと出ます。表示したことは履歴に残ります。"
         )
+        fp.reveal_button(doc, spec, view, f"rv_reveal_{doc.id}_{view.field_id}", "Alt+M")
+        fp.focus_button(reveal, f"{doc.id}-{view.field_id}-{doc.version}-reveal")
     else:
         left, right = st.columns([3, 2])
         with left:
@@ -163,7 +166,7 @@ if st.session_state.get(reviewing.PAGE_KEY):
     fp.page_image(tenant, doc, form, current)
 
 with st.expander("全項目"):
-    fp.all_fields(tenant, doc, form)
+    fp.all_fields(tenant, doc, form, blind)
 
 if doc.status in (DocumentStatus.REVIEW, DocumentStatus.READY, DocumentStatus.APPROVED):
     with st.expander("返戻（補正依頼）"), st.form(f"rv_return_{doc.id}", border=False):

@@ -11,6 +11,7 @@ from ocr_pipeline.results import PageStatus
 from ocr_pipeline.store import Role, SourceFile, SourceState
 from ocr_pipeline.watch.messages import explain_error_pages
 from review_ui import inbox, navigation, services, texts
+from review_ui.plain import md
 
 PAGE_SIZE = 50
 
@@ -45,11 +46,13 @@ if sent:
     for f in files or []:
         data = f.getvalue()
         if len(data) > inbox.MAX_UPLOAD_BYTES:
-            st.error(f"{f.name}: 大きすぎます（{texts.size(len(data))}）。分けて提出してください。")
+            st.error(
+                f"{md(f.name)}: 大きすぎます（{texts.size(len(data))}）。分けて提出してください。"
+            )
             continue
         saved = inbox.save_upload(root, town.tenant_id, f.name, data, form_id)
         town.record_upload(saved.sha256, saved.name, saved.size, actor=user.actor)
-        st.success(f"{saved.name} を受け付けました（{texts.size(saved.size)}）。")
+        st.success(f"{md(saved.name)} を受け付けました（{texts.size(saved.size)}）。")
 
 
 _pages: dict[int, tuple[list[int], int]] = {}
@@ -115,12 +118,12 @@ else:
     )
 refused = [u for u in mine if u.source is not None and u.source.state is SourceState.QUARANTINED]
 for u in refused:
-    st.error(f"{u.name}: 受け付けられませんでした。{reason(u.source)}")
+    st.error(f"{md(u.name)}: 受け付けられませんでした。{md(reason(u.source))}")
 for u in mine:
     unread, total = unread_pages(u.source)
     if unread:
         said = explain_error_pages(unread, total)
-        st.warning(f"{u.name}: {said.reason}{said.what_to_do}")
+        st.warning(f"{md(u.name)}: {said.reason}{said.what_to_do}")
 
 with st.expander("共有フォルダから受け付けたファイル（最新 50 件）"):
     sources = town.list_sources(limit=50)

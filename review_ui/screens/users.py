@@ -8,6 +8,7 @@ import streamlit as st
 from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.store import Role
 from review_ui import navigation, services, texts
+from review_ui.plain import md
 
 admin = services.require(*navigation.ADMINS)
 town = services.tenant_store()
@@ -52,7 +53,7 @@ with st.expander("利用者を追加"), st.form("us_add", clear_on_submit=True):
             st.session_state["us_flash"] = f"{login} を追加しました。"
             st.rerun()
         except FormocrError as exc:
-            st.error(f"追加できませんでした: {exc.message}")
+            st.error(f"追加できませんでした: {md(exc.message)}")
 
 # Only users whose every municipality is also this administrator's.
 others = [u for u in listed if u.login != admin.login and set(u.tenants) <= set(admin.tenants)]
@@ -69,7 +70,7 @@ if others:
                     st.session_state["us_flash"] = f"{who.login} のパスワードを設定しました。"
                     st.rerun()
                 except FormocrError as exc:
-                    st.error(f"設定できませんでした: {exc.message}")
+                    st.error(f"設定できませんでした: {md(exc.message)}")
         label = "利用を再開する" if who.disabled else "利用を停止する"
         if st.button(label, key="us_toggle"):
             users.set_disabled(who.login, not who.disabled, actor=admin.actor)

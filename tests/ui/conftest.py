@@ -8,8 +8,10 @@ from made-up readings (no OCR).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,6 +170,20 @@ def elements(node: Any, kind: str) -> list[Any]:
     return found
 
 
+_INLINE_PNG = re.compile(r"<img src='data:image/png;base64,([A-Za-z0-9+/=]+)'")
+
+
+def inline_images(at: AppTest) -> list[bytes]:
+    """The PNG bytes of every image drawn inline (``review_ui.inline_image``) on the page.
+    Resident images are drawn so; ``st.image`` (served under ``/media``) must not appear."""
+    assert not elements(at.main, "image"), "an image is served through st.image (/media URL)"
+    return [
+        base64.b64decode(m.group(1))
+        for el in elements(at.main, "html")
+        for m in _INLINE_PNG.finditer(el.value)
+    ]
+
+
 def shown_text(at: AppTest) -> str:
     """Everything the page says in text elements, one element a line."""
     parts = []
@@ -193,6 +209,7 @@ class Helpers:
 
     elements: Callable[[Any, str], list[Any]] = elements
     text: Callable[[AppTest], str] = shown_text
+    images: Callable[[AppTest], list[bytes]] = inline_images
     log_in: Callable[..., AppTest] = lambda at, login, password=PASSWORD: log_in(
         at, login, password
     )

@@ -123,6 +123,9 @@ def test_forms_are_listed_with_their_zones(open_app: Any, h: Helpers) -> None:
     fields = at.dataframe[1].value.to_dict("records")
     my_number = next(r for r in fields if r["ID"] == "my_number")
     assert (my_number["二重入力"], my_number["目視確認"]) == ("はい", "必ず")
+    assert (
+        my_number["秘匿"] == "はい" and next(r for r in fields if r["ID"] == "name")["秘匿"] == ""
+    )
 
 
 def test_an_administrator_adds_and_stops_a_user_of_the_town(open_app: Any, ui: UiWorld) -> None:

@@ -14,6 +14,7 @@ from ocr_pipeline.results import PageResult, PageStatus
 from ocr_pipeline.store import Action, SourceState
 from review_ui import auditcsv
 from review_ui.field_panel import spec_of
+from review_ui.plain import md
 
 UiWorld = Any  # tests/ui/conftest.py
 Helpers = Any
@@ -88,8 +89,8 @@ def test_a_clerk_uploads_into_the_inbox_and_follows_the_file(
     )
     at.button(key="up_submit").click().run()
     assert [s.value for s in at.success] == [
-        "scan one.pdf を受け付けました（12 B）。",
-        "two.png を受け付けました（3 B）。",
+        f"{md('scan one.pdf')} を受け付けました（12 B）。",  # a file name is plain text
+        f"{md('two.png')} を受け付けました（3 B）。",
     ]
     inbox = Path(ui.root) / "data" / "runtime" / "inbox" / "town-a"
     assert sorted(p.name for p in inbox.iterdir()) == ["scan one.pdf", "two.png"]
@@ -110,7 +111,7 @@ def test_a_clerk_uploads_into_the_inbox_and_follows_the_file(
     assert rows["scan one.pdf"]["状態"] == "処理待ち"
     assert rows["two.png"]["状態"] == "受付不可（隔離）"
     assert rows["two.png"]["理由"] == "画像として読めません。"
-    assert "two.png: 受け付けられませんでした。画像として読めません。" in h.text(at)
+    assert f"{md('two.png')}: 受け付けられませんでした。画像として読めません。" in h.text(at)
     events = [e for e in town.uploads()]
     assert len(events) == 2
     actions = {e.action for s in (src, refused) for e in town.source_history(s.id)}
@@ -149,7 +150,7 @@ def test_a_clerk_is_told_which_pages_of_a_read_file_to_scan_again(
     at = open_app("clerk-a")
     rows = {r["ファイル"]: r for r in at.dataframe[0].value.to_dict("records")}
     assert rows["batch.tif"]["理由"].startswith("2ページ目を読み取れませんでした。")
-    assert "batch.tif: 2ページ目を読み取れませんでした。" in h.text(at)
+    assert f"{md('batch.tif')}: 2ページ目を読み取れませんでした。" in h.text(at)
     assert "スキャンし直して" in h.text(at)
 
 

@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ocr_pipeline.store import Action, DocumentStatus, FieldState
+from review_ui.field_panel import BLIND_VALUE
+from review_ui.plain import md
 
 UiWorld = Any  # tests/ui/conftest.py
 Helpers = Any
@@ -46,7 +48,7 @@ def test_a_flagged_field_is_shown_with_its_crop_reading_and_reasons(
     reading = next(m.value for m in at.markdown if m.value.startswith("読み取り"))
     assert ":orange-background[**田**]" in reading  # the shaky character is marked
     assert _value_box(at).value == "山田\u3000太郎"
-    assert len(h.elements(at.main, "image")) == 1  # the field's crop
+    assert len(h.images(at)) == 1  # the field's crop, inline (no /media URL)
     assert "Alt+U" in h.text(at) and "Enter" in h.text(at)
     assert h.elements(at.main, "html"), "the script that puts the keyboard in the value box"
 
@@ -116,7 +118,7 @@ def test_a_second_writer_sees_what_changed_and_overwrites_nothing(
     first = _confirm(first)
     warning = first.warning[0].value
     assert "ほかの人がこの書類を変更しました" in warning
-    assert "user:rev-a2" in warning and "「使用者氏名」修正" in warning
+    assert md("user:rev-a2") in warning and "「使用者氏名」修正" in warning
     assert ui.town("town-a").get_document(ui.water_a).fields["user_name"].value == "山田\u3000次郎"
     table = first.dataframe[0].value.to_dict("records")  # the page shows the current value
     assert next(r["値"] for r in table if r["項目"] == "使用者氏名") == "山田\u3000次郎"
@@ -148,9 +150,9 @@ def test_a_my_number_is_hidden_until_revealed_and_the_reveal_is_logged(
     at = _open(open_app, "rev-a", ui.furusato_a)
     assert "個人番号（個人番号）" in _heading(at)
     assert "463009968008" not in h.text(at)
-    assert not [t for t in at.text_input if t.label == VALUE] and not h.elements(at.main, "image")
+    assert not [t for t in at.text_input if t.label == VALUE] and not h.images(at)
     table = at.dataframe[0].value.to_dict("records")
-    assert next(r["値"] for r in table if r["項目"] == "個人番号") == "●" * 12
+    assert next(r["値"] for r in table if r["項目"] == "個人番号") == BLIND_VALUE  # keyed blind
     at.button(key=f"rv_reveal_{ui.furusato_a}_my_number").click().run()
     events = [e for e in town.audit_trail(ui.furusato_a) if e.action is Action.REVEALED]
     assert [(e.field_id, e.actor) for e in events] == [("my_number", "user:rev-a")]
@@ -188,8 +190,8 @@ def test_a_mismatch_goes_to_a_third_reviewer(open_app: Any, ui: UiWorld, h: Help
     at = _open(open_app, "rev-a3", ui.furusato_a)
     at.button(key=f"rv_reveal_{ui.furusato_a}_my_number").click().run()
     text = h.text(at)
-    assert "1 人目（user:rev-a）: **463009968008**" in text
-    assert "2 人目（user:rev-a2）: **123456789018**" in text
+    assert f"1 人目（{md('user:rev-a')}）: **463009968008**" in text
+    assert f"2 人目（{md('user:rev-a2')}）: **123456789018**" in text
     _value_box(at).input("463009968008")
     at = _confirm(at)
     field = town.get_document(ui.furusato_a).fields["my_number"]
@@ -198,11 +200,11 @@ def test_a_mismatch_goes_to_a_third_reviewer(open_app: Any, ui: UiWorld, h: Help
 
 def test_the_whole_page_with_field_boxes_on_demand(open_app: Any, ui: UiWorld, h: Helpers) -> None:
     at = _open(open_app, "rev-a", ui.water_a)
-    assert len(h.elements(at.main, "image")) == 1
+    assert len(h.images(at)) == 1
     at.button(key="rv_page").click().run()
-    assert len(h.elements(at.main, "image")) == 2
+    assert len(h.images(at)) == 2
     at.button(key="rv_page").click().run()
-    assert len(h.elements(at.main, "image")) == 1
+    assert len(h.images(at)) == 1
 
 
 def test_next_document_moves_through_the_queue(open_app: Any, ui: UiWorld) -> None:
