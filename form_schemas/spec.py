@@ -149,6 +149,7 @@ class FieldSpec(_Strict):
     required: bool = False
     review: ReviewPolicy = ReviewPolicy.AUTO
     double_entry: bool = False
+    sensitive: bool = False
     length: int | None = Field(None, ge=1, le=64)
     lines: int = Field(1, ge=1, le=6)
     separator: str = ""
