@@ -32,7 +32,6 @@ from .cmd_watch import (
     watch_settings,
 )
 from .common import add_settings_args
-from .store_setup import upgrade_store
 from .tables import table
 
 TENANT = "demo"
@@ -91,9 +90,9 @@ def sample_scans(folder: Path | None) -> list[Path]:
 
 
 def _prepare(settings: Settings) -> str:
-    """Create or upgrade the store (as ``formocr ui`` does) and the demo tenant; its URL."""
-    upgrade_store(settings)
-    with Store.from_settings(settings) as store:
+    """Create or upgrade the store (as ``formocr watch`` and ``ui`` do) and the demo tenant;
+    the store's URL."""
+    with Store.from_settings(settings, migrate=True) as store:
         store.for_tenant(TENANT).ensure_tenant(TENANT_NAME)
         return store.url
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadArgumentsError
+from ..store import database_url, upgrade
 from .common import add_settings_args, settings_from
-from .store_setup import upgrade_store
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,10 @@ def run_ui(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         raise BadArgumentsError(f"port {args.port} is not a port", "use 1-65535, e.g. 8501")
     settings, _ = settings_from(args)
-    upgrade_store(settings)
+    url = database_url(settings)
+    if url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(url)
     env = dict(os.environ)
     if args.forms_dir:  # the app reads its settings from the environment, like formocr does
         env["FORMOCR_FORMS_DIR"] = os.pathsep.join(str(d) for d in args.forms_dir)

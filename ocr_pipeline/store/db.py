@@ -146,9 +146,8 @@ def _unavailable(url: str, exc: Exception) -> StoreUnavailableError:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the schema of the database at ``url`` to ``revision`` (idempotent; safe to run
-    from several processes at once: SQLite's write lock, taken up front by ``BEGIN
-    IMMEDIATE`` and waited for, or a PostgreSQL advisory lock makes them take turns; the
-    first migrates, the others find it done)."""
+    from several processes at once: SQLite's write lock or a PostgreSQL advisory lock makes
+    them take turns)."""
     engine = make_engine(url)
     try:
         with engine.execution_options(**{_BEGIN: "IMMEDIATE"}).begin() as conn:
