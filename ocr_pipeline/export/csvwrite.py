@@ -17,6 +17,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from form_schemas.spec import FormSpec, TableSpec
@@ -26,6 +27,7 @@ from ..errors import OutputUnwritableError
 from .cells import CellError, fit_width, format_field, format_timestamp, is_empty
 from .check import BoundColumn, bind_columns
 from .errors import ExportEncodingError, ExportValueError, RecordMismatchError, UnencodableCell
+from .formulas import NeutralisedCell, needs_neutralising, neutralise
 from .profile import ExportProfile, Meta, Quoting
 from .record import ExportRecord
 
@@ -64,15 +66,21 @@ def _meta_cell(b: BoundColumn, record: ExportRecord, seq: int, row: int | None) 
 
 def _cell(
     b: BoundColumn, record: ExportRecord, seq: int, row: int | None, profile: ExportProfile
-) -> str:
+) -> tuple[str, bool]:
+    """The cell's text, and whether a formula start was neutralised in it. Only values from
+    the record are neutralised: fixed texts and ``empty`` are the profile's own."""
     col = b.column
     try:
         if b.spec is not None:
-            return format_field(record.values.get(b.field_id(row)), b.spec, col, profile)
+            value = record.values.get(b.field_id(row))
+            text = format_field(value, b.spec, col, profile)
+            if profile.neutralise_formulas and not is_empty(value) and needs_neutralising(text):
+                return neutralise(text), True
+            return text, False
         if col.value is not None:
-            return fit_width(col.value, col)
-        text = _meta_cell(b, record, seq, row)
-        return profile.empty if text is None else fit_width(text, col)
+            return fit_width(col.value, col), False
+        meta = _meta_cell(b, record, seq, row)
+        return (profile.empty if meta is None else fit_width(meta, col)), False
     except CellError as exc:
         raise ExportValueError(record.document_id, b.field_id(row), str(exc)) from exc
 
@@ -100,7 +108,7 @@ def _lines(
     form: FormSpec,
     bound: list[BoundColumn],
     records: Iterable[ExportRecord],
-) -> Iterator[tuple[ExportRecord, int | None, list[str]]]:
+) -> Iterator[tuple[ExportRecord, int | None, list[str], list[NeutralisedCell]]]:
     table = next((t for t in form.tables if t.id == profile.rows), None)
     seq = 0
     for record in records:
@@ -109,7 +117,15 @@ def _lines(
         rows: list[int | None] = list(_filled_rows(table, record)) if table else [None]
         for row in rows:
             seq += 1
-            yield record, row, [_cell(b, record, seq, row, profile) for b in bound]
+            cells, changed = [], []
+            for b in bound:
+                text, neutralised = _cell(b, record, seq, row, profile)
+                cells.append(text)
+                if neutralised:
+                    changed.append(
+                        NeutralisedCell(seq, record.document_id, b.name, b.field_id(row))
+                    )
+            yield record, row, cells, changed
 
 
 def _unencodable(
@@ -139,8 +155,28 @@ def _line(cells: list[str], profile: ExportProfile) -> str:
     return body + profile.line_ending.chars
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered file and the cells that got a leading ``'`` (see :mod:`.formulas`)."""
+
+    data: bytes
+    neutralised: tuple[NeutralisedCell, ...]
+
+
 def render(profile: ExportProfile, form: FormSpec, records: Iterable[ExportRecord]) -> bytes:
+    """The bytes of :func:`render_report`."""
+    return render_report(profile, form, records).data
+
+
+def render_report(
+    profile: ExportProfile, form: FormSpec, records: Iterable[ExportRecord]
+) -> Rendered:
     """The CSV file for ``records`` (in the order given) as ``profile`` writes it.
+
+    Unless the profile sets ``neutralise_formulas: false``, a cell holding a record's value
+    that starts with ``= + - @``, tab or CR gets a leading ``'`` (OWASP's advice against CSV
+    injection) and is listed in :attr:`Rendered.neutralised`. The profile's own texts (header
+    names, fixed ``value`` columns, ``empty``) and record metadata are written as they are.
 
     Raises :class:`~ocr_pipeline.export.errors.ProfileInvalidError` when the profile does not
     fit ``form``, :class:`~ocr_pipeline.export.errors.RecordMismatchError` for a record of
@@ -153,13 +189,15 @@ def render(profile: ExportProfile, form: FormSpec, records: Iterable[ExportRecor
     codec = profile.encoding.check_codec
     lines: list[list[str]] = [[b.name for b in bound]] if profile.header else []
     problems: list[UnencodableCell] = []
-    for record, row, cells in _lines(profile, form, bound, records):
+    neutralised: list[NeutralisedCell] = []
+    for record, row, cells, changed in _lines(profile, form, bound, records):
         problems.extend(_unencodable(codec, record, row, bound, cells))
+        neutralised.extend(changed)
         lines.append(cells)
     if problems:
         raise ExportEncodingError(profile.encoding.value, problems)
     text = "".join(_line(cells, profile) for cells in lines)
-    return text.encode(profile.encoding.value)
+    return Rendered(text.encode(profile.encoding.value), tuple(neutralised))
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -24,7 +24,8 @@ from ..store import ConflictError, TenantStore
 from ..store.states import Action
 from ..store.views import Document
 from ..store.views import ExportRecord as LedgerEntry
-from .csvwrite import render, write_atomic
+from .csvwrite import render_report, write_atomic
+from .formulas import NeutralisedCell
 from .profile import ExportProfile
 from .record import ExportRecord
 from .registry import parse_profile
@@ -42,6 +43,7 @@ class ExportOutcome:
     sha256: str | None
     size: int
     documents: tuple[int, ...]
+    neutralised: tuple[NeutralisedCell, ...] = ()
 
 
 def _iso(at: datetime) -> str:
@@ -91,7 +93,8 @@ def run_export(
     if not docs:
         return ExportOutcome(None, profile.id, None, None, 0, ())
     form = forms.get(profile.form).spec
-    data = render(profile, form, [to_record(store, d) for d in docs])
+    rendered = render_report(profile, form, [to_record(store, d) for d in docs])
+    data = rendered.data
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / _file_name(profile, store.tenant_id, now)
     sha256 = write_atomic(path, data)
@@ -103,11 +106,24 @@ def run_export(
         sha256=sha256,
         size=len(data),
         document_ids=ids,
-        params={"profile": json.loads(profile.canonical_json())},
+        params={
+            "profile": json.loads(profile.canonical_json()),
+            # where a leading ' was added (line, record, column), never the cell's value
+            "neutralised": [c.to_dict() for c in rendered.neutralised],
+        },
         form_id=profile.form,
     )
-    log.info("export %d: %s, %d record(s), %s", export_id, path, len(ids), sha256)
-    return ExportOutcome(export_id, profile.id, path, sha256, len(data), tuple(ids))
+    log.info(
+        "export %d: %s, %d record(s), %d cell(s) neutralised, %s",
+        export_id,
+        path,
+        len(ids),
+        len(rendered.neutralised),
+        sha256,
+    )
+    return ExportOutcome(
+        export_id, profile.id, path, sha256, len(data), tuple(ids), rendered.neutralised
+    )
 
 
 def repeat_export(
@@ -132,10 +148,13 @@ def repeat_export(
             f"export {export_id} has no recorded profile and cannot be repeated",
             "run a new export instead",
         )
+    # Exports recorded before neutralising existed wrote cells raw: repeat them that way.
+    saved = {"neutralise_formulas": False, **saved}
     profile = parse_profile(saved, f"export {export_id}")
     ids = store.export_items(export_id)
     records = [to_record(store, store.get_document(i)) for i in ids]
-    data = render(profile, forms.get(profile.form).spec, records)
+    rendered = render_report(profile, forms.get(profile.form).spec, records)
+    data = rendered.data
     sha256 = hashlib.sha256(data).hexdigest()
     if sha256 != entry.sha256:
         raise ConflictError(
@@ -147,7 +166,9 @@ def repeat_export(
     path = out_dir / entry.file_name
     write_atomic(path, data)
     store.record_export_repeat(export_id, actor, sha256)
-    return ExportOutcome(export_id, profile.id, path, sha256, len(data), tuple(ids))
+    return ExportOutcome(
+        export_id, profile.id, path, sha256, len(data), tuple(ids), rendered.neutralised
+    )
 
 
 def _all_exports(store: TenantStore) -> list[LedgerEntry]:

@@ -169,6 +169,9 @@ class ExportProfile(_Strict):
     booleans: Booleans = Field(default_factory=lambda: {True: "1", False: "0"})
     empty: str = ""
     rows: Annotated[str, Field(pattern=IDENT)] | None = None
+    # A leading ' on cells starting with = + - @ tab or CR (CSV injection, :mod:`.formulas`);
+    # false only for a core system that imports raw values and never opens in a spreadsheet.
+    neutralise_formulas: bool = True
     columns: Annotated[tuple[Column, ...], Field(min_length=1)]
 
     @model_validator(mode="after")

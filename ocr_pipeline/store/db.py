@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,12 +64,31 @@ def safe_url(url: str) -> str:
         return "<unparsable database URL>"
 
 
+def _sqlite_wal(cur: sqlite3.Cursor) -> None:
+    """Switch the file to WAL unless it is already. Changing the journal mode needs the file
+    to itself, and SQLite answers "database is locked" at once rather than through the busy
+    timeout when another connection is busy with it (services starting together on a new
+    store): wait and retry until the busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (see _sqlite_begin)
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     cur.execute("PRAGMA foreign_keys = ON")
-    cur.execute("PRAGMA journal_mode = WAL")
+    _sqlite_wal(cur)
     cur.execute("PRAGMA synchronous = FULL")
     cur.close()
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
+from sample_records import WATER_VALUES
 
+from form_schemas.registry import FormRegistry
+from form_schemas.spec import FieldValue
 from ocr_pipeline.cli import main
 from ocr_pipeline.errors import ExitCode
+from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus
+from ocr_pipeline.settings import load_settings
+from ocr_pipeline.store import Store
 
 pytestmark = pytest.mark.usefixtures("no_formocr_env")
 
@@ -68,3 +75,54 @@ def test_profiles_are_listed_and_checked(capsys: pytest.CaptureFixture[str]) -> 
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and {r["id"] for r in rows} >= {"water_service_cp932", "water_service_utf8"}
     assert all(r["problems"] == [] for r in rows)
+
+
+def _approve_water(data_dir: Path, **values: FieldValue) -> int:
+    """An approved 水道 record in the data folder's store, without OCR."""
+    vals = {**WATER_VALUES, **values}
+    spec = FormRegistry.from_dirs().get("water_service").spec
+    fields = {
+        f.id: FieldResult(f.id, f.type.value, vals[f.id], 0.99, FieldStatus.ACCEPTED)
+        for f in spec.all_fields()
+    }
+    page = PageResult("scan.pdf", 1, PageStatus.OK, "water_service", 1, fields=fields)
+    with Store.from_settings(load_settings(), migrate=True) as store:
+        town = store.for_tenant("town-a")
+        town.ensure_tenant("A町")
+        src, _ = town.register_source(hashlib.sha256(repr(vals).encode()).hexdigest(), "s.pdf", 1)
+        (doc_id,) = town.save_result(src.id, [page], {})
+        town.approve(doc_id, actor="reviewer", expected_version=town.get_document(doc_id).version)
+    return doc_id
+
+
+def test_export_neutralises_formulas_logs_them_and_repeats_byte_for_byte(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    doc_id = _approve_water(data_dir, user_name="=１+１", remarks="@ｃｍｄ")
+    code, out, _ = _run(
+        capsys, "export", "run", "--profile", "water_service_utf8", "--tenant", "town-a"
+    )
+    assert code == 0
+    assert "2 cell(s) began with = + - @" in out and "line 1 使用者名, line 1 備考" in out
+    (written,) = (data_dir / "exports").iterdir()
+    assert ",'=１+１,".encode() in written.read_bytes()
+    code, out, _ = _run(capsys, "export", "log", "--tenant", "town-a", "--json")
+    entry = json.loads(out)
+    assert entry["neutralised"] == [
+        {"line": 1, "document_id": str(doc_id), "column": "使用者名", "source": "user_name"},
+        {"line": 1, "document_id": str(doc_id), "column": "備考", "source": "remarks"},
+    ]
+    copy = tmp_path / "copy"
+    code, out, _ = _run(
+        capsys,
+        "export",
+        "repeat",
+        str(entry["export_id"]),
+        "--tenant",
+        "town-a",
+        "--out",
+        str(copy),
+    )
+    assert code == 0 and (copy / written.name).read_bytes() == written.read_bytes()
+    code, out, _ = _run(capsys, "export", "log", "--tenant", "town-a")
+    assert "neutralised" in out.splitlines()[0]

@@ -3,15 +3,18 @@ when a cell cannot be encoded, and one municipality's export never holds another
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from form_schemas.japanese.width import normalise_text
 from form_schemas.registry import FormRegistry
-from ocr_pipeline.export import ExportEncodingError, ProfileRegistry
-from ocr_pipeline.export.ledger import repeat_export, run_export
+from ocr_pipeline.export import ExportEncodingError, ProfileRegistry, render
+from ocr_pipeline.export.ledger import repeat_export, run_export, to_record
 from ocr_pipeline.store import Action, DocumentStatus, TenantStore
 
 Kit = Any  # tests/unit/store/conftest.py
@@ -80,3 +83,56 @@ def test_export_holds_only_the_own_municipality(
     text = out.path.read_bytes().decode("utf-8-sig")
     assert "甲野" in text and "乙川" not in text
     assert town_b.export_log() == []
+
+
+@pytest.mark.parametrize("pid", ["water_service_cp932", "water_service_utf8"])
+def test_neutralised_cells_are_logged_and_a_repeat_is_byte_for_byte(
+    town_a: TenantStore, kit: Kit, tmp_path: Path, pid: str
+) -> None:
+    _approved(town_a, kit, "a.pdf")
+    # as a reviewer's correction is stored: ASCII letters and digits made full-width
+    formula = normalise_text('=HYPERLINK("http://x","y")')
+    second = _approved(town_a, kit, "b.pdf", user_name=formula)
+    out = run_export(
+        town_a, PROFILES.get(pid), FORMS, actor="admin", out_dir=tmp_path / "1", now=NOW
+    )
+    assert out.export_id is not None and out.path is not None
+    codec = PROFILES.get(pid).encoding.check_codec
+    cell = "\"'" + formula.replace('"', '""') + '"'
+    assert ("," + cell + ",").encode(codec) in out.path.read_bytes()
+    cells = [c.to_dict() for c in out.neutralised]
+    assert cells == [
+        {"line": 2, "document_id": str(second), "column": "使用者名", "source": "user_name"}
+    ]
+    (entry,) = town_a.export_log()
+    assert entry.params["neutralised"] == cells
+    assert formula[:4] not in str(entry.params)
+    copy = repeat_export(town_a, out.export_id, FORMS, actor="admin", out_dir=tmp_path / "2")
+    assert copy.path is not None and copy.path.read_bytes() == out.path.read_bytes()
+
+
+def test_an_export_from_before_neutralising_is_repeated_raw(
+    town_a: TenantStore, kit: Kit, tmp_path: Path
+) -> None:
+    """A ledger entry whose saved profile has no ``neutralise_formulas`` was written raw."""
+    doc_id = _approved(town_a, kit, "a.pdf", user_name="=１+１")
+    profile = PROFILES.get("water_service_utf8")
+    raw = profile.model_copy(update={"neutralise_formulas": False})
+    data = render(
+        raw, FORMS.get("water_service").spec, [to_record(town_a, town_a.get_document(doc_id))]
+    )
+    saved = json.loads(profile.canonical_json())
+    del saved["neutralise_formulas"]
+    export_id = town_a.record_export(
+        profile.id,
+        actor="admin",
+        file_name="old.csv",
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        document_ids=[doc_id],
+        params={"profile": saved},
+        form_id=profile.form,
+    )
+    copy = repeat_export(town_a, export_id, FORMS, actor="admin", out_dir=tmp_path)
+    assert copy.path is not None and copy.path.read_bytes() == data
+    assert ",=１+１,".encode() in data
