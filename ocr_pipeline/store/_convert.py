@@ -10,6 +10,7 @@ from form_schemas.reasons import Reason
 
 from ..errors import BadArgumentsError
 from . import views
+from ._sealed import Sealer
 from .models import (
     AuditEventRow,
     DocumentRow,
@@ -118,15 +119,16 @@ def work(row: WorkItemRow) -> views.WorkItem:
     )
 
 
-def field(row: FieldRow) -> views.FieldView:
+def field(row: FieldRow, sealer: Sealer) -> views.FieldView:
     bbox = row.bbox
+    doc, fid = row.document_id, row.field_id
     return views.FieldView(
         field_id=row.field_id,
         type=row.type,
         page_no=row.page_no,
-        value=row.value,
-        ocr_value=row.ocr_value,
-        raw=row.raw,
+        value=sealer.open_json(row.value, doc, fid, "field.value"),
+        ocr_value=sealer.open_json(row.ocr_value, doc, fid, "field.ocr_value"),
+        raw=sealer.open_text(row.raw, doc, fid, "field.raw"),
         confidence=row.confidence,
         char_confidences=tuple(row.char_confidences),
         status=FieldState(row.status),
@@ -159,17 +161,22 @@ def summary(row: DocumentRow) -> views.DocumentSummary:
 
 
 def document(
-    row: DocumentRow, source_name: str, fields: list[FieldRow], pages: list[PageRow]
+    row: DocumentRow,
+    source_name: str,
+    fields: list[FieldRow],
+    pages: list[PageRow],
+    sealer: Sealer,
 ) -> views.Document:
     return views.Document(
         **_summary_args(row),
         source_name=source_name,
-        fields={f.field_id: field(f) for f in sorted(fields, key=lambda f: f.id)},
+        fields={f.field_id: field(f, sealer) for f in sorted(fields, key=lambda f: f.id)},
         pages=tuple(page(p) for p in sorted(pages, key=lambda p: p.page_no)),
     )
 
 
-def event(row: AuditEventRow) -> views.AuditEvent:
+def event(row: AuditEventRow, sealer: Sealer) -> views.AuditEvent:
+    doc, fid = row.document_id, row.field_id
     return views.AuditEvent(
         id=row.id,
         at=row.at,
@@ -179,9 +186,9 @@ def event(row: AuditEventRow) -> views.AuditEvent:
         document_id=row.document_id,
         field_id=row.field_id,
         doc_version=row.doc_version,
-        old=row.old,
-        new=row.new,
-        detail=row.detail,
+        old=sealer.open_json(row.old, doc, fid, "audit.old"),
+        new=sealer.open_json(row.new, doc, fid, "audit.new"),
+        detail=sealer.open_text(row.detail, doc, fid, "audit.detail"),
     )
 
 

@@ -130,7 +130,7 @@ class ReadMixin(TenantBase):
 
     def _events(self, s: Session, where: ColumnElement[bool]) -> list[AuditEvent]:
         q = select(AuditEventRow).where(AuditEventRow.tenant_id == self._tenant, where)
-        return [conv.event(r) for r in s.scalars(q.order_by(AuditEventRow.id))]
+        return [conv.event(r, self._sealer) for r in s.scalars(q.order_by(AuditEventRow.id))]
 
     def get_source(self, source_file_id: int) -> SourceFile:
         with self._db.read() as s:

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..settings import Settings
 from .errors import StoreUnavailableError
+from .keys import Keyring
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +124,11 @@ def _unavailable(url: str, exc: Exception) -> StoreUnavailableError:
     return StoreUnavailableError(safe_url(url), text[0] if text else type(exc).__name__)
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "head", keys: Keyring | None = None) -> None:
     """Bring the schema of the database at ``url`` to ``revision`` (idempotent; safe to run
     from several processes at once: SQLite's write lock or a PostgreSQL advisory lock makes
-    them take turns)."""
+    them take turns). ``keys`` seal the 個人番号 a database of an older version holds in
+    clear (migration 0003); only needed when there are such values."""
     engine = make_engine(url)
     try:
         with engine.execution_options(**{_BEGIN: "IMMEDIATE"}).begin() as conn:
@@ -135,6 +137,7 @@ def upgrade(url: str, revision: str = "head") -> None:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
             cfg = alembic_config(url)
             cfg.attributes["connection"] = conn
+            cfg.attributes["keys"] = keys
             command.upgrade(cfg, revision)
     except OperationalError as exc:
         raise _unavailable(url, exc) from exc
@@ -153,10 +156,10 @@ class Database:
     transaction, committed when the block ends and rolled back on an exception; database
     failures come out as :class:`StoreUnavailableError`."""
 
-    def __init__(self, url: str, migrate: bool = False) -> None:
+    def __init__(self, url: str, migrate: bool = False, keys: Keyring | None = None) -> None:
         self.url = url
         if migrate:
-            upgrade(url)
+            upgrade(url, keys=keys)
         self.engine = make_engine(url)
         self.backend = self.engine.dialect.name
         self._reader = sessionmaker(self.engine, expire_on_commit=False)

@@ -1,0 +1,239 @@
+"""Sealing stored values again: the clear 個人番号 of a database from before sealing
+(migration 0003), and every sealed value with the newest key (key rotation).
+
+Works on a connection with the tables written out (not the models), so that the migration
+keeps working when the models change. Audit events are append-only: their triggers are set
+aside for this one transaction, which changes how values are stored, never what they say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from . import _sealed
+from .db import Database
+from .keys import Keyring, SecretKeyError, key_id, write_key_file
+
+_BATCH = 500
+_JSON = sa.JSON(none_as_null=True)
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    prefix: str  # of the sealing context's column name
+    json_columns: tuple[str, ...]
+    text_columns: tuple[str, ...]
+
+    def table(self) -> sa.TableClause:
+        cols: list[sa.ColumnClause[Any]] = [
+            sa.column(c, sa.BigInteger) for c in ("id", "document_id")
+        ]
+        cols += [sa.column(c, sa.String) for c in ("tenant_id", "field_id")]
+        cols += [sa.column(c, _JSON) for c in self.json_columns]
+        cols += [sa.column(c, sa.Text) for c in self.text_columns]
+        if self.name == "fields":
+            cols.append(sa.column("type", sa.String))
+        return sa.table(self.name, *cols)
+
+
+TABLES = (
+    _Table("fields", "field", ("value", "ocr_value"), ("raw",)),
+    _Table("field_entries", "entry", ("value",), ()),
+    _Table("audit_events", "audit", ("old", "new"), ("detail",)),
+)
+_TABLE = {spec.name: spec.table() for spec in TABLES}
+_FIELDS = _TABLE["fields"]
+
+
+@dataclass(frozen=True)
+class RotationReport:
+    """What a key rotation did: values sealed again, the key now sealing, keys retired."""
+
+    resealed: int
+    key_id: str
+    retired: tuple[str, ...]
+    key_file: str | None
+
+
+def _sensitive_rows(spec: _Table, t: sa.TableClause) -> sa.ColumnElement[bool]:
+    types = sorted(_sealed.SENSITIVE_TYPES)
+    if spec.name == "fields":
+        return t.c.type.in_(types)
+    return sa.exists().where(
+        _FIELDS.c.tenant_id == t.c.tenant_id,
+        _FIELDS.c.document_id == t.c.document_id,
+        _FIELDS.c.field_id == t.c.field_id,
+        _FIELDS.c.type.in_(types),
+    )
+
+
+def _looks_sealed(spec: _Table, t: sa.TableClause) -> sa.ColumnElement[bool]:
+    start = '{"' + _sealed.JSON_KEY + '"%'
+    tests = [sa.cast(t.c[c], sa.Text).like(start) for c in spec.json_columns]
+    tests += [t.c[c].like(_sealed.TEXT_PREFIX + "%") for c in spec.text_columns]
+    return sa.or_(*tests)
+
+
+def _new_values(
+    row: sa.Row[tuple[object, ...]], spec: _Table, keys: Keyring, sensitive: bool, current: str
+) -> dict[str, object]:
+    """The columns of ``row`` to write: clear sensitive values sealed, values sealed with an
+    older key sealed with ``current``."""
+    seal = _sealed.Sealer(keys, str(row.tenant_id))
+    doc, fid = row.document_id, row.field_id
+    out: dict[str, object] = {}
+    for c in spec.json_columns:
+        stored = row._mapping[c]
+        token = _sealed.token_of(stored) if _sealed.is_sealed_json(stored) else None
+        if token is None and sensitive and stored is not None:
+            out[c] = seal.seal_json(stored, doc, fid, f"{spec.prefix}.{c}")
+        elif token is not None and Keyring.token_key_id(token) != current:
+            clear = seal.open_json(stored, doc, fid, f"{spec.prefix}.{c}")
+            out[c] = seal.seal_json(clear, doc, fid, f"{spec.prefix}.{c}")
+    for c in spec.text_columns:
+        stored = row._mapping[c]
+        token = _sealed.token_of(stored) if _sealed.is_sealed_text(stored) else None
+        wanted = sensitive and (c != "detail" or bool(stored))
+        if token is None and wanted and stored is not None:
+            out[c] = seal.seal_text(str(stored), doc, fid, f"{spec.prefix}.{c}")
+        elif token is not None and Keyring.token_key_id(token) != current:
+            clear = seal.open_text(str(stored), doc, fid, f"{spec.prefix}.{c}")
+            out[c] = seal.seal_text(clear, doc, fid, f"{spec.prefix}.{c}")
+    return out
+
+
+def _walk(
+    conn: Connection, spec: _Table, where: sa.ColumnElement[bool], keys: Keyring, sensitive: bool
+) -> int:
+    t = _TABLE[spec.name]
+    cols = [t.c.id, t.c.tenant_id, t.c.document_id, t.c.field_id]
+    cols += [t.c[c] for c in (*spec.json_columns, *spec.text_columns)]
+    current = keys.current_id
+    changed, last = 0, -1
+    while True:
+        rows = conn.execute(
+            sa.select(*cols).where(where, t.c.id > last).order_by(t.c.id).limit(_BATCH)
+        ).all()
+        if not rows:
+            return changed
+        for row in rows:
+            values = _new_values(row, spec, keys, sensitive, current)
+            if values:
+                conn.execute(sa.update(t).where(t.c.id == row.id).values(**values))
+                changed += 1
+        last = rows[-1].id
+
+
+@contextmanager
+def _audit_writable(conn: Connection) -> Iterator[None]:
+    """The append-only triggers of ``audit_events`` set aside inside this transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change")
+        yield
+        conn.exec_driver_sql("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_change")
+        return
+    triggers = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'"
+    ).all()
+    for name, _ in triggers:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _, sql in triggers:
+        conn.exec_driver_sql(sql)
+
+
+def seal_clear(conn: Connection, keys: Keyring | None) -> int:
+    """Seal the sensitive values stored in clear; return how many rows changed. ``keys`` may
+    be ``None`` when there are none (a new or empty database)."""
+    pending = [
+        (spec, sa.and_(_sensitive_rows(spec, t), sa.not_(_looks_sealed(spec, t))))
+        for spec, t in ((spec, _TABLE[spec.name]) for spec in TABLES)
+    ]
+    if not any(
+        conn.execute(
+            sa.select(sa.literal(1)).select_from(_TABLE[spec.name]).where(w).limit(1)
+        ).first()
+        for spec, w in pending
+    ):
+        return 0
+    if keys is None:
+        raise _no_keys()
+    with _audit_writable(conn):
+        return sum(_walk(conn, spec, w, keys, True) for spec, w in pending)
+
+
+def unseal_all(conn: Connection, keys: Keyring | None) -> int:
+    """Every sealed value back in clear (downgrading below migration 0003)."""
+    changed = 0
+    with _audit_writable(conn):
+        for spec in TABLES:
+            t = _TABLE[spec.name]
+            cols = [t.c.id, t.c.tenant_id, t.c.document_id, t.c.field_id]
+            cols += [t.c[c] for c in (*spec.json_columns, *spec.text_columns)]
+            for row in conn.execute(sa.select(*cols).where(_looks_sealed(spec, t))).all():
+                if keys is None:
+                    raise _no_keys()
+                seal = _sealed.Sealer(keys, str(row.tenant_id))
+                doc, fid = row.document_id, row.field_id
+                values: dict[str, object] = {}
+                for c in spec.json_columns:
+                    values[c] = seal.open_json(row._mapping[c], doc, fid, f"{spec.prefix}.{c}")
+                for c in spec.text_columns:
+                    values[c] = seal.open_text(row._mapping[c], doc, fid, f"{spec.prefix}.{c}")
+                conn.execute(sa.update(t).where(t.c.id == row.id).values(**values))
+                changed += 1
+    return changed
+
+
+def _no_keys() -> SecretKeyError:
+    return SecretKeyError(
+        "the database holds 個人番号 to seal or open and no key was given",
+        "upgrade with formocr db upgrade (it uses FORMOCR_SECRET_KEY or the key file)",
+    )
+
+
+def reseal_old(conn: Connection, keys: Keyring) -> int:
+    """Seal again with the newest key every value sealed with another one."""
+    with _audit_writable(conn):
+        return sum(
+            _walk(conn, spec, _looks_sealed(spec, _TABLE[spec.name]), keys, False)
+            for spec in TABLES
+        )
+
+
+def rotate(db: Database, keys: Keyring) -> RotationReport:
+    """Key rotation. With the key file: a new key is put first (an unfinished rotation is
+    resumed with the key it put there), every value is sealed again with it, and the older
+    keys are then removed from the file. With keys from the environment, they are used as
+    given (the first seals) and the operator removes the old ones afterwards."""
+    old = keys.keys(create=True)
+    if keys.from_file and keys.path is not None and len(old) == 1:
+        new = Keyring.fresh()
+        write_key_file(keys.path, [new, *old])
+        keys.forget()
+    all_keys = keys.keys()
+    current = key_id(all_keys[0])
+    count, n = 0, 1
+    for _ in range(3):  # once, and again for values a running service sealed meanwhile
+        with db.write() as s:
+            conn = s.connection()
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("LOCK TABLE fields, field_entries, audit_events IN SHARE MODE")
+            n = seal_clear(conn, keys) + reseal_old(conn, keys)
+        count += n
+        if n == 0:
+            break
+    retired = tuple(key_id(k) for k in all_keys[1:]) if n == 0 else ()
+    if n == 0 and keys.from_file and keys.path is not None:
+        write_key_file(keys.path, [all_keys[0]])
+        keys.forget()
+    return RotationReport(
+        count, current, retired, str(keys.path) if keys.from_file and keys.path else None
+    )
