@@ -76,8 +76,13 @@ def _sensitive_rows(spec: _Table, t: sa.TableClause) -> sa.ColumnElement[bool]:
 
 def _looks_sealed(spec: _Table, t: sa.TableClause) -> sa.ColumnElement[bool]:
     start = '{"' + _sealed.JSON_KEY + '"%'
-    tests = [sa.cast(t.c[c], sa.Text).like(start) for c in spec.json_columns]
-    tests += [t.c[c].like(_sealed.TEXT_PREFIX + "%") for c in spec.text_columns]
+    # NULL is "not sealed" (never unknown, which NOT would keep unknown).
+    tests = [
+        sa.func.coalesce(sa.cast(t.c[c], sa.Text), "").like(start) for c in spec.json_columns
+    ]
+    tests += [
+        sa.func.coalesce(t.c[c], "").like(_sealed.TEXT_PREFIX + "%") for c in spec.text_columns
+    ]
     return sa.or_(*tests)
 
 
