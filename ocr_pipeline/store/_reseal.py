@@ -77,9 +77,7 @@ def _sensitive_rows(spec: _Table, t: sa.TableClause) -> sa.ColumnElement[bool]:
 def _looks_sealed(spec: _Table, t: sa.TableClause) -> sa.ColumnElement[bool]:
     start = '{"' + _sealed.JSON_KEY + '"%'
     # NULL is "not sealed" (never unknown, which NOT would keep unknown).
-    tests = [
-        sa.func.coalesce(sa.cast(t.c[c], sa.Text), "").like(start) for c in spec.json_columns
-    ]
+    tests = [sa.func.coalesce(sa.cast(t.c[c], sa.Text), "").like(start) for c in spec.json_columns]
     tests += [
         sa.func.coalesce(t.c[c], "").like(_sealed.TEXT_PREFIX + "%") for c in spec.text_columns
     ]
@@ -213,12 +211,30 @@ def reseal_old(conn: Connection, keys: Keyring) -> int:
         )
 
 
+def sealed_by_key(db: Database) -> dict[str, int]:
+    """How many values each key id has sealed (what a rotation has still to do)."""
+    counts: dict[str, int] = {}
+    with db.read() as s:
+        conn = s.connection()
+        for spec in TABLES:
+            t = _TABLE[spec.name]
+            cols = [t.c[c] for c in (*spec.json_columns, *spec.text_columns)]
+            for row in conn.execute(sa.select(*cols).where(_looks_sealed(spec, t))):
+                for stored in row:
+                    token = _sealed.token_of(stored)
+                    kid = Keyring.token_key_id(token) if token else None
+                    if kid:
+                        counts[kid] = counts.get(kid, 0) + 1
+    return counts
+
+
 def rotate(db: Database, keys: Keyring) -> RotationReport:
     """Key rotation. With the key file: a new key is put first (an unfinished rotation is
     resumed with the key it put there), every value is sealed again with it, and the older
     keys are then removed from the file. With keys from the environment, they are used as
     given (the first seals) and the operator removes the old ones afterwards."""
-    old = keys.keys(create=True)
+    keys.check(set(sealed_by_key(db)))  # before anything changes
+    old = keys.keys()
     if keys.from_file and keys.path is not None and len(old) == 1:
         new = Keyring.fresh()
         write_key_file(keys.path, [new, *old])

@@ -36,7 +36,7 @@ from ._exports import ExportsMixin
 from ._ingest import IngestMixin
 from ._queue import QueueMixin, check_lease, claim, release_expired
 from ._read import ReadMixin
-from ._reseal import RotationReport, rotate
+from ._reseal import RotationReport, rotate, sealed_by_key
 from ._results import ResultsMixin
 from ._review import ReviewMixin
 from ._stats import StatsMixin
@@ -204,6 +204,10 @@ class Store:
     def rotate_keys(self) -> RotationReport:
         """Seal every sealed value again with the newest key (:func:`._reseal.rotate`)."""
         return rotate(self._db, self._keys)
+
+    def sealed_by_key(self) -> dict[str, int]:
+        """How many stored values each key id has sealed."""
+        return sealed_by_key(self._db)
 
     @property
     def users(self) -> UserStore:

@@ -211,6 +211,18 @@ class Keyring:
             os.chmod(path, 0o600)  # one made by hand with a looser mode
         return parse_keys(text, f"the key file {path}")
 
+    def check(self, in_use: set[str]) -> None:
+        """:class:`SecretKeyError` unless every key id in ``in_use`` (the keys that sealed
+        stored values) is among these keys. Makes the key file only when nothing is sealed."""
+        known = {key_id(k) for k in self.keys(create=not in_use)}
+        unknown = sorted(in_use - known)
+        if unknown:
+            raise SecretKeyError(
+                f"values in the database are sealed with key(s) {', '.join(unknown)}, which "
+                f"are not among the keys of {self.source} ({', '.join(sorted(known))})",
+                _RESTORE,
+            )
+
     @property
     def current_id(self) -> str:
         return key_id(self.keys(create=True)[0])

@@ -163,8 +163,9 @@ def test_key_file_is_made_once_owner_only(store: Store, town_a: TenantStore, kit
     assert key_id(key) in _dump(store)
 
 
-def _reopen(store: Store, url: str, tmp_path: Path, keys: Keyring | None = None) -> Store:
-    return Store.open(url, tmp_path / "images", forms=store._forms, keys=keys)
+def _reopen(store: Store, url: str, keys: Keyring | None = None) -> Store:
+    """Another store on the same database and data folder (as another process)."""
+    return Store.open(url, store._images.root, forms=store._forms, keys=keys)
 
 
 def test_wrong_or_missing_key_is_an_error_never_a_value(
@@ -173,7 +174,7 @@ def test_wrong_or_missing_key_is_an_error_never_a_value(
     doc_id = _record_everything(town_a, kit)
     kid = store.keys.current_id
     other = Keyring.of(new_key())
-    with _reopen(store, migrated_url, tmp_path, other) as wrong:
+    with _reopen(store, migrated_url, other) as wrong:
         with pytest.raises(SecretKeyError, match=f"sealed with key {kid}") as err:
             wrong.for_tenant("town-a").get_document(doc_id)
         assert "What to do: restore the key file" in str(err.value)
@@ -182,9 +183,11 @@ def test_wrong_or_missing_key_is_an_error_never_a_value(
         assert wrong.for_tenant("town-a").list_documents()
     assert store.keys.path is not None
     store.keys.path.unlink()
-    with _reopen(store, migrated_url, tmp_path) as missing:
-        with pytest.raises(SecretKeyError, match="does not exist"):
-            missing.for_tenant("town-a").audit_trail(doc_id)
+    with (
+        _reopen(store, migrated_url) as missing,
+        pytest.raises(SecretKeyError, match="does not exist"),
+    ):
+        missing.for_tenant("town-a").audit_trail(doc_id)
 
 
 def test_a_sealed_value_moved_to_another_document_does_not_open(
@@ -223,28 +226,29 @@ def test_rotation_seals_everything_again_and_retires_the_old_key(
     assert town_a.get_document(doc_id).fields["my_number"].value == DECIDED
     # Another process that still holds the old key fails clearly.
     raw = [base64.urlsafe_b64encode(k).decode() for k in old_keys]
-    with _reopen(store, migrated_url, tmp_path, Keyring.of(*raw)) as stale:
-        with pytest.raises(SecretKeyError, match=f"sealed with key {report.key_id}"):
-            stale.for_tenant("town-a").get_document(doc_id)
+    with (
+        _reopen(store, migrated_url, Keyring.of(*raw)) as stale,
+        pytest.raises(SecretKeyError, match=f"sealed with key {report.key_id}"),
+    ):
+        stale.for_tenant("town-a").get_document(doc_id)
     # A running store that read the key file before picks the new one up.
-    with _reopen(store, migrated_url, tmp_path) as other:
+    with _reopen(store, migrated_url) as other:
         assert other.for_tenant("town-a").get_document(doc_id).fields["my_number"].value == DECIDED
 
 
 def test_rotation_with_keys_from_the_environment(
-    store: Store, town_a: TenantStore, kit: Kit, migrated_url: str, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+    store: Store, town_a: TenantStore, kit: Kit, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     doc_id = _record_everything(town_a, kit)
     assert store.keys.path is not None
     old = store.keys.path.read_text().strip()
     new = new_key()
     monkeypatch.setenv("FORMOCR_SECRET_KEY", f"{new}, {old}")
-    with _reopen(store, migrated_url, tmp_path) as envstore:
+    with _reopen(store, migrated_url) as envstore:
         report = envstore.rotate_keys()
         assert report.key_file is None and report.retired == (key_id(parse_keys(old, "t")[0]),)
     monkeypatch.setenv("FORMOCR_SECRET_KEY", new)
-    with _reopen(store, migrated_url, tmp_path) as envstore:
+    with _reopen(store, migrated_url) as envstore:
         assert envstore.for_tenant("town-a").get_document(doc_id).fields["my_number"].value == (
             DECIDED
         )
