@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..settings import Settings
 from .errors import StoreUnavailableError
-from .keys import Keyring
+from .keys import KEY_FILE, Keyring
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +124,25 @@ def _unavailable(url: str, exc: Exception) -> StoreUnavailableError:
     return StoreUnavailableError(safe_url(url), text[0] if text else type(exc).__name__)
 
 
+def default_keyring(url: str) -> Keyring:
+    """``FORMOCR_SECRET_KEY``, else (SQLite) ``secret.key`` in the database's folder, which is
+    ``data_dir``; a PostgreSQL store without the variable has no key file to fall back on."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return Keyring(None)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Keyring(Path(str(parsed.database)).parent / KEY_FILE)
+    return Keyring(None)
+
+
 def upgrade(url: str, revision: str = "head", keys: Keyring | None = None) -> None:
     """Bring the schema of the database at ``url`` to ``revision`` (idempotent; safe to run
     from several processes at once: SQLite's write lock or a PostgreSQL advisory lock makes
     them take turns). ``keys`` seal the 個人番号 a database of an older version holds in
-    clear (migration 0003); only needed when there are such values."""
+    clear (migration 0003), only read when there are such values; by default
+    ``FORMOCR_SECRET_KEY``, else the key file beside a SQLite database."""
+    keys = keys or default_keyring(url)
     engine = make_engine(url)
     try:
         with engine.execution_options(**{_BEGIN: "IMMEDIATE"}).begin() as conn:

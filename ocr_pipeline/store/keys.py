@@ -191,7 +191,10 @@ class Keyring:
     def _load_file(self, create: bool) -> list[bytes]:
         path = self.path
         if path is None:
-            raise SecretKeyError(f"no secret key: {ENV} is not set", f"set {ENV}")
+            raise SecretKeyError(
+                f"no secret key: {ENV} is not set",
+                f"set {ENV}, or use formocr db upgrade (the key file in data_dir)",
+            )
         if not path.exists() and create:
             _create_key_file(path)
         try:
