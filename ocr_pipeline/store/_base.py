@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from form_schemas.spec import FormSpec
 
 from . import _convert as conv
-from ._sealed import Sealer
+from ._sealed import Sealer, mentions_my_number
 from .db import Database
 from .errors import ConflictError, NotFoundError
 from .images import ImageFiles
@@ -73,7 +73,8 @@ class TenantBase:
         sensitive: bool = False,
     ) -> None:
         """Append an event; ``sensitive``: it is about a sealed field (:mod:`._sealed`), so
-        its ``old``, ``new`` and ``detail`` are sealed."""
+        its ``old``, ``new`` and ``detail`` are sealed (so are they when ``detail``, a
+        person's words, holds what may be a 個人番号)."""
         s.add(
             AuditEventRow(
                 tenant_id=self._tenant,
@@ -102,6 +103,7 @@ class TenantBase:
     ) -> dict[str, Any]:
         """An audit event's ``old``, ``new`` and ``detail`` as stored."""
         seal = self._sealer
+        sensitive = sensitive or mentions_my_number(detail)
         return {
             "old": seal.json_in(old, sensitive, document_id, field_id, "audit.old"),
             "new": seal.json_in(new, sensitive, document_id, field_id, "audit.new"),

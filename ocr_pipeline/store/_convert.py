@@ -139,7 +139,8 @@ def field(row: FieldRow, sealer: Sealer) -> views.FieldView:
     )
 
 
-def _summary_args(row: DocumentRow) -> dict[str, Any]:
+def _summary_args(row: DocumentRow, sealer: Sealer) -> dict[str, Any]:
+    reason = row.return_reason
     return {
         "id": row.id,
         "source_file_id": row.source_file_id,
@@ -147,7 +148,9 @@ def _summary_args(row: DocumentRow) -> dict[str, Any]:
         "form_id": row.form_id,
         "form_version": row.form_version,
         "status": DocumentStatus(row.status),
-        "return_reason": row.return_reason,
+        "return_reason": None
+        if reason is None
+        else sealer.open_text(reason, row.id, None, "document.return_reason"),
         "version": row.version,
         "open_fields": row.open_fields,
         "min_confidence": row.min_confidence,
@@ -156,8 +159,8 @@ def _summary_args(row: DocumentRow) -> dict[str, Any]:
     }
 
 
-def summary(row: DocumentRow) -> views.DocumentSummary:
-    return views.DocumentSummary(**_summary_args(row))
+def summary(row: DocumentRow, sealer: Sealer) -> views.DocumentSummary:
+    return views.DocumentSummary(**_summary_args(row, sealer))
 
 
 def document(
@@ -168,7 +171,7 @@ def document(
     sealer: Sealer,
 ) -> views.Document:
     return views.Document(
-        **_summary_args(row),
+        **_summary_args(row, sealer),
         source_name=source_name,
         fields={f.field_id: field(f, sealer) for f in sorted(fields, key=lambda f: f.id)},
         pages=tuple(page(p) for p in sorted(pages, key=lambda p: p.page_no)),

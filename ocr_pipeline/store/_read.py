@@ -53,7 +53,7 @@ class ReadMixin(TenantBase):
         else:
             raise BadArgumentsError(f"unknown order {order!r}", "use 'oldest' or 'hardest'")
         with self._db.read() as s:
-            return [conv.summary(r) for r in s.scalars(q.limit(limit).offset(offset))]
+            return [conv.summary(r, self._sealer) for r in s.scalars(q.limit(limit).offset(offset))]
 
     def count_documents(
         self,

@@ -8,7 +8,7 @@ aside for this one transaction, which changes how values are stored, never what 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from . import _sealed
 from .db import Database
-from .keys import Keyring, SecretKeyError, key_id, write_key_file
+from .keys import Keyring, key_id, write_key_file
 
 _BATCH = 500
 _JSON = sa.JSON(none_as_null=True)
@@ -30,12 +30,17 @@ class _Table:
     prefix: str  # of the sealing context's column name
     json_columns: tuple[str, ...]
     text_columns: tuple[str, ...]
+    free_text: str | None = None  # a person's words: sealed when they hold 12 digits
+    document_column: str = "document_id"
+    has_field: bool = True
 
     def table(self) -> sa.TableClause:
-        cols: list[sa.ColumnClause[Any]] = [
-            sa.column(c, sa.BigInteger) for c in ("id", "document_id")
-        ]
-        cols += [sa.column(c, sa.String) for c in ("tenant_id", "field_id")]
+        cols: list[sa.ColumnClause[Any]] = [sa.column("id", sa.BigInteger)]
+        cols.append(sa.column("tenant_id", sa.String))
+        if self.document_column != "id":
+            cols.append(sa.column(self.document_column, sa.BigInteger))
+        if self.has_field:
+            cols.append(sa.column("field_id", sa.String))
         cols += [sa.column(c, _JSON) for c in self.json_columns]
         cols += [sa.column(c, sa.Text) for c in self.text_columns]
         if self.name == "fields":
@@ -46,10 +51,20 @@ class _Table:
 TABLES = (
     _Table("fields", "field", ("value", "ocr_value"), ("raw",)),
     _Table("field_entries", "entry", ("value",), ()),
-    _Table("audit_events", "audit", ("old", "new"), ("detail",)),
+    _Table("audit_events", "audit", ("old", "new"), ("detail",), free_text="detail"),
+    _Table(
+        "documents",
+        "document",
+        (),
+        ("return_reason",),
+        free_text="return_reason",
+        document_column="id",
+        has_field=False,
+    ),
 )
 _TABLE = {spec.name: spec.table() for spec in TABLES}
 _FIELDS = _TABLE["fields"]
+_Decide = Callable[[sa.Row[Any]], bool]
 
 
 @dataclass(frozen=True)
@@ -62,13 +77,15 @@ class RotationReport:
     key_file: str | None
 
 
-def _sensitive_rows(spec: _Table, t: sa.TableClause) -> sa.ColumnElement[bool]:
+def _of_sensitive_field(spec: _Table, t: sa.TableClause) -> sa.ColumnElement[bool]:
     types = sorted(_sealed.SENSITIVE_TYPES)
     if spec.name == "fields":
         return t.c.type.in_(types)
+    if not spec.has_field:
+        return sa.false()
     return sa.exists().where(
         _FIELDS.c.tenant_id == t.c.tenant_id,
-        _FIELDS.c.document_id == t.c.document_id,
+        _FIELDS.c.document_id == t.c[spec.document_column],
         _FIELDS.c.field_id == t.c.field_id,
         _FIELDS.c.type.in_(types),
     )
@@ -84,8 +101,15 @@ def _looks_sealed(spec: _Table, t: sa.TableClause) -> sa.ColumnElement[bool]:
     return sa.or_(*tests)
 
 
+def _columns(spec: _Table, t: sa.TableClause) -> list[sa.ColumnElement[Any]]:
+    cols: list[sa.ColumnElement[Any]] = [t.c.id, t.c.tenant_id]
+    cols.append(t.c[spec.document_column].label("document_id"))
+    cols.append(t.c.field_id if spec.has_field else sa.null().label("field_id"))
+    return cols + [t.c[c] for c in (*spec.json_columns, *spec.text_columns)]
+
+
 def _new_values(
-    row: sa.Row[tuple[object, ...]], spec: _Table, keys: Keyring, sensitive: bool, current: str
+    row: sa.Row[Any], spec: _Table, keys: Keyring, sensitive: bool, current: str
 ) -> dict[str, object]:
     """The columns of ``row`` to write: clear sensitive values sealed, values sealed with an
     older key sealed with ``current``."""
@@ -103,7 +127,7 @@ def _new_values(
     for c in spec.text_columns:
         stored = row._mapping[c]
         token = _sealed.token_of(stored) if _sealed.is_sealed_text(stored) else None
-        wanted = sensitive and (c != "detail" or bool(stored))
+        wanted = sensitive and (c != spec.free_text or bool(stored))
         if token is None and wanted and stored is not None:
             out[c] = seal.seal_text(str(stored), doc, fid, f"{spec.prefix}.{c}")
         elif token is not None and Keyring.token_key_id(token) != current:
@@ -113,25 +137,43 @@ def _new_values(
 
 
 def _walk(
-    conn: Connection, spec: _Table, where: sa.ColumnElement[bool], keys: Keyring, sensitive: bool
+    conn: Connection, spec: _Table, where: sa.ColumnElement[bool], keys: Keyring, decide: _Decide
 ) -> int:
+    """Rewrite the rows of ``spec`` that ``where`` selects, in batches; ``decide(row)``: its
+    clear values are to be sealed."""
     t = _TABLE[spec.name]
-    cols = [t.c.id, t.c.tenant_id, t.c.document_id, t.c.field_id]
-    cols += [t.c[c] for c in (*spec.json_columns, *spec.text_columns)]
-    current = keys.current_id
-    changed, last = 0, -1
+    changed, last, current = 0, -1, ""
     while True:
         rows = conn.execute(
-            sa.select(*cols).where(where, t.c.id > last).order_by(t.c.id).limit(_BATCH)
+            sa.select(*_columns(spec, t)).where(where, t.c.id > last).order_by(t.c.id).limit(_BATCH)
         ).all()
         if not rows:
             return changed
         for row in rows:
+            sensitive = decide(row)
+            if not sensitive and not any(
+                _sealed.token_of(row._mapping[c]) for c in (*spec.json_columns, *spec.text_columns)
+            ):
+                continue  # nothing to seal, nothing sealed
+            current = current or keys.current_id
             values = _new_values(row, spec, keys, sensitive, current)
             if values:
                 conn.execute(sa.update(t).where(t.c.id == row.id).values(**values))
                 changed += 1
         last = rows[-1].id
+
+
+def _always(row: sa.Row[Any]) -> bool:
+    return True
+
+
+def _never(row: sa.Row[Any]) -> bool:
+    return False
+
+
+def _mentions(spec: _Table) -> _Decide:
+    column = spec.free_text or ""
+    return lambda row: _sealed.mentions_my_number(row._mapping[column])
 
 
 @contextmanager
@@ -153,37 +195,34 @@ def _audit_writable(conn: Connection) -> Iterator[None]:
 
 
 def seal_clear(conn: Connection, keys: Keyring | None) -> int:
-    """Seal the sensitive values stored in clear; return how many rows changed. ``keys`` may
-    be ``None`` when there are none (a new or empty database)."""
-    pending = [
-        (spec, sa.and_(_sensitive_rows(spec, t), sa.not_(_looks_sealed(spec, t))))
-        for spec, t in ((spec, _TABLE[spec.name]) for spec in TABLES)
-    ]
-    if not any(
-        conn.execute(
-            sa.select(sa.literal(1)).select_from(_TABLE[spec.name]).where(w).limit(1)
-        ).first()
-        for spec, w in pending
-    ):
-        return 0
-    if keys is None:
-        raise _no_keys()
-    with _audit_writable(conn):
-        return sum(_walk(conn, spec, w, keys, True) for spec, w in pending)
-
-
-def unseal_all(conn: Connection, keys: Keyring | None) -> int:
-    """Every sealed value back in clear (downgrading below migration 0003)."""
+    """Seal what is stored in clear and should not be: values of sensitive fields, and a
+    person's words that hold 12 digits with their events; return how many rows changed.
+    ``keys`` is read only when something is to be sealed."""
+    ring = keys or Keyring(None)
     changed = 0
     with _audit_writable(conn):
         for spec in TABLES:
             t = _TABLE[spec.name]
-            cols = [t.c.id, t.c.tenant_id, t.c.document_id, t.c.field_id]
-            cols += [t.c[c] for c in (*spec.json_columns, *spec.text_columns)]
-            for row in conn.execute(sa.select(*cols).where(_looks_sealed(spec, t))).all():
-                if keys is None:
-                    raise _no_keys()
-                seal = _sealed.Sealer(keys, str(row.tenant_id))
+            clear = sa.not_(_looks_sealed(spec, t))
+            sensitive = _of_sensitive_field(spec, t)
+            if spec.has_field:
+                changed += _walk(conn, spec, sa.and_(sensitive, clear), ring, _always)
+            if spec.free_text is not None:
+                words = sa.func.coalesce(t.c[spec.free_text], "") != ""
+                where = sa.and_(words, sa.not_(sensitive), clear)
+                changed += _walk(conn, spec, where, ring, _mentions(spec))
+    return changed
+
+
+def unseal_all(conn: Connection, keys: Keyring | None) -> int:
+    """Every sealed value back in clear (downgrading below migration 0003)."""
+    ring = keys or Keyring(None)
+    changed = 0
+    with _audit_writable(conn):
+        for spec in TABLES:
+            t = _TABLE[spec.name]
+            for row in conn.execute(sa.select(*_columns(spec, t)).where(_looks_sealed(spec, t))):
+                seal = _sealed.Sealer(ring, str(row.tenant_id))
                 doc, fid = row.document_id, row.field_id
                 values: dict[str, object] = {}
                 for c in spec.json_columns:
@@ -195,18 +234,11 @@ def unseal_all(conn: Connection, keys: Keyring | None) -> int:
     return changed
 
 
-def _no_keys() -> SecretKeyError:
-    return SecretKeyError(
-        "the database holds 個人番号 to seal or open and no key was given",
-        "upgrade with formocr db upgrade (it uses FORMOCR_SECRET_KEY or the key file)",
-    )
-
-
 def reseal_old(conn: Connection, keys: Keyring) -> int:
     """Seal again with the newest key every value sealed with another one."""
     with _audit_writable(conn):
         return sum(
-            _walk(conn, spec, _looks_sealed(spec, _TABLE[spec.name]), keys, False)
+            _walk(conn, spec, _looks_sealed(spec, _TABLE[spec.name]), keys, _never)
             for spec in TABLES
         )
 
@@ -246,7 +278,9 @@ def rotate(db: Database, keys: Keyring) -> RotationReport:
         with db.write() as s:
             conn = s.connection()
             if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("LOCK TABLE fields, field_entries, audit_events IN SHARE MODE")
+                conn.exec_driver_sql(
+                    "LOCK TABLE fields, field_entries, audit_events, documents IN SHARE MODE"
+                )
             n = seal_clear(conn, keys) + reseal_old(conn, keys)
         count += n
         if n == 0:

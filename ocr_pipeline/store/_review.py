@@ -29,7 +29,7 @@ from form_schemas.spec import FieldSpec, FieldValue, FormSpec
 from ..errors import BadArgumentsError
 from . import _convert as conv
 from ._base import TenantBase
-from ._sealed import is_sensitive
+from ._sealed import is_sensitive, mentions_my_number
 from .errors import ConflictError, InvalidValueError, NotFoundError
 from .models import DocumentRow, FieldEntryRow, FieldRow
 from .states import EDITABLE, Action, DocumentStatus, FieldState
@@ -345,7 +345,10 @@ class ReviewMixin(TenantBase):
         with self._db.write() as s:
             doc = self._lock_document(s, document_id, expected_version, RETURNABLE, "return")
             old = {"status": doc.status}
-            doc.status, doc.return_reason = DocumentStatus.RETURNED.value, reason
+            doc.status = DocumentStatus.RETURNED.value
+            doc.return_reason = self._sealer.text_in(
+                reason, mentions_my_number(reason), doc.id, None, "document.return_reason"
+            )
             self._audit(
                 s,
                 Action.RETURNED,

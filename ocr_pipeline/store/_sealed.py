@@ -2,7 +2,9 @@
 
 Sensitive fields (:func:`is_sensitive`: the 個人番号) are sealed wherever their value can
 appear: a field's ``value``, ``ocr_value`` and ``raw``; a blind entry's ``value``; an audit
-event's ``old``, ``new`` and ``detail`` when the event is about such a field. A JSON column
+event's ``old``, ``new`` and ``detail`` when the event is about such a field. Free text a
+person writes (a correction's reason, a 返戻 reason) is sealed, with its event, when it
+holds 12 digits in a row (:func:`mentions_my_number`). A JSON column
 holds ``{"$sealed": token}`` (no field value or audit record is ever that dict); a text column
 holds ``"$sealed:" + token``, and any text that would start so is sealed too, so that what
 starts so was sealed by the store. Each value is bound to its place (:func:`place`): tenant,
@@ -12,6 +14,8 @@ document, field and column.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from typing import Any
 
 from form_schemas.spec import FieldType
@@ -23,9 +27,21 @@ TEXT_PREFIX = "$sealed:"
 SENSITIVE_TYPES = frozenset({FieldType.MYNUMBER.value})
 
 
+# 12 digits (full-width too), maybe spaced or hyphenated in groups, not part of a longer number.
+_TWELVE_DIGITS = re.compile(r"(?<![0-9])(?:[0-9][ \-]?){11}[0-9](?![0-9])")
+
+
 def is_sensitive(field_type: str) -> bool:
     """Whether values of fields of this type are sealed at rest."""
     return field_type in SENSITIVE_TYPES
+
+
+def mentions_my_number(text: str | None) -> bool:
+    """Whether free text a person wrote (a reason) may hold a 個人番号: 12 digits in a row."""
+    if not text:
+        return False
+    folded = unicodedata.normalize("NFKC", text).replace("\u2010", "-").replace("\u2212", "-")
+    return _TWELVE_DIGITS.search(folded) is not None
 
 
 def place(tenant: str, document_id: int | None, field_id: str | None, column: str) -> str:

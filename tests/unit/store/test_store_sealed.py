@@ -141,6 +141,39 @@ def test_matching_double_entry_is_sealed(store: Store, town_a: TenantStore, kit:
     assert FIRST not in _dump(store) and READ not in _dump(store)
 
 
+def test_a_reason_that_holds_twelve_digits_is_sealed(
+    store: Store, town_a: TenantStore, saved_document: int
+) -> None:
+    spaced = f"{FIRST[:4]} {FIRST[4:8]} {FIRST[8:]}"
+    doc = town_a.correct_field(
+        saved_document,
+        "phone",
+        "03-1111-2222",
+        actor="tanaka",
+        expected_version=1,
+        reason=f"個人番号 {spaced} と取り違え",
+    )
+    doc = town_a.correct_field(
+        saved_document,
+        "user_name",
+        "山田　花子",
+        actor="tanaka",
+        expected_version=doc.version,
+        reason="電話 03-1234-5678 で確認",
+    )
+    town_a.return_document(
+        saved_document, actor="tanaka", expected_version=doc.version, reason=f"番号{SECOND}が違う"
+    )
+    dump = _dump(store)
+    assert spaced not in dump and SECOND not in dump
+    assert "電話 03-1234-5678 で確認" in dump  # no 12 digits: stays in clear
+    assert town_a.get_document(saved_document).return_reason == f"番号{SECOND}が違う"
+    (summary,) = town_a.list_documents()
+    assert summary.return_reason == f"番号{SECOND}が違う"
+    details = [e.detail for e in town_a.audit_trail(saved_document)]
+    assert f"個人番号 {spaced} と取り違え" in details and f"番号{SECOND}が違う" in details
+
+
 def test_tax_export_writes_the_number_in_clear(
     store: Store, town_a: TenantStore, kit: Kit, tmp_path: Path
 ) -> None:
@@ -271,6 +304,10 @@ def test_upgrade_seals_the_clear_numbers_of_an_older_database(
     store: Store, town_a: TenantStore, kit: Kit, migrated_url: str, tmp_path: Path
 ) -> None:
     doc_id = _record_everything(town_a, kit)
+    version = town_a.get_document(doc_id).version
+    town_a.return_document(
+        doc_id, actor="tanaka", expected_version=version, reason=f"番号 {FIRST} は別人"
+    )
     keys = store.keys
     store.close()
     _migrate(migrated_url, "0002", keys, down=True)  # as formocr kept it before sealing
@@ -283,7 +320,7 @@ def test_upgrade_seals_the_clear_numbers_of_an_older_database(
         )
     engine.dispose()
     assert all(n in clear for n in NUMBERS) and "$sealed" not in clear
-    with pytest.raises(SecretKeyError, match="no key was given"):
+    with pytest.raises(SecretKeyError, match="FORMOCR_SECRET_KEY is not set"):
         _migrate(migrated_url, "head", None)
     # SQLite: by default the key file beside the database, the one the store used.
     upgrade(migrated_url, keys=keys if migrated_url.startswith("postgresql") else None)
