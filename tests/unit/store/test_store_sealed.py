@@ -100,6 +100,8 @@ def test_no_my_number_in_clear_in_any_table(store: Store, town_a: TenantStore, k
     for number in NUMBERS:
         assert number not in dump
     assert "$sealed" in dump
+    # No 12-digit number at all (SHA-256 digests of files set aside).
+    assert not re.findall(r"(?<![0-9])[0-9]{12}(?![0-9])", re.sub(r"[0-9a-f]{64}", "", dump))
     # What the store hands back is in clear.
     doc = town_a.get_document(doc_id)
     field = doc.fields["my_number"]
