@@ -13,8 +13,10 @@ import importlib
 
 import streamlit as st
 
+from ocr_pipeline.filemodes import private_umask
 from review_ui import auth, failure, navigation
 
+private_umask()  # uploads, drawn forms, exports: owner-only, also when run by streamlit itself
 for module in ("pandas", "altair"):  # see the module docstring
     importlib.import_module(module)
 st.set_page_config(

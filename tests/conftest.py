@@ -6,6 +6,8 @@
   once per session (a model load takes about a second).
 - ``synth_scans``: a session folder of synthesised scans with truth files (every built-in form,
   printed and handwritten, mild degradation).
+- every test gets the umask it started with back: ``formocr``'s entry point sets 0o077 for its
+  process, which is this one when a test runs the CLI in-process.
 - ``fake_engine`` / ``reading``: a scripted :class:`~ocr_pipeline.engines.OcrEngine` for testing
   the code around OCR. It is never used to measure OCR.
 
@@ -113,6 +115,14 @@ def isolated_settings(data_dir: Path, mp: pytest.MonkeyPatch, **overrides: Any) 
             mp.delenv(key)
     mp.chdir(data_dir)
     return load_settings(data_dir=data_dir, **overrides)
+
+
+@pytest.fixture(autouse=True)
+def _keep_umask() -> Iterator[None]:
+    before = os.umask(0o022)
+    os.umask(before)
+    yield
+    os.umask(before)
 
 
 @pytest.fixture

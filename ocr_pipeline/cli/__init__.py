@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from ..errors import ExitCode, FormocrError
+from ..filemodes import private_umask
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_forms,
         cmd_models,
         cmd_process,
+        cmd_secrets,
         cmd_synth,
         cmd_train,
         cmd_ui,
@@ -66,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_watch,
         cmd_demo,
         cmd_users,
+        cmd_secrets,
         cmd_ui,
         cmd_train,
     ):
@@ -90,6 +93,7 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``formocr`` console script."""
+    private_umask()  # every file written from here on is owner-only (residents' data)
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args.verbose, args.quiet)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..settings import Settings
 from ..store import database_url, upgrade
+from ..store.api import default_keys
 from ..store.db import current_revision, head_revision, make_engine, safe_url
 from ..store.errors import StoreUnavailableError
 from .common import add_settings_args, print_json, settings_from
@@ -35,7 +36,7 @@ def _url(settings: Settings) -> str:
 def run_upgrade(args: argparse.Namespace) -> int:
     settings, _ = settings_from(args)
     url = _url(settings)
-    upgrade(url)
+    upgrade(url, keys=default_keys(settings.data_dir))
     sys.stderr.write(f"database {safe_url(url)} is at revision {head_revision()}\n")
     return 0
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import BadArgumentsError
 from ..store import database_url, upgrade
+from ..store.api import default_keys
 from .common import add_settings_args, settings_from
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def run_ui(args: argparse.Namespace) -> int:
     url = database_url(settings)
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(url)
+    upgrade(url, keys=default_keys(settings.data_dir))
     env = dict(os.environ)
     if args.forms_dir:  # the app reads its settings from the environment, like formocr does
         env["FORMOCR_FORMS_DIR"] = os.pathsep.join(str(d) for d in args.forms_dir)

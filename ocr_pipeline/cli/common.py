@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import OutputUnwritableError
+from ..filemodes import owned_paths, tighten
 from ..settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
 
 SETTING_FLAGS = ("engine", "forms_dir", "threads", "calibration", "data_dir", "model_dir")
 
@@ -32,7 +36,12 @@ def settings_from(args: argparse.Namespace) -> tuple[Settings, frozenset[str]]:
     """Settings with the flags given on the command line applied, and which those were."""
     given = {k: getattr(args, k, None) for k in SETTING_FLAGS}
     flags = frozenset(k for k, v in given.items() if v is not None)
-    return load_settings(**given), flags
+    settings = load_settings(**given)
+    # Start-up of every command that uses the installation: close what an older formocr left
+    # open to other users (see ocr_pipeline.filemodes).
+    for path in tighten(owned_paths(settings)):
+        log.info("made owner-only: %s", path)
+    return settings, flags
 
 
 def print_json(obj: Any) -> None:

@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from form_schemas.spec import FormSpec
 
 from . import _convert as conv
+from ._sealed import Sealer, mentions_my_number
 from .db import Database
 from .errors import ConflictError, NotFoundError
 from .images import ImageFiles
+from .keys import Keyring
 from .models import AuditEventRow, DocumentRow, FieldRow, PageRow, SourceFileRow
 from .states import Action, DocumentStatus
 from .views import Document
@@ -38,12 +40,15 @@ class TenantBase:
         forms: FormResolver,
         tenant_id: str,
         clock: Clock,
+        *,
+        keys: Keyring,
     ) -> None:
         self._db = db
         self._images = images
         self._forms = forms
         self._tenant = tenant_id
         self._clock = clock
+        self._sealer = Sealer(keys, tenant_id)
 
     @property
     def tenant_id(self) -> str:
@@ -65,7 +70,11 @@ class TenantBase:
         old: Any = None,
         new: Any = None,
         detail: str = "",
+        sensitive: bool = False,
     ) -> None:
+        """Append an event; ``sensitive``: it is about a sealed field (:mod:`._sealed`), so
+        its ``old``, ``new`` and ``detail`` are sealed (so are they when ``detail``, a
+        person's words, holds what may be a 個人番号)."""
         s.add(
             AuditEventRow(
                 tenant_id=self._tenant,
@@ -76,11 +85,32 @@ class TenantBase:
                 document_id=document_id,
                 field_id=field_id,
                 doc_version=doc_version,
-                old=old,
-                new=new,
-                detail=detail,
+                **self._sealed_event(
+                    document_id, field_id, old=old, new=new, detail=detail, sensitive=sensitive
+                ),
             )
         )
+
+    def _sealed_event(
+        self,
+        document_id: int | None,
+        field_id: str | None,
+        *,
+        old: Any,
+        new: Any,
+        detail: str,
+        sensitive: bool,
+    ) -> dict[str, Any]:
+        """An audit event's ``old``, ``new`` and ``detail`` as stored."""
+        seal = self._sealer
+        sensitive = sensitive or mentions_my_number(detail)
+        return {
+            "old": seal.json_in(old, sensitive, document_id, field_id, "audit.old"),
+            "new": seal.json_in(new, sensitive, document_id, field_id, "audit.new"),
+            "detail": seal.text_in(
+                detail, sensitive and bool(detail), document_id, field_id, "audit.detail"
+            ),
+        }
 
     def _source(self, s: Session, source_file_id: int, lock: bool = False) -> SourceFileRow:
         q = select(SourceFileRow).where(
@@ -138,7 +168,9 @@ class TenantBase:
                 )
             }
             out.extend(
-                conv.document(d, names.get(d.source_file_id, ""), fields[d.id], pages[d.id])
+                conv.document(
+                    d, names.get(d.source_file_id, ""), fields[d.id], pages[d.id], self._sealer
+                )
                 for d in chunk
             )
         return out

@@ -10,6 +10,7 @@ from form_schemas.reasons import Reason
 
 from ..errors import BadArgumentsError
 from . import views
+from ._sealed import Sealer
 from .models import (
     AuditEventRow,
     DocumentRow,
@@ -118,15 +119,16 @@ def work(row: WorkItemRow) -> views.WorkItem:
     )
 
 
-def field(row: FieldRow) -> views.FieldView:
+def field(row: FieldRow, sealer: Sealer) -> views.FieldView:
     bbox = row.bbox
+    doc, fid = row.document_id, row.field_id
     return views.FieldView(
         field_id=row.field_id,
         type=row.type,
         page_no=row.page_no,
-        value=row.value,
-        ocr_value=row.ocr_value,
-        raw=row.raw,
+        value=sealer.open_json(row.value, doc, fid, "field.value"),
+        ocr_value=sealer.open_json(row.ocr_value, doc, fid, "field.ocr_value"),
+        raw=sealer.open_text(row.raw, doc, fid, "field.raw"),
         confidence=row.confidence,
         char_confidences=tuple(row.char_confidences),
         status=FieldState(row.status),
@@ -137,7 +139,8 @@ def field(row: FieldRow) -> views.FieldView:
     )
 
 
-def _summary_args(row: DocumentRow) -> dict[str, Any]:
+def _summary_args(row: DocumentRow, sealer: Sealer) -> dict[str, Any]:
+    reason = row.return_reason
     return {
         "id": row.id,
         "source_file_id": row.source_file_id,
@@ -145,7 +148,9 @@ def _summary_args(row: DocumentRow) -> dict[str, Any]:
         "form_id": row.form_id,
         "form_version": row.form_version,
         "status": DocumentStatus(row.status),
-        "return_reason": row.return_reason,
+        "return_reason": None
+        if reason is None
+        else sealer.open_text(reason, row.id, None, "document.return_reason"),
         "version": row.version,
         "open_fields": row.open_fields,
         "min_confidence": row.min_confidence,
@@ -154,22 +159,27 @@ def _summary_args(row: DocumentRow) -> dict[str, Any]:
     }
 
 
-def summary(row: DocumentRow) -> views.DocumentSummary:
-    return views.DocumentSummary(**_summary_args(row))
+def summary(row: DocumentRow, sealer: Sealer) -> views.DocumentSummary:
+    return views.DocumentSummary(**_summary_args(row, sealer))
 
 
 def document(
-    row: DocumentRow, source_name: str, fields: list[FieldRow], pages: list[PageRow]
+    row: DocumentRow,
+    source_name: str,
+    fields: list[FieldRow],
+    pages: list[PageRow],
+    sealer: Sealer,
 ) -> views.Document:
     return views.Document(
-        **_summary_args(row),
+        **_summary_args(row, sealer),
         source_name=source_name,
-        fields={f.field_id: field(f) for f in sorted(fields, key=lambda f: f.id)},
+        fields={f.field_id: field(f, sealer) for f in sorted(fields, key=lambda f: f.id)},
         pages=tuple(page(p) for p in sorted(pages, key=lambda p: p.page_no)),
     )
 
 
-def event(row: AuditEventRow) -> views.AuditEvent:
+def event(row: AuditEventRow, sealer: Sealer) -> views.AuditEvent:
+    doc, fid = row.document_id, row.field_id
     return views.AuditEvent(
         id=row.id,
         at=row.at,
@@ -179,9 +189,9 @@ def event(row: AuditEventRow) -> views.AuditEvent:
         document_id=row.document_id,
         field_id=row.field_id,
         doc_version=row.doc_version,
-        old=row.old,
-        new=row.new,
-        detail=row.detail,
+        old=sealer.open_json(row.old, doc, fid, "audit.old"),
+        new=sealer.open_json(row.new, doc, fid, "audit.new"),
+        detail=sealer.open_text(row.detail, doc, fid, "audit.detail"),
     )
 
 

@@ -19,14 +19,11 @@ from form_schemas.spec import FieldValue
 from ..errors import BadArgumentsError
 from . import _convert as conv
 from ._review import ReviewMixin, typed_value
+from ._sealed import is_sensitive
 from .errors import ConflictError
-from .models import FieldEntryRow, FieldRow
+from .models import FieldEntryRow
 from .states import EDITABLE, Action, EntryOutcome, FieldState
 from .views import Document, EntryStatus, FieldEntry
-
-
-def _state(row: FieldRow) -> dict[str, object]:
-    return {"value": row.value, "status": row.status, "reasons": row.reasons}
 
 
 class EntriesMixin(ReviewMixin):
@@ -72,13 +69,14 @@ class EntriesMixin(ReviewMixin):
                 )
             value = typed_value(spec, typed)
             now = self._now()
+            secret = is_sensitive(row.type)
             s.add(
                 FieldEntryRow(
                     tenant_id=self._tenant,
                     document_id=doc.id,
                     field_id=field_id,
                     actor=actor,
-                    value=value,
+                    value=self._sealer.json_in(value, secret, doc.id, field_id, "entry.value"),
                     created_at=now,
                 )
             )
@@ -95,8 +93,8 @@ class EntriesMixin(ReviewMixin):
             if not entries:
                 return self._view(s, doc), EntryOutcome.WAITING
             first = entries[0]
-            if first.value != value:
-                both = [{"actor": e.actor, "value": e.value} for e in entries]
+            if self._entry_value(first) != value:
+                both = [{"actor": e.actor, "value": self._entry_value(e)} for e in entries]
                 both.append({"actor": actor, "value": value})
                 self._audit(
                     s,
@@ -108,11 +106,13 @@ class EntriesMixin(ReviewMixin):
                     doc_version=doc.version,
                     new={"entries": both},
                     detail="a third person decides",
+                    sensitive=secret,
                 )
                 return self._view(s, doc), EntryOutcome.MISMATCH
-            old = _state(row)
-            status = FieldState.CONFIRMED if value == row.value else FieldState.CORRECTED
-            row.value, row.status, row.reasons = value, status.value, []
+            old = self._state(row)
+            status = FieldState.CONFIRMED if value == self._value(row) else FieldState.CORRECTED
+            self._set_value(row, value)
+            row.status, row.reasons = status.value, []
             row.updated_at, row.updated_by = now, actor
             self._refresh(s, doc)
             self._audit(
@@ -124,8 +124,9 @@ class EntriesMixin(ReviewMixin):
                 field_id=field_id,
                 doc_version=doc.version,
                 old=old,
-                new=_state(row),
+                new=self._state(row),
                 detail=f"double entry: {first.actor} and {actor} agree",
+                sensitive=secret,
             )
             return self._view(s, doc), EntryOutcome.MATCHED
 
@@ -147,13 +148,17 @@ class EntriesMixin(ReviewMixin):
             out: dict[str, EntryStatus] = {}
             for fid in wanted:
                 mine = [r for r in rows if r.field_id == fid]
-                differ = len(mine) >= 2 and mine[0].value != mine[1].value
+                values = [self._entry_value(r) for r in mine]
+                differ = len(values) >= 2 and values[0] != values[1]
                 out[fid] = EntryStatus(
                     field_id=fid,
                     count=len(mine),
                     by_viewer=viewer in {r.actor for r in mine},
                     mismatch=differ,
-                    entries=tuple(FieldEntry(r.actor, r.value, r.created_at) for r in mine)
+                    entries=tuple(
+                        FieldEntry(r.actor, v, r.created_at)
+                        for r, v in zip(mine, values, strict=True)
+                    )
                     if differ
                     else (),
                 )

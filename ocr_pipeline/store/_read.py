@@ -53,7 +53,7 @@ class ReadMixin(TenantBase):
         else:
             raise BadArgumentsError(f"unknown order {order!r}", "use 'oldest' or 'hardest'")
         with self._db.read() as s:
-            return [conv.summary(r) for r in s.scalars(q.limit(limit).offset(offset))]
+            return [conv.summary(r, self._sealer) for r in s.scalars(q.limit(limit).offset(offset))]
 
     def count_documents(
         self,
@@ -130,7 +130,7 @@ class ReadMixin(TenantBase):
 
     def _events(self, s: Session, where: ColumnElement[bool]) -> list[AuditEvent]:
         q = select(AuditEventRow).where(AuditEventRow.tenant_id == self._tenant, where)
-        return [conv.event(r) for r in s.scalars(q.order_by(AuditEventRow.id))]
+        return [conv.event(r, self._sealer) for r in s.scalars(q.order_by(AuditEventRow.id))]
 
     def get_source(self, source_file_id: int) -> SourceFile:
         with self._db.read() as s:

@@ -23,6 +23,7 @@ from ..errors import BadArgumentsError
 from ..results import FieldResult, FieldStatus, PageResult, PageStatus
 from . import _convert as conv
 from ._base import TenantBase
+from ._sealed import Sealer, is_sensitive
 from .errors import ConflictError
 from .images import PngInfo, png_info, relative_path
 from .models import AuditEventRow, DocumentRow, FieldRow, PageImageRow, PageRow, SourceFileRow
@@ -53,17 +54,19 @@ def _check_pages(pages: Sequence[PageResult], images: Mapping[int, bytes]) -> di
 
 
 def _field_row(
-    tenant: str, doc_id: int, page_no: int, f: FieldResult, now: datetime
+    seal: Sealer, doc_id: int, page_no: int, f: FieldResult, now: datetime
 ) -> dict[str, Any]:
+    """A field as inserted; a sensitive one's value and reading sealed (:mod:`._sealed`)."""
+    secret = is_sensitive(f.type)
     return {
-        "tenant_id": tenant,
+        "tenant_id": seal.tenant,
         "document_id": doc_id,
         "field_id": f.id,
         "type": f.type,
         "page_no": page_no,
-        "value": f.value,
-        "ocr_value": f.value,
-        "raw": f.raw,
+        "value": seal.json_in(f.value, secret, doc_id, f.id, "field.value"),
+        "ocr_value": seal.json_in(f.value, secret, doc_id, f.id, "field.ocr_value"),
+        "raw": seal.text_in(f.raw, secret, doc_id, f.id, "field.raw"),
         "confidence": float(f.confidence),
         "char_confidences": [float(c) for c in f.char_confidences],
         "status": FieldState(f.status.value).value,
@@ -236,13 +239,20 @@ class ResultsMixin(TenantBase):
                 }
             )
             for page_no, f in results:
-                fields.append(_field_row(self._tenant, doc.id, page_no, f, now))
+                fields.append(_field_row(self._sealer, doc.id, page_no, f, now))
                 events.append(
                     {
                         **base,
                         "action": Action.OCR.value,
                         "field_id": f.id,
-                        "new": f.to_dict(detail=True),
+                        **self._sealed_event(
+                            doc.id,
+                            f.id,
+                            old=None,
+                            new=f.to_dict(detail=True),
+                            detail="",
+                            sensitive=is_sensitive(f.type),
+                        ),
                     }
                 )
         if fields:

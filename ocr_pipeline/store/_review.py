@@ -29,19 +29,17 @@ from form_schemas.spec import FieldSpec, FieldValue, FormSpec
 from ..errors import BadArgumentsError
 from . import _convert as conv
 from ._base import TenantBase
+from ._sealed import is_sensitive, mentions_my_number
 from .errors import ConflictError, InvalidValueError, NotFoundError
 from .models import DocumentRow, FieldEntryRow, FieldRow
 from .states import EDITABLE, Action, DocumentStatus, FieldState
 from .views import Document
 
-_Decide = Callable[[FieldSpec, FieldRow], tuple[FieldValue, FieldState, list[Reason]]]
-"""``(field spec, field row) -> (value, status, reasons)``: the outcome of a field change."""
+_Decide = Callable[[FieldSpec, FieldValue], tuple[FieldValue, FieldState, list[Reason]]]
+"""``(field spec, current value) -> (value, status, reasons)``: the outcome of a field
+change."""
 
 RETURNABLE = frozenset({DocumentStatus.REVIEW, DocumentStatus.READY, DocumentStatus.APPROVED})
-
-
-def _state(row: FieldRow) -> dict[str, object]:
-    return {"value": row.value, "status": row.status, "reasons": row.reasons}
 
 
 def typed_value(spec: FieldSpec, new_value: FieldValue) -> FieldValue:
@@ -82,6 +80,29 @@ class ReviewMixin(TenantBase):
             raise NotFoundError("field", f"{doc.id}/{field_id}")
         return row
 
+    def _value(self, row: FieldRow) -> FieldValue:
+        """A field's current value in clear."""
+        value: FieldValue = self._sealer.open_json(
+            row.value, row.document_id, row.field_id, "field.value"
+        )
+        return value
+
+    def _set_value(self, row: FieldRow, value: FieldValue) -> None:
+        row.value = self._sealer.json_in(
+            value, is_sensitive(row.type), row.document_id, row.field_id, "field.value"
+        )
+
+    def _entry_value(self, row: FieldEntryRow) -> FieldValue:
+        """A blind entry's value in clear."""
+        value: FieldValue = self._sealer.open_json(
+            row.value, row.document_id, row.field_id, "entry.value"
+        )
+        return value
+
+    def _state(self, row: FieldRow) -> dict[str, object]:
+        """A field's value, status and reasons (in clear) for its audit event."""
+        return {"value": self._value(row), "status": row.status, "reasons": row.reasons}
+
     def _field_spec(self, doc: DocumentRow, field_id: str) -> FieldSpec:
         try:
             return self._spec(doc).field(field_id)
@@ -106,9 +127,10 @@ class ReviewMixin(TenantBase):
             spec = self._field_spec(doc, field_id)
             if spec.double_entry and action is not Action.UNREADABLE:
                 self._check_third_look(s, doc, row, actor)
-            old = _state(row)
-            value, status, reasons = decide(spec, row)
-            row.value, row.status, row.reasons = value, status.value, conv.reasons_json(reasons)
+            old = self._state(row)
+            value, status, reasons = decide(spec, self._value(row))
+            self._set_value(row, value)
+            row.status, row.reasons = status.value, conv.reasons_json(reasons)
             row.updated_at, row.updated_by = self._now(), actor
             self._refresh(s, doc)
             self._audit(
@@ -120,8 +142,9 @@ class ReviewMixin(TenantBase):
                 field_id=field_id,
                 doc_version=doc.version,
                 old=old,
-                new=_state(row),
+                new=self._state(row),
                 detail=detail,
+                sensitive=is_sensitive(row.type),
             )
             return self._view(s, doc)
 
@@ -143,7 +166,9 @@ class ReviewMixin(TenantBase):
         """A double-entry field takes a value from one person only as the third look: after
         two blind entries by two others that disagree."""
         entries = self._entries(s, doc.id, row.field_id)
-        differ = len(entries) >= 2 and entries[0].value != entries[1].value
+        differ = len(entries) >= 2 and self._entry_value(entries[0]) != self._entry_value(
+            entries[1]
+        )
         if row.status != FieldState.REVIEW or not differ:
             raise ConflictError(
                 f"field {row.field_id} is keyed twice, blind, by two people (double entry)",
@@ -185,7 +210,7 @@ class ReviewMixin(TenantBase):
         :class:`InvalidValueError` and changes nothing. Status ``corrected``; ``reason`` goes
         into the audit event. Returns the document as it now is (new ``version``)."""
 
-        def decide(spec: FieldSpec, row: FieldRow) -> tuple[FieldValue, FieldState, list[Reason]]:
+        def decide(spec: FieldSpec, _: FieldValue) -> tuple[FieldValue, FieldState, list[Reason]]:
             return typed_value(spec, new_value), FieldState.CORRECTED, []
 
         return self._change_field(
@@ -212,15 +237,15 @@ class ReviewMixin(TenantBase):
         Findings that are not value checks (``kana_missing``, ``unknown_address``, ...) are
         exactly what confirming settles."""
 
-        def decide(spec: FieldSpec, row: FieldRow) -> tuple[FieldValue, FieldState, list[Reason]]:
-            failed = check_value(spec, row.value)
+        def decide(spec: FieldSpec, now: FieldValue) -> tuple[FieldValue, FieldState, list[Reason]]:
+            failed = check_value(spec, now)
             if failed:
                 raise InvalidValueError(
                     field_id,
                     tuple(r.code for r in failed),
                     tuple(r.detail or r.code for r in failed),
                 )
-            return row.value, FieldState.CONFIRMED, []
+            return now, FieldState.CONFIRMED, []
 
         return self._change_field(
             document_id,
@@ -245,7 +270,7 @@ class ReviewMixin(TenantBase):
         code ``unreadable``. A document with a required field unreadable cannot be approved;
         return it."""
 
-        def decide(spec: FieldSpec, row: FieldRow) -> tuple[FieldValue, FieldState, list[Reason]]:
+        def decide(spec: FieldSpec, _: FieldValue) -> tuple[FieldValue, FieldState, list[Reason]]:
             return None, FieldState.UNREADABLE, [Reason("unreadable", reason)]
 
         return self._change_field(
@@ -300,7 +325,7 @@ class ReviewMixin(TenantBase):
                 problems.append(f"{fs.id} is required and unreadable")
         if not problems:
             try:
-                record_model(spec).model_validate({k: f.value for k, f in by_id.items()})
+                record_model(spec).model_validate({k: self._value(f) for k, f in by_id.items()})
             except ValidationError as exc:
                 problems = [f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in exc.errors()]
         if problems:
@@ -320,7 +345,10 @@ class ReviewMixin(TenantBase):
         with self._db.write() as s:
             doc = self._lock_document(s, document_id, expected_version, RETURNABLE, "return")
             old = {"status": doc.status}
-            doc.status, doc.return_reason = DocumentStatus.RETURNED.value, reason
+            doc.status = DocumentStatus.RETURNED.value
+            doc.return_reason = self._sealer.text_in(
+                reason, mentions_my_number(reason), doc.id, None, "document.return_reason"
+            )
             self._audit(
                 s,
                 Action.RETURNED,

@@ -36,6 +36,7 @@ from ._exports import ExportsMixin
 from ._ingest import IngestMixin
 from ._queue import QueueMixin, check_lease, claim, release_expired
 from ._read import ReadMixin
+from ._reseal import RotationReport, rotate, sealed_by_key
 from ._results import ResultsMixin
 from ._review import ReviewMixin
 from ._stats import StatsMixin
@@ -44,10 +45,16 @@ from ._users import UserStore
 from .db import Database, database_url, safe_url
 from .errors import FormMissingError
 from .images import ImageFiles
+from .keys import KEY_FILE, Keyring
 from .models import TenantRow
 from .views import WorkItem
 
 IMAGES_DIR = "images"
+
+
+def default_keys(data_dir: Path) -> Keyring:
+    """``FORMOCR_SECRET_KEY``, else the key file ``<data_dir>/secret.key``."""
+    return Keyring(data_dir / KEY_FILE)
 
 
 def utc_now() -> datetime:
@@ -112,7 +119,9 @@ class Store:
     is at this version's migration head (``migrate=True`` upgrades it first) and raises
     :class:`StoreUnavailableError` with the remedy otherwise. ``forms`` resolves the form a
     document was read with (for checking corrections and approvals); ``clock`` is for tests,
-    and so is ``password_hasher`` (cheaper argon2 parameters).
+    and so is ``password_hasher`` (cheaper argon2 parameters). ``keys`` seal the 個人番号
+    at rest (:mod:`.keys`); by default ``FORMOCR_SECRET_KEY``, else the key file
+    ``secret.key`` in the data folder (the folder that holds ``image_root``).
     """
 
     def __init__(
@@ -122,8 +131,11 @@ class Store:
         forms: FormResolver | None = None,
         clock: Clock | None = None,
         password_hasher: PasswordHasher | None = None,
+        *,
+        keys: Keyring | None = None,
     ) -> None:
         self._db = db
+        self._keys = keys or default_keys(image_root.parent)
         self._images = ImageFiles(image_root)
         self._forms = forms or registry_forms()
         self._clock = clock or utc_now
@@ -139,8 +151,17 @@ class Store:
         clock: Clock | None = None,
         migrate: bool = False,
         password_hasher: PasswordHasher | None = None,
+        keys: Keyring | None = None,
     ) -> Store:
-        return cls(Database(url, migrate=migrate), image_root, forms, clock, password_hasher)
+        keys = keys or default_keys(image_root.parent)
+        return cls(
+            Database(url, migrate=migrate, keys=keys),
+            image_root,
+            forms,
+            clock,
+            password_hasher,
+            keys=keys,
+        )
 
     @classmethod
     def from_settings(
@@ -160,6 +181,7 @@ class Store:
             forms=resolver,
             clock=clock,
             migrate=migrate,
+            keys=default_keys(settings.data_dir),
         )
 
     @property
@@ -170,7 +192,22 @@ class Store:
     def for_tenant(self, tenant_id: str) -> TenantStore:
         """The store of one tenant (``BadArgumentsError`` for an invalid id)."""
         conv.check_tenant_id(tenant_id)
-        return TenantStore(self._db, self._images, self._forms, tenant_id, self._clock)
+        return TenantStore(
+            self._db, self._images, self._forms, tenant_id, self._clock, keys=self._keys
+        )
+
+    @property
+    def keys(self) -> Keyring:
+        """The keys that seal the 個人番号 at rest."""
+        return self._keys
+
+    def rotate_keys(self) -> RotationReport:
+        """Seal every sealed value again with the newest key (:func:`._reseal.rotate`)."""
+        return rotate(self._db, self._keys)
+
+    def sealed_by_key(self) -> dict[str, int]:
+        """How many stored values each key id has sealed."""
+        return sealed_by_key(self._db)
 
     @property
     def users(self) -> UserStore:

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..settings import Settings
 from .errors import StoreUnavailableError
+from .keys import KEY_FILE, Keyring
 
 log = logging.getLogger(__name__)
 
@@ -144,10 +145,25 @@ def _unavailable(url: str, exc: Exception) -> StoreUnavailableError:
     return StoreUnavailableError(safe_url(url), text[0] if text else type(exc).__name__)
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def default_keyring(url: str) -> Keyring:
+    """``FORMOCR_SECRET_KEY``, else (SQLite) ``secret.key`` in the database's folder, which is
+    ``data_dir``; a PostgreSQL store without the variable has no key file to fall back on."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return Keyring(None)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Keyring(Path(str(parsed.database)).parent / KEY_FILE)
+    return Keyring(None)
+
+
+def upgrade(url: str, revision: str = "head", keys: Keyring | None = None) -> None:
     """Bring the schema of the database at ``url`` to ``revision`` (idempotent; safe to run
     from several processes at once: SQLite's write lock or a PostgreSQL advisory lock makes
-    them take turns)."""
+    them take turns). ``keys`` seal the 個人番号 a database of an older version holds in
+    clear (migration 0003), only read when there are such values; by default
+    ``FORMOCR_SECRET_KEY``, else the key file beside a SQLite database."""
+    keys = keys or default_keyring(url)
     engine = make_engine(url)
     try:
         with engine.execution_options(**{_BEGIN: "IMMEDIATE"}).begin() as conn:
@@ -156,6 +172,7 @@ def upgrade(url: str, revision: str = "head") -> None:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
             cfg = alembic_config(url)
             cfg.attributes["connection"] = conn
+            cfg.attributes["keys"] = keys
             command.upgrade(cfg, revision)
     except OperationalError as exc:
         raise _unavailable(url, exc) from exc
@@ -174,10 +191,10 @@ class Database:
     transaction, committed when the block ends and rolled back on an exception; database
     failures come out as :class:`StoreUnavailableError`."""
 
-    def __init__(self, url: str, migrate: bool = False) -> None:
+    def __init__(self, url: str, migrate: bool = False, keys: Keyring | None = None) -> None:
         self.url = url
         if migrate:
-            upgrade(url)
+            upgrade(url, keys=keys)
         self.engine = make_engine(url)
         self.backend = self.engine.dialect.name
         self._reader = sessionmaker(self.engine, expire_on_commit=False)

@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 from ..durable import fsync_dir
+from ..filemodes import make_private
 
 CHUNK = 1 << 20
 NAME_MAX_BYTES = 255
@@ -90,7 +91,8 @@ def move_durably(src: Path, dst: Path) -> None:
     """Move ``src`` (a file, a symbolic link itself, or a folder) to ``dst``, which must not
     exist (:class:`FileExistsError`: nothing is ever overwritten). Across file systems the
     copy is written to a hidden name, synced and renamed before ``src`` is removed, so a crash
-    leaves a complete ``dst``, or none, and ``src``."""
+    leaves a complete ``dst``, or none, and ``src``. ``dst`` is made owner-only (it holds a
+    resident's scan), whatever mode ``src`` had."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     if _exists(dst):
         raise FileExistsError(errno.EEXIST, "already exists", str(dst))
@@ -103,6 +105,7 @@ def move_durably(src: Path, dst: Path) -> None:
         if exc.errno != errno.EXDEV:
             raise
         _copy_across(src, dst)
+    make_private(dst)  # a clerk's scan arrives with the mode its copy gave it
     fsync_dir(dst.parent)
     fsync_dir(src.parent)
 

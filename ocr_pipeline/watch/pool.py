@@ -25,6 +25,7 @@ from multiprocessing.synchronize import Event
 from typing import Any
 
 from ..errors import FormocrError
+from ..filemodes import private_umask
 from ..settings import Settings
 from .identity import hostname
 from .lease import WorkerOptions
@@ -77,6 +78,7 @@ class _PipeLogHandler(logging.Handler):
 
 def worker_main(cfg: WorkerConfig, conn: Connection, shared_stop: Event) -> None:
     """Entry point of a worker process."""
+    private_umask()  # inherited from the watcher too; also when the pool is used as a library
     local_stop = threading.Event()
     lock = threading.Lock()
 

@@ -87,7 +87,7 @@ def reserve(folder: Path, name: str, note: QuarantineNote) -> Path:
         if target.exists() or target.is_symlink():
             continue
         try:
-            fd = os.open(note_path(target), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = os.open(note_path(target), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             continue
         try:

@@ -26,7 +26,7 @@ def only_watcher(archive: Path) -> Iterator[None]:
     :class:`WatchFatalError` if another watcher holds it."""
     archive.mkdir(parents=True, exist_ok=True)
     path = archive / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ocr_pipeline.store import Action, AuditEvent, Store, TenantStore
 from ocr_pipeline.store._convert import event
+from ocr_pipeline.store._sealed import Sealer
 from ocr_pipeline.store.models import AuditEventRow
 
 Kit = Any  # tests/unit/store/conftest.py
@@ -71,7 +72,10 @@ READ_ONLY = {
 
 def _all_events(store: Store) -> list[AuditEvent]:
     with store._db.read() as s:
-        return [event(r) for r in s.scalars(select(AuditEventRow).order_by(AuditEventRow.id))]
+        return [
+            event(r, Sealer(store.keys, r.tenant_id))
+            for r in s.scalars(select(AuditEventRow).order_by(AuditEventRow.id))
+        ]
 
 
 def test_every_public_method_is_classified() -> None:

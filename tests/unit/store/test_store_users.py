@@ -21,6 +21,7 @@ from ocr_pipeline.store import (
     UserStore,
 )
 from ocr_pipeline.store._convert import event
+from ocr_pipeline.store._sealed import Sealer
 from ocr_pipeline.store._users import LOCK_SECONDS, MAX_FAILED_LOGINS
 from ocr_pipeline.store.models import AuditEventRow, UserRow
 
@@ -140,7 +141,10 @@ def test_every_change_is_audited_in_each_tenant_of_the_user(
     users.set_disabled("boss", True, actor="root")  # no change, no event
     users.set_disabled("boss", False, actor="root")
     with store._db.read() as s:
-        events = [event(r) for r in s.scalars(select(AuditEventRow).order_by(AuditEventRow.id))]
+        events = [
+            event(r, Sealer(store.keys, r.tenant_id))
+            for r in s.scalars(select(AuditEventRow).order_by(AuditEventRow.id))
+        ]
         tenants = list(s.scalars(select(AuditEventRow.tenant_id).order_by(AuditEventRow.id)))
     actions = [e.action for e in events]
     assert actions == [
