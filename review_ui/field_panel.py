@@ -14,7 +14,7 @@ from form_schemas.spec import FieldSpec
 from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.store import Document, EntryStatus, FieldView
 
-from . import images, reviewing, services, texts, values
+from . import images, labels, reviewing, services, texts, values
 from .reviewing import Mode
 
 VALUE_LABEL = "値（Enter で確定）"
@@ -72,9 +72,9 @@ def crop(tenant: str, doc: Document, view: FieldView, form: FormDefinition | Non
         st.error(f"ページ画像を読めません: {exc}")
 
 
-def field_title(spec: FieldSpec | None, view: FieldView) -> str:
-    label = spec.label if spec is not None else view.field_id
-    return f"{label}（{texts.field_type(view.type)}）"
+def field_title(form: FormDefinition | None, view: FieldView) -> str:
+    """A field's heading: its name (a table cell: table, row, column) and type."""
+    return labels.field_title(form.spec if form else None, view.field_id, view.type)
 
 
 def reasons(view: FieldView, mode: Mode, entry: EntryStatus | None) -> None:
@@ -100,15 +100,17 @@ def reasons(view: FieldView, mode: Mode, entry: EntryStatus | None) -> None:
 
 
 def entries(entry: EntryStatus, spec: FieldSpec | None, masked: bool) -> None:
+    names = services.user_names()
     for n, e in enumerate(entry.entries, 1):
         text = values.to_text(spec, e.value)
-        st.markdown(f"{n} 人目（{e.actor}）: **{values.mask(text) if masked else text}**")
+        who = labels.actor_name(e.actor, names)
+        st.markdown(f"{n} 人目（{who}）: **{values.mask(text) if masked else text}**")
 
 
 def reading(view: FieldView, masked: bool) -> None:
     st.markdown(
         f"読み取り: {values.marked_reading(view.raw, view.char_confidences, masked)}　"
-        f"（確信度 {view.confidence:.2f}）"
+        f"（確信度 {texts.confidence(view.confidence)}）"
     )
 
 
@@ -180,30 +182,30 @@ def page_image(
 def all_fields(tenant: str, doc: Document, form: FormDefinition | None) -> None:
     """Every field with its value (個人番号 masked unless revealed), state and who set it."""
     rows = []
+    names = services.user_names()
     for n, view in enumerate(doc.fields.values(), 1):
         spec = _spec(form, view.field_id)
         revealed = reviewing.is_revealed(tenant, doc.id, view.field_id)
         rows.append(
             {
                 "番号": n,
-                "項目": spec.label if spec else view.field_id,
+                "項目": labels.field_label(form.spec if form else None, view.field_id),
                 "値": values.shown(spec, view.type, view.value, revealed),
                 "状態": texts.FIELD_STATE[view.status],
-                "確信度": round(view.confidence, 2),
-                "更新者": view.updated_by,
+                "確信度": texts.confidence(view.confidence),
+                "更新者": labels.actor_name(view.updated_by, names),
             }
         )
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def _spec(form: FormDefinition | None, field_id: str) -> FieldSpec | None:
-    if form is None:
-        return None
-    try:
-        return form.spec.field(field_id)
-    except KeyError:
-        return None
+    return labels.spec(form.spec if form else None, field_id)
 
 
 def spec_of(form: FormDefinition | None, field_id: str) -> FieldSpec | None:
     return _spec(form, field_id)
+
+
+def field_label(form: FormDefinition | None, field_id: str) -> str:
+    return labels.field_label(form.spec if form else None, field_id)

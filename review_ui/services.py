@@ -97,6 +97,17 @@ def store() -> Store:
         raise
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _user_names(url: str) -> dict[str, str]:
+    return {u.login: u.display_name for u in store().users.list()}
+
+
+def user_names() -> dict[str, str]:
+    """Users' display names by login id (to show people, not ids; read again each minute)."""
+    s = settings()
+    return _user_names(database_url(s))
+
+
 def current_user() -> User | None:
     """The logged-in user of this session, read again from the store (a user disabled
     meanwhile is logged out)."""

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ocr_pipeline.store import NotFoundError
 from review_ui import auditcsv, navigation, services
-from review_ui.field_panel import spec_of
+from review_ui.field_panel import field_label, spec_of
 
 services.require(*navigation.REVIEWERS)
 town = services.tenant_store()
@@ -30,7 +30,12 @@ except NotFoundError:
     st.stop()
 
 form = services.form(doc.form_id)
-table = auditcsv.rows(events, lambda field_id: spec_of(form, field_id))
+table = auditcsv.rows(
+    events,
+    lambda field_id: spec_of(form, field_id),
+    label_of=lambda field_id: field_label(form, field_id),
+    names=services.user_names(),
+)
 st.caption(f"{form.spec.title if form else doc.form_id}　書類 {doc.id}　{len(events)} 件")
 st.dataframe(table, hide_index=True, width="stretch", column_order=auditcsv.COLUMNS)
 st.download_button(

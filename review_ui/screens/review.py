@@ -11,7 +11,7 @@ import streamlit as st
 
 from ocr_pipeline.store import DocumentStatus, NotFoundError
 from review_ui import field_panel as fp
-from review_ui import navigation, reviewing, services, texts, values
+from review_ui import labels, navigation, reviewing, services, texts, values
 from review_ui.reviewing import Mode
 
 user = services.require(*navigation.REVIEWERS)
@@ -53,11 +53,12 @@ if flash is not None:
     show = {"success": st.success, "error": st.error, "info": st.info, "conflict": st.warning}
     body = flash.text + "".join(f"\n- {d}" for d in flash.details)
     if flash.kind == "conflict" and flash.seen_version is not None:
+        names = services.user_names()
         for e in town.audit_trail(doc.id):
             if e.doc_version is not None and e.doc_version > flash.seen_version:
-                spec = fp.spec_of(form, e.field_id) if e.field_id else None
-                what = f"「{spec.label}」" if spec else (e.field_id or "")
-                body += f"\n- {texts.jst(e.at)} {e.actor}: {what}{texts.ACTION[e.action]}"
+                what = f"「{fp.field_label(form, e.field_id)}」" if e.field_id else ""
+                who = labels.actor_name(e.actor, names)
+                body += f"\n- {texts.jst(e.at)} {who}: {what}{texts.ACTION[e.action]}"
     show[flash.kind](body)
 
 order = [f.id for f in form.spec.all_fields()] if form else list(doc.fields)
@@ -90,7 +91,7 @@ if editable and mine:
     masked = values.is_masked_type(view.type) and not reviewing.is_revealed(
         tenant, doc.id, view.field_id
     )
-    st.markdown(f"#### {fp.field_title(spec, view)}　（要確認 {index + 1} / {len(mine)}）")
+    st.markdown(f"#### {fp.field_title(form, view)}　（要確認 {index + 1} / {len(mine)}）")
     fp.reasons(view, mode, entries.get(view.field_id))
     if masked:
         st.info("個人番号は隠しています。表示すると、その記録が残ります。")
@@ -144,7 +145,7 @@ else:
     st.info(f"この書類は「{texts.DOCUMENT_STATUS[doc.status]}」です。")
 
 for v in waiting:
-    st.caption(f"{fp.field_title(fp.spec_of(form, v.field_id), v)}: ほかの担当者の入力待ち")
+    st.caption(f"{fp.field_title(form, v)}: ほかの担当者の入力待ち")
 
 with st.container(horizontal=True):
     st.button("ページ全体", shortcut="Alt+P", on_click=reviewing.toggle_page, key="rv_page")
