@@ -43,9 +43,9 @@ if sent:
         st.warning("ファイルを選んでください。")
     root = inbox.root_for(services.settings())
     for f in files or []:
-        refused = inbox.refusal(f.name)
-        if refused is not None:
-            st.error(f"{inbox.shown_name(f.name)}: 受け付けられません。{refused}")
+        why_not = inbox.refusal(f.name)
+        if why_not is not None:
+            st.error(f"{inbox.shown_name(f.name)}: 受け付けられません。{why_not}")
             continue
         data = f.getvalue()
         if len(data) > inbox.MAX_UPLOAD_BYTES:
