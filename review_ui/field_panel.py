@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 
 import streamlit as st
+from PIL import Image
 
 from form_schemas.registry import FormDefinition
 from form_schemas.spec import FieldSpec
@@ -45,10 +46,17 @@ def _page_png(ref: PageRef) -> bytes:
     return png
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _page_pixels(ref: PageRef) -> Image.Image:
+    """The page decoded once for all its crops (decoding a page PNG costs far more than
+    cropping it; a resource, so it is shared and never copied)."""
+    return images.decoded(_page_png(ref))
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def _crop(ref: PageRef, bbox: tuple[int, int, int, int]) -> bytes:
     unregistered = ref.size if ref.matrix is None else None  # then scale to the template
-    return images.crop_field(_page_png(ref), bbox, unregistered)
+    return images.crop_decoded(_page_pixels(ref), bbox, unregistered)
 
 
 def _page_ref(
