@@ -179,3 +179,25 @@ def test_confidences_always_have_two_decimals(open_app: Any, ui: UiWorld, make_p
     assert "0.99" in listed and "0.41" in listed
     reading = next(m.value for m in at.markdown if m.value.startswith("読み取り"))
     assert "（確信度 0.41）" in reading
+
+
+def test_enter_in_the_fragment_saves_and_moves_to_the_next_field(
+    open_app: Any, ui: UiWorld
+) -> None:
+    """The field panel is a fragment (Enter reruns it alone): the value is still saved, the
+    next field comes with its own box, and the rest of the page follows the document."""
+    at = _open(open_app, "rev-a", "review", doc=str(ui.water_a))
+    (box,) = [t for t in at.text_input if t.label == VALUE]
+    box.input("山田 花子")
+    (ok,) = [b for b in at.button if b.label == "確定"]
+    ok.click().run()
+    doc = ui.town("town-a").get_document(ui.water_a)
+    assert doc.fields["user_name"].value == "山田\u3000花子" and doc.version == 2
+    heading = next(m.value for m in at.markdown if m.value.startswith("####"))
+    assert "電話番号" in heading and "要確認 1 / 1" in heading
+    assert "修正しました。" in at.success[0].value
+    assert "版: 2" in at.caption[0].value  # the part above the panel is not stale
+    (ok,) = [b for b in at.button if b.label == "確定"]
+    ok.click().run()
+    assert "内容を確かめて承認してください" in at.success[-1].value
+    assert [b for b in at.button if b.label == "承認"]
