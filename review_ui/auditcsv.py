@@ -29,13 +29,15 @@ def _no_numbers(text: str) -> str:
     return _DIGIT_RUN.sub(lambda m: values.mask(m.group()), text)
 
 
-def _describe(state: dict[str, Any], field_level: bool, masked: bool) -> str:
+def _describe(
+    state: dict[str, Any], field_level: bool, masked: bool, titles: Mapping[str, str]
+) -> str:
     """A document event's ``old``/``new`` (form, state, pages, export...) in Japanese."""
     states = _FIELD_STATES if field_level else _DOC_STATES
     parts = []
     for key, item in state.items():
         if key == "form":
-            parts.append(f"帳票: {item}")
+            parts.append(f"帳票: {titles.get(str(item), str(item))}")
         elif key == "form_version":
             parts.append(f"第 {item} 版")
         elif key == "status":
@@ -60,7 +62,13 @@ def _describe(state: dict[str, Any], field_level: bool, masked: bool) -> str:
     return _no_numbers("、".join(parts))
 
 
-def _value(state: Any, spec: FieldSpec | None, masked: bool, field_level: bool) -> str:
+def _value(
+    state: Any,
+    spec: FieldSpec | None,
+    masked: bool,
+    field_level: bool,
+    titles: Mapping[str, str],
+) -> str:
     """The value of an event's ``old``/``new`` for people."""
     if state is None:
         return ""
@@ -71,7 +79,7 @@ def _value(state: Any, spec: FieldSpec | None, masked: bool, field_level: bool) 
         shown = values.mask(text) if masked else _no_numbers(text)
         return f"{shown}（{label}）" if label else shown
     if isinstance(state, dict):
-        return _describe(state, field_level, masked)
+        return _describe(state, field_level, masked, titles)
     return _OMITTED if masked else _no_numbers(str(state))
 
 
@@ -81,11 +89,14 @@ def rows(
     *,
     label_of: LabelOf | None = None,
     names: Mapping[str, str] | None = None,
+    form_titles: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """One row per event, oldest first, in the column order of :data:`COLUMNS`. ``label_of``
     names a field for people (a table cell with its row), ``names`` maps login ids to
-    display names; 個人番号 values, and anything shaped like one in free text, are masked."""
+    display names, ``form_titles`` form ids to titles; 個人番号 values, and anything shaped
+    like one in free text, are masked."""
     out = []
+    titles = form_titles or {}
     for e in events:
         spec = spec_of(e.field_id) if e.field_id else None
         masked = spec is not None and values.is_masked_type(spec.type.value)
@@ -98,8 +109,8 @@ def rows(
                 "日時": texts.jst(e.at),
                 "操作": texts.ACTION.get(e.action, e.action.value),
                 "項目": item,
-                "変更前": _value(e.old, spec, masked, e.field_id is not None),
-                "変更後": _value(e.new, spec, masked, e.field_id is not None),
+                "変更前": _value(e.old, spec, masked, e.field_id is not None, titles),
+                "変更後": _value(e.new, spec, masked, e.field_id is not None, titles),
                 "担当": labels.actor_name(e.actor, names or {}),
                 "理由・補足": _no_numbers(e.detail),
                 "版": "" if e.doc_version is None else str(e.doc_version),

@@ -35,6 +35,7 @@ table = auditcsv.rows(
     lambda field_id: spec_of(form, field_id),
     label_of=lambda field_id: field_label(form, field_id),
     names=services.user_names(),
+    form_titles={f.id: f.spec.title for f in services.forms()},
 )
 st.caption(f"{form.spec.title if form else doc.form_id}　書類 {doc.id}　{len(events)} 件")
 st.dataframe(table, hide_index=True, width="stretch", column_order=auditcsv.COLUMNS)

@@ -135,7 +135,7 @@ def test_the_trail_is_in_japanese_with_names_and_no_personal_number(
     rows = at.dataframe[0].value.to_dict("records")
     created = rows[0]
     assert created["操作"] == "書類の作成" and created["担当"] == "OCR 読み取り"
-    assert created["変更後"] == "帳票: water_service、第 1 版、状態: 要確認、ページ: 1"
+    assert created["変更後"] == "帳票: 水道使用開始・中止届、第 1 版、状態: 要確認、ページ: 1"
     fixed = next(r for r in rows if r["操作"] == "修正")
     assert fixed["担当"] == "山田 確認"
     assert "463009968008" not in fixed["理由・補足"].replace(" ", "")
