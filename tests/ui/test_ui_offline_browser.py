@@ -64,6 +64,18 @@ def _font(page: Any, selector: str) -> str:
     return str(page.evaluate(script, selector))
 
 
+def _rendered_fonts(page: Any, selector: str) -> set[str]:
+    """The fonts chromium actually drew the first ``selector``'s text with (DevTools)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return {str(f["familyName"]) for f in used}
+
+
 def _after(page: Any, selector: str) -> tuple[str, str]:
     """What an element says through CSS (its ``::after`` content) and its own font size."""
     script = """s => { const e = document.querySelector(s);
@@ -90,6 +102,7 @@ def test_no_page_asks_any_other_host(server: tuple[str, int]) -> None:
         expect(page.get_by_role("heading", name="確認・修正")).to_be_visible()
         expect(page.get_by_role("img").first).to_be_visible()
         fonts["h4"] = _font(page, "h4")
+        drawn = _rendered_fonts(page, "h1") | _rendered_fonts(page, "h4")
         nav = page.get_by_test_id("stSidebarNav")
         for title in TITLES:
             nav.get_by_role("link", name=title, exact=True).click()
@@ -114,6 +127,7 @@ def test_no_page_asks_any_other_host(server: tuple[str, int]) -> None:
     assert outside == [], f"requests left the machine: {outside}"
     for where, family in fonts.items():
         assert family.startswith('"Noto Sans CJK JP"'), (where, family)
+    assert drawn == {"Noto Sans CJK JP"}, drawn  # never YOzAFb or another fallback
     (button_text, button_size), (note_text, note_size) = uploader
     assert button_text == '"ファイルを選ぶ"' and button_size == "0px"
     assert "MB まで" in note_text and note_size == "0px"
