@@ -33,7 +33,8 @@ with st.form("up_form", clear_on_submit=True):
     )
     files = st.file_uploader(
         "ファイル",
-        type=list(inbox.ACCEPTED_SUFFIXES),
+        # No ``type=``: Streamlit would refuse another format itself, in English; the
+        # refusal below says why in Japanese (inbox.refusal, the watcher's rule).
         accept_multiple_files=True,
         key="up_files",
     )
