@@ -201,3 +201,30 @@ def test_enter_in_the_fragment_saves_and_moves_to_the_next_field(
     ok.click().run()
     assert "内容を確かめて承認してください" in at.success[-1].value
     assert [b for b in at.button if b.label == "承認"]
+
+
+@pytest.mark.parametrize(
+    ("page", "with_doc"),
+    [
+        ("queue", False),
+        ("review", True),
+        ("audit", True),
+        ("upload", False),
+        ("dashboard", False),
+        ("export", False),
+        ("forms", False),
+        ("users", False),
+    ],
+)
+def test_no_page_says_none(
+    open_app: Any, ui: UiWorld, h: Helpers, page: str, with_doc: bool
+) -> None:
+    """Nothing unknown is shown as Python's "None" (in text or in a table's cells)."""
+    ui.town("town-a").record_upload("f" * 64, "waiting.pdf", 5, actor="user:admin-a")
+    params = {"doc": str(ui.water_a)} if with_doc else {}
+    at = _open(open_app, "admin-a", page, **params)
+    assert not at.exception, at.exception
+    assert "None" not in h.text(at)
+    for frame in at.dataframe:
+        cells = frame.value.astype(str).to_numpy().ravel().tolist()
+        assert "None" not in cells, (page, frame.value)
