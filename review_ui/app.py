@@ -14,16 +14,15 @@ import importlib
 import streamlit as st
 
 from ocr_pipeline.filemodes import private_umask
-from review_ui import auth, failure, navigation
+from review_ui import auth, failure, navigation, style
 
 private_umask()  # uploads, drawn forms, exports: owner-only, also when run by streamlit itself
 for module in ("pandas", "altair"):  # see the module docstring
     importlib.import_module(module)
-st.set_page_config(
-    page_title="formocr 確認・修正", page_icon=":material/fact_check:", layout="wide"
-)
-# Streamlit's own input hints ("Press Enter to submit form") are English; every page says
-# in Japanese which keys do what, so they are hidden.
-st.html("<style>[data-testid='InputInstructions'] { display: none; }</style>")
+# The tab's icon is an emoji (drawn by the browser): a ":material/..." icon would make the
+# browser fetch it from fonts.gstatic.com, and nothing may leave the machine.
+st.set_page_config(page_title="formocr 確認・修正", page_icon="📋", layout="wide")
+# Streamlit's own English texts (input hints, the uploader's) are hidden or said in Japanese.
+st.html(style.CSS)
 failure.show_pending()
 failure.run_page(lambda: navigation.build(auth.session_user()))

@@ -36,6 +36,18 @@ def log_in(login: str, password: str) -> User | None:
     return user
 
 
+REFUSED_KEY = "auth_refused"
+
+
+def submit_login() -> None:
+    """ログイン (the form's callback): the login and password typed; a refusal is left for
+    the page to say."""
+    login = str(st.session_state.get("login_id", ""))
+    password = str(st.session_state.get("login_password", ""))
+    if log_in(login, password) is None:
+        st.session_state[REFUSED_KEY] = True
+
+
 def log_out() -> None:
     """Forget everything of this session (its user, tenant and review state)."""
     for key in list(st.session_state.keys()):

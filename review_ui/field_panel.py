@@ -9,13 +9,14 @@ import logging
 from dataclasses import dataclass
 
 import streamlit as st
+from PIL import Image
 
 from form_schemas.registry import FormDefinition
 from form_schemas.spec import BBox, FieldSpec
 from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.store import Document, EntryStatus, FieldView
 
-from . import images, inline_image, reviewing, services, texts, values
+from . import images, inline_image, labels, reviewing, services, texts, values
 from .plain import md
 from .reviewing import Mode
 
@@ -56,10 +57,18 @@ def _masked_png(ref: PageRef, hidden: tuple[BBox, ...]) -> bytes:
     return images.blacked_out(_page_png(ref), hidden, unregistered)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _page_pixels(ref: PageRef, hidden: tuple[BBox, ...]) -> Image.Image:
+    """The page (with the ``hidden`` zones blacked out) decoded once for all its crops
+    (decoding a page PNG costs far more than cropping it; a resource, so it is shared and
+    never copied)."""
+    return images.decoded(_masked_png(ref, hidden) if hidden else _page_png(ref))
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def _crop(ref: PageRef, bbox: tuple[int, int, int, int], hidden: tuple[BBox, ...]) -> bytes:
     unregistered = ref.size if ref.matrix is None else None  # then scale to the template
-    return images.crop_field(_masked_png(ref, hidden), bbox, unregistered)
+    return images.crop_decoded(_page_pixels(ref, hidden), bbox, unregistered)
 
 
 def is_hidden(spec: FieldSpec | None, view: FieldView) -> bool:
@@ -120,10 +129,10 @@ def crop(tenant: str, doc: Document, view: FieldView, form: FormDefinition | Non
     inline_image.show(png, "読み取った欄（黒: 隠している項目）" if hidden else "読み取った欄")
 
 
-def field_title(spec: FieldSpec | None, view: FieldView) -> str:
-    """The field's label and type, escaped for Markdown (the label comes from form.yaml)."""
-    label = spec.label if spec is not None else view.field_id
-    return f"{md(label)}（{texts.field_type(view.type)}）"
+def field_title(form: FormDefinition | None, view: FieldView) -> str:
+    """A field's heading: its name (a table cell: table, row, column) and type, escaped for
+    Markdown (labels come from form.yaml)."""
+    return md(labels.field_title(form.spec if form else None, view.field_id, view.type))
 
 
 def reasons(view: FieldView, mode: Mode, entry: EntryStatus | None, masked: bool = False) -> None:
@@ -150,15 +159,17 @@ def reasons(view: FieldView, mode: Mode, entry: EntryStatus | None, masked: bool
 
 
 def entries(entry: EntryStatus, spec: FieldSpec | None, masked: bool) -> None:
+    names = services.user_names()
     for n, e in enumerate(entry.entries, 1):
         text = values.to_text(spec, e.value)
-        st.markdown(f"{n} 人目（{md(e.actor)}）: **{md(values.mask(text) if masked else text)}**")
+        who = labels.actor_name(e.actor, names)
+        st.markdown(f"{n} 人目（{md(who)}）: **{md(values.mask(text) if masked else text)}**")
 
 
 def reading(view: FieldView, masked: bool) -> None:
     st.markdown(
         f"読み取り: {values.marked_reading(view.raw, view.char_confidences, masked)}　"
-        f"（確信度 {view.confidence:.2f}）"
+        f"（確信度 {texts.confidence(view.confidence)}）"
     )
 
 
@@ -280,32 +291,32 @@ def all_fields(
     """Every field with its value (個人番号 masked unless revealed), state and who set it.
     The fields in ``blind`` (being keyed blind) show no value at all, revealed or not."""
     rows = []
+    names = services.user_names()
     for n, view in enumerate(doc.fields.values(), 1):
         spec = _spec(form, view.field_id)
         revealed = reviewing.is_revealed(tenant, doc.id, view.field_id)
         rows.append(
             {
                 "番号": n,
-                "項目": spec.label if spec else view.field_id,
+                "項目": labels.field_label(form.spec if form else None, view.field_id),
                 "値": BLIND_VALUE
                 if view.field_id in blind
                 else values.shown(spec, view.type, view.value, revealed),
                 "状態": texts.FIELD_STATE[view.status],
-                "確信度": round(view.confidence, 2),
-                "更新者": view.updated_by,
+                "確信度": texts.confidence(view.confidence),
+                "更新者": labels.actor_name(view.updated_by, names),
             }
         )
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def _spec(form: FormDefinition | None, field_id: str) -> FieldSpec | None:
-    if form is None:
-        return None
-    try:
-        return form.spec.field(field_id)
-    except KeyError:
-        return None
+    return labels.spec(form.spec if form else None, field_id)
 
 
 def spec_of(form: FormDefinition | None, field_id: str) -> FieldSpec | None:
     return _spec(form, field_id)
+
+
+def field_label(form: FormDefinition | None, field_id: str) -> str:
+    return labels.field_label(form.spec if form else None, field_id)

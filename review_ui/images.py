@@ -83,10 +83,21 @@ def _scaled(bbox: BBox, sx: float, sy: float) -> BBox:
     return (round(bbox[0] * sx), round(bbox[1] * sy), round(bbox[2] * sx), round(bbox[3] * sy))
 
 
+def decoded(png: bytes) -> Image.Image:
+    """The page as an RGB image, decoded once to crop many fields from it."""
+    return _load(png)
+
+
 def crop_field(png: bytes, bbox: BBox, template_size: tuple[int, int] | None = None) -> bytes:
     """The field's area of the page (with :data:`MARGIN`), enlarged to at least
     :data:`MIN_HEIGHT` pixels high and at most :data:`MAX_WIDTH` wide, as PNG."""
-    img = _load(png)
+    return crop_decoded(_load(png), bbox, template_size)
+
+
+def crop_decoded(
+    img: Image.Image, bbox: BBox, template_size: tuple[int, int] | None = None
+) -> bytes:
+    """:func:`crop_field` of a page already decoded (``img`` is not changed)."""
     if template_size:
         bbox = _scaled(bbox, img.width / template_size[0], img.height / template_size[1])
     x0, y0 = max(0, bbox[0] - MARGIN), max(0, bbox[1] - MARGIN)

@@ -6,14 +6,19 @@ while writing, renamed when complete, never replacing a file)."""
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ocr_pipeline.cli.cmd_ui import MAX_UPLOAD_MB
+from ocr_pipeline.ingest import SUPPORTED_SUFFIXES
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.watch import drop_file
+from ocr_pipeline.watch.layout import is_ignorable
 
-ACCEPTED_SUFFIXES = ("pdf", "tif", "tiff", "jpg", "jpeg", "png")
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+ACCEPTED_SUFFIXES = tuple(sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES))
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+RENAME = "名前を変えてから提出してください。"
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,38 @@ def root_for(settings: Settings) -> Path:
     """The watched folder (the ``inbox_dir`` setting, by default ``runtime/inbox`` in
     ``data_dir``)."""
     return settings.inbox_path
+
+
+def refusal(name: str) -> str | None:
+    """Why a file named ``name`` cannot go into the inbox (in Japanese), or ``None``.
+
+    The watcher's own rule decides (:func:`~ocr_pipeline.watch.layout.is_ignorable`): a name it
+    never reads (hidden, temporary, system files) is refused here, so that no upload is
+    accepted and then waits for ever. Names with folder separators or control characters, and
+    formats the pipeline does not read, are refused too."""
+    if not name.strip():
+        return "ファイル名がありません。" + RENAME
+    if "/" in name or "\\" in name:
+        return "ファイル名にフォルダの区切り（/ や \\）が含まれています。" + RENAME
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in name):
+        return "ファイル名に制御文字が含まれています。" + RENAME
+    if is_ignorable(name):
+        return (
+            "「.」や「~$」で始まる名前、「~」・.tmp・.part などで終わる名前、Thumbs.db などは"
+            "一時ファイル・システムファイルとみなされ、読み取られません。" + RENAME
+        )
+    suffix = name.rpartition(".")[2].lower() if "." in name else ""
+    if suffix not in ACCEPTED_SUFFIXES:
+        return (
+            "PDF・TIFF・JPEG・PNG のファイルだけ提出できます"
+            "（拡張子 .pdf .tif .tiff .jpg .jpeg .png）。"
+        )
+    return None
+
+
+def shown_name(name: str) -> str:
+    """``name`` for the screen: control characters replaced by ``?``."""
+    return "".join("?" if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in name)
 
 
 def save_upload(

@@ -61,8 +61,8 @@ def take_flash() -> Flash | None:
 
 
 def _town() -> tuple[TenantStore, str]:
-    user = services.require()
-    return services.tenant_store(), user.actor
+    user = services.require()  # once: each check reads the user from the store
+    return services.store().for_tenant(services.current_tenant(user)), user.actor
 
 
 def _failed(exc: FormocrError, seen_version: int) -> None:

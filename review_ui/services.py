@@ -9,6 +9,7 @@ session. An id of another tenant then behaves like an id that does not exist.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -16,7 +17,7 @@ import streamlit as st
 from form_schemas.registry import FormDefinition, FormRegistry
 from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.export import ProfileRegistry
-from ocr_pipeline.settings import Settings, load_settings
+from ocr_pipeline.settings import Settings, config_file, load_settings
 from ocr_pipeline.store import Role, Store, TenantStore, User, database_url, registry_forms
 from ocr_pipeline.store.db import safe_url
 
@@ -34,13 +35,38 @@ def _stop(exc: FormocrError) -> None:
     st.stop()
 
 
-def settings() -> Settings:
-    """The effective settings (file, environment ``FORMOCR_*``), as for ``formocr``."""
+_settings: dict[tuple[object, ...], Settings] = {}
+
+
+def _settings_key() -> tuple[object, ...]:
+    """What the settings are made of: the working folder, the ``FORMOCR_*`` environment and
+    the settings file's path and modification time."""
+    path = config_file()
     try:
-        return load_settings()
+        stamp = path.stat().st_mtime_ns if path is not None else None
+    except OSError:
+        stamp = None
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("FORMOCR_")))
+    return (os.getcwd(), env, str(path), stamp)
+
+
+def settings() -> Settings:
+    """The effective settings (file, environment ``FORMOCR_*``), as for ``formocr``. Read
+    again only when what they are made of changes (building them costs a few milliseconds,
+    and every page and button asks for them several times)."""
+    key = _settings_key()
+    known = _settings.get(key)
+    if known is not None:
+        return known
+    try:
+        made = load_settings()
     except FormocrError as exc:
         _stop(exc)
         raise
+    if len(_settings) > 8:
+        _settings.clear()
+    _settings[key] = made
+    return made
 
 
 @st.cache_resource(show_spinner=False)
@@ -96,6 +122,17 @@ def store() -> Store:
     except FormocrError as exc:
         _stop(exc)
         raise
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _user_names(url: str) -> dict[str, str]:
+    return {u.login: u.display_name for u in store().users.list()}
+
+
+def user_names() -> dict[str, str]:
+    """Users' display names by login id (to show people, not ids; read again each minute)."""
+    s = settings()
+    return _user_names(database_url(s))
 
 
 def current_user() -> User | None:

@@ -106,6 +106,12 @@ def readings_note(detail: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
+def confidence(value: float | None) -> str:
+    """A confidence as every screen shows it: two decimals (``1.00``, ``0.72``); empty for
+    none."""
+    return "" if value is None else f"{value:.2f}"
+
+
 def field_type(name: str) -> str:
     return FIELD_TYPE.get(name, name)
 

@@ -78,8 +78,7 @@ def summary(statuses: Counter[str], review: int, refused: list[Path]) -> str:
     if statuses or not refused:
         counts = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
         lines.append(
-            f"{sum(statuses.values())} page(s): {counts or 'none'}; "
-            f"{review} field(s) need review"
+            f"{sum(statuses.values())} page(s): {counts or 'none'}; {review} field(s) need review"
         )
     if refused:
         names = ", ".join(str(p) for p in refused)

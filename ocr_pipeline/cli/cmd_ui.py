@@ -20,6 +20,17 @@ from .common import add_settings_args, settings_from
 
 log = logging.getLogger(__name__)
 
+UI_FONTS = (
+    "'Noto Sans CJK JP', 'Noto Sans JP', 'Yu Gothic UI', 'Yu Gothic', Meiryo, "
+    "'Hiragino Sans', sans-serif"
+)
+"""The review UI's font stack, for body text and headings alike: Japanese UI fonts the
+system has (Debian's fonts-noto-cjk on the server, Yu Gothic / Meiryo on Windows clients),
+never a remote font and never whatever handwriting font fontconfig would pick for bold CJK."""
+UI_CODE_FONTS = "'Noto Sans Mono CJK JP', monospace"
+MAX_UPLOAD_MB = 50
+"""Largest file the upload screen takes (``server.maxUploadSize``, in MB)."""
+
 
 def app_path() -> Path:
     """The review UI's entry script (``review_ui/app.py`` of the installed package)."""
@@ -42,7 +53,8 @@ def streamlit_command(port: int, address: str) -> list[str]:
     """``streamlit run`` with the review UI's server settings: no usage statistics (the
     network may be closed), no browser started, no reloading on file changes, no "magic" (a
     bare string in a page would be shown to the user), no error details in the browser (the
-    app shows its own message with a reference to the log)."""
+    app shows its own message with a reference to the log), the Japanese font stack of the
+    system (nothing is fetched from outside the machine) and the upload size limit."""
     return [
         sys.executable,
         "-m",
@@ -67,6 +79,14 @@ def streamlit_command(port: int, address: str) -> list[str]:
         "minimal",
         "--theme.base",
         "light",
+        "--theme.font",
+        UI_FONTS,
+        "--theme.headingFont",
+        UI_FONTS,
+        "--theme.codeFont",
+        UI_CODE_FONTS,
+        "--server.maxUploadSize",
+        str(MAX_UPLOAD_MB),
         "--runner.magicEnabled",
         "false",
     ]

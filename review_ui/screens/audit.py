@@ -7,7 +7,7 @@ import streamlit as st
 
 from ocr_pipeline.store import NotFoundError
 from review_ui import auditcsv, navigation, numbers, reviewing, services
-from review_ui.field_panel import spec_of
+from review_ui.field_panel import field_label, spec_of
 from review_ui.plain import md
 
 user = services.require(*navigation.REVIEWERS)
@@ -33,7 +33,14 @@ except NotFoundError:
 form = services.form(doc.form_id)
 entries = town.double_entries(doc.id, user.actor) if form else {}
 blind = reviewing.blind_fields(doc, entries)
-table = auditcsv.rows(events, lambda field_id: spec_of(form, field_id), blind)
+table = auditcsv.rows(
+    events,
+    lambda field_id: spec_of(form, field_id),
+    blind,
+    label_of=lambda field_id: field_label(form, field_id),
+    names=services.user_names(),
+    form_titles={f.id: f.spec.title for f in services.forms()},
+)
 st.caption(f"{md(form.spec.title if form else doc.form_id)}　書類 {doc.id}　{len(events)} 件")
 st.dataframe(table, hide_index=True, width="stretch", column_order=auditcsv.COLUMNS)
 st.download_button(

@@ -355,7 +355,7 @@ def show_tryout(pages: list[TriedPage]) -> None:
                 {
                     "項目": f.label,
                     "読み取り": f.value,
-                    "確信度": f"{f.confidence:.0%}",
+                    "確信度": texts.confidence(f.confidence),
                     "判定": "自動確定" if f.status == "accepted" else "要確認",
                     "理由": "、".join(texts.reason(r) for r in f.reasons),
                 }

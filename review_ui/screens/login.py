@@ -14,16 +14,16 @@ notice = st.session_state.pop("auth_notice", None)
 if notice:
     st.info(notice)
 with st.form("login", enter_to_submit=True, clear_on_submit=True):
-    login = st.text_input("ログインID", key="login_id", autocomplete="username")
-    password = st.text_input(
+    st.text_input("ログインID", key="login_id", autocomplete="username")
+    st.text_input(
         "パスワード", type="password", key="login_password", autocomplete="current-password"
     )
-    submitted = st.form_submit_button("ログイン", type="primary", key="login_submit")
-if submitted:
-    if auth.log_in(login, password) is None:
-        st.error(
-            "ログインIDまたはパスワードが違います。続けて間違えると、しばらくログインできなく"
-            "なります。"
-        )
-    else:
-        st.rerun()
+    # Checked in the button's callback, before this run: the run it starts already has the
+    # user's pages and goes straight on to their first page (one run less to wait for).
+    st.form_submit_button(
+        "ログイン", type="primary", key="login_submit", on_click=auth.submit_login
+    )
+if st.session_state.pop(auth.REFUSED_KEY, False):
+    st.error(
+        "ログインIDまたはパスワードが違います。続けて間違えると、しばらくログインできなくなります。"
+    )

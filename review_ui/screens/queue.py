@@ -72,7 +72,7 @@ st.dataframe(
             "帳票": forms.get(d.form_id, d.form_id),
             "状態": texts.DOCUMENT_STATUS[d.status],
             "要確認項目": d.open_fields,
-            "最低確信度": round(d.min_confidence, 2) if d.open_fields else None,
+            "最低確信度": texts.confidence(d.min_confidence) if d.open_fields else "",
             "受付日時": texts.jst(d.created_at),
             "更新日時": texts.jst(d.updated_at),
         }

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ocr_pipeline.store import DocumentStatus, NotFoundError
+from ocr_pipeline.store import Document, DocumentStatus, EntryStatus, FieldView, NotFoundError
 from review_ui import field_panel as fp
-from review_ui import navigation, numbers, reviewing, services, texts
+from review_ui import labels, navigation, numbers, reviewing, services, texts
 from review_ui.plain import md
 from review_ui.reviewing import Mode
 
@@ -44,33 +44,28 @@ except NotFoundError:
 form = services.form(doc.form_id)
 title = form.spec.title if form else doc.form_id
 st.subheader(f"{md(title)}　書類 {doc.id}")
-st.caption(
-    f"状態: {texts.DOCUMENT_STATUS[doc.status]}　受付: {texts.jst(doc.created_at)}　"
-    f"ファイル: {md(doc.source_name)}（{doc.first_page} ページ目）　版: {doc.version}"
-)
-if doc.return_reason and doc.status is DocumentStatus.RETURNED:
-    st.warning(f"返戻理由: {md(doc.return_reason)}")
+shown = [doc]  # read once for this run; a rerun of the fragment alone reads it again
 
-flash = reviewing.take_flash()
-if flash is not None:
+
+def show_flash(doc: Document) -> None:
+    """The outcome of the last action (a conflict lists what changed since the reviewer's
+    version)."""
+    flash = reviewing.take_flash()
+    if flash is None:
+        return
     show = {"success": st.success, "error": st.error, "info": st.info, "conflict": st.warning}
     body = flash.text + "".join(f"\n- {d}" for d in flash.details)
     if flash.kind == "conflict" and flash.seen_version is not None:
+        names = services.user_names()
         for e in town.audit_trail(doc.id):
             if e.doc_version is not None and e.doc_version > flash.seen_version:
-                spec = fp.spec_of(form, e.field_id) if e.field_id else None
-                what = f"「{spec.label}」" if spec else (e.field_id or "")
-                body += f"\n- {texts.jst(e.at)} {md(e.actor)}: {md(what)}{texts.ACTION[e.action]}"
+                what = f"「{fp.field_label(form, e.field_id)}」" if e.field_id else ""
+                who = labels.actor_name(e.actor, names)
+                body += f"\n- {texts.jst(e.at)} {md(who)}: {md(what)}{texts.ACTION[e.action]}"
     show[flash.kind](body)
 
-order = [f.id for f in form.spec.all_fields()] if form else list(doc.fields)
-views = [doc.fields[f] for f in order if f in doc.fields]
-entries = town.double_entries(doc.id, user.actor) if form else {}
-editable = doc.status in (DocumentStatus.REVIEW, DocumentStatus.READY)
-blind = reviewing.blind_fields(doc, entries)
 
-
-def mode_of(field_id: str) -> Mode | None:
+def mode_of(entries: dict[str, EntryStatus], field_id: str) -> Mode | None:
     """How this reviewer may work on an open field (``None``: not theirs to do now)."""
     entry = entries.get(field_id)
     if entry is None:
@@ -80,19 +75,14 @@ def mode_of(field_id: str) -> Mode | None:
     return None if entry.by_viewer else "blind"
 
 
-open_fields = [v for v in views if v.needs_review]
-mine = [v for v in open_fields if mode_of(v.field_id) is not None]
-waiting = [v for v in open_fields if mode_of(v.field_id) is None]
-
-current = None
-if editable and mine:
+def field_panel(doc: Document, mine: list[FieldView], entries: dict[str, EntryStatus]) -> str:
+    """The flagged field the reviewer is on: heading, reasons, crop, value box; its id."""
     index = int(st.session_state.get(reviewing.FIELD_KEY, 0)) % len(mine)
     view = mine[index]
-    current = view.field_id
     spec = fp.spec_of(form, view.field_id)
-    mode = mode_of(view.field_id) or "review"
+    mode = mode_of(entries, view.field_id) or "review"
     masked = fp.is_hidden(spec, view) and not reviewing.is_revealed(tenant, doc.id, view.field_id)
-    st.markdown(f"#### {fp.field_title(spec, view)}　（要確認 {index + 1} / {len(mine)}）")
+    st.markdown(f"#### {fp.field_title(form, view)}　（要確認 {index + 1} / {len(mine)}）")
     fp.reasons(view, mode, entries.get(view.field_id), masked)
     if masked:
         # Nothing of the field is drawn until it is revealed (and the reveal is logged): the
@@ -131,50 +121,88 @@ if editable and mine:
             args=(1, len(mine)),
             key="rv_next",
         )
-elif editable and waiting:
-    st.info("この書類で今できる確認はありません（ほかの担当者の二重入力・確定を待っています）。")
-elif doc.status is DocumentStatus.READY:
-    st.success("要確認の項目はすべて確定しました。内容を確かめて承認してください。")
-    st.button(
-        "承認",
-        type="primary",
-        shortcut="Alt+A",
-        on_click=reviewing.approve,
-        args=(doc.id, doc.version),
-        key="rv_approve",
-    )
-else:
-    st.info(f"この書類は「{texts.DOCUMENT_STATUS[doc.status]}」です。")
+    return view.field_id
 
-for v in waiting:
-    st.caption(f"{fp.field_title(fp.spec_of(form, v.field_id), v)}: ほかの担当者の入力待ち")
 
-with st.container(horizontal=True):
-    st.button("ページ全体", shortcut="Alt+P", on_click=reviewing.toggle_page, key="rv_page")
-    if st.button("次の書類", shortcut="Alt+J", key="rv_next_doc"):
-        reviewing.open_document(reviewing.next_document(doc.id))
-        st.rerun()
-    st.page_link(
-        "screens/audit.py",
-        label="履歴",
-        icon=":material/history:",
-        query_params={"doc": str(doc.id)},
-    )
-st.caption(fp.KEYS)
-
-if st.session_state.get(reviewing.PAGE_KEY):
-    fp.page_image(tenant, doc, form, current)
-
-with st.expander("全項目"):
-    fp.all_fields(tenant, doc, form, blind)
-
-if doc.status in (DocumentStatus.REVIEW, DocumentStatus.READY, DocumentStatus.APPROVED):
-    with st.expander("返戻（補正依頼）"), st.form(f"rv_return_{doc.id}", border=False):
-        key = f"rv_return_reason_{doc.id}"
-        st.text_input("返戻の理由（申請者に伝える内容）", key=key)
-        st.form_submit_button(
-            "返戻する",
-            on_click=reviewing.return_document,
-            args=(doc.id, doc.version, key),
-            key=f"rv_return_submit_{doc.id}",
+def footer(doc: Document, current: str | None, blind: frozenset[str]) -> None:
+    """ページ全体, 次の書類, 履歴, the keys, the whole page, all fields and 返戻."""
+    with st.container(horizontal=True):
+        st.button("ページ全体", shortcut="Alt+P", on_click=reviewing.toggle_page, key="rv_page")
+        if st.button("次の書類", shortcut="Alt+J", key="rv_next_doc"):
+            reviewing.open_document(reviewing.next_document(doc.id))
+            st.rerun()
+        st.page_link(
+            "screens/audit.py",
+            label="履歴",
+            icon=":material/history:",
+            query_params={"doc": str(doc.id)},
         )
+    st.caption(fp.KEYS)
+
+    if st.session_state.get(reviewing.PAGE_KEY):
+        fp.page_image(tenant, doc, form, current)
+
+    with st.expander("全項目"):
+        fp.all_fields(tenant, doc, form, blind)
+
+    if doc.status in (DocumentStatus.REVIEW, DocumentStatus.READY, DocumentStatus.APPROVED):
+        with st.expander("返戻（補正依頼）"), st.form(f"rv_return_{doc.id}", border=False):
+            key = f"rv_return_reason_{doc.id}"
+            st.text_input("返戻の理由（申請者に伝える内容）", key=key)
+            st.form_submit_button(
+                "返戻する",
+                on_click=reviewing.return_document,
+                args=(doc.id, doc.version, key),
+                key=f"rv_return_submit_{doc.id}",
+            )
+
+
+@st.fragment
+def document_body(doc_id: int) -> None:
+    """Everything below the title, as a fragment: Enter (and every button here) reruns only
+    this part, not the navigation, sidebar and login check, so the next field comes at
+    once. Opening another document reruns the whole page."""
+    doc = shown.pop() if shown else town.get_document(doc_id)
+    st.caption(
+        f"状態: {texts.DOCUMENT_STATUS[doc.status]}　受付: {texts.jst(doc.created_at)}　"
+        f"ファイル: {md(doc.source_name)}（{doc.first_page} ページ目）　版: {doc.version}"
+    )
+    if doc.return_reason and doc.status is DocumentStatus.RETURNED:
+        st.warning(f"返戻理由: {md(doc.return_reason)}")
+    show_flash(doc)
+
+    order = [f.id for f in form.spec.all_fields()] if form else list(doc.fields)
+    views = [doc.fields[f] for f in order if f in doc.fields]
+    entries = town.double_entries(doc.id, user.actor) if form else {}
+    editable = doc.status in (DocumentStatus.REVIEW, DocumentStatus.READY)
+    blind = reviewing.blind_fields(doc, entries)
+    open_fields = [v for v in views if v.needs_review]
+    mine = [v for v in open_fields if mode_of(entries, v.field_id) is not None]
+    waiting = [v for v in open_fields if mode_of(entries, v.field_id) is None]
+
+    current = None
+    if editable and mine:
+        current = field_panel(doc, mine, entries)
+    elif editable and waiting:
+        st.info(
+            "この書類で今できる確認はありません（ほかの担当者の二重入力・確定を待っています）。"
+        )
+    elif doc.status is DocumentStatus.READY:
+        st.success("要確認の項目はすべて確定しました。内容を確かめて承認してください。")
+        st.button(
+            "承認",
+            type="primary",
+            shortcut="Alt+A",
+            on_click=reviewing.approve,
+            args=(doc.id, doc.version),
+            key="rv_approve",
+        )
+    else:
+        st.info(f"この書類は「{texts.DOCUMENT_STATUS[doc.status]}」です。")
+
+    for v in waiting:
+        st.caption(f"{fp.field_title(form, v)}: ほかの担当者の入力待ち")
+    footer(doc, current, blind)
+
+
+document_body(doc.id)

@@ -10,7 +10,7 @@ import streamlit as st
 from ocr_pipeline.results import PageStatus
 from ocr_pipeline.store import Role, SourceFile, SourceState
 from ocr_pipeline.watch.messages import explain_error_pages
-from review_ui import inbox, navigation, services, texts
+from review_ui import inbox, labels, navigation, services, texts
 from review_ui.plain import md
 
 PAGE_SIZE = 50
@@ -34,7 +34,8 @@ with st.form("up_form", clear_on_submit=True):
     )
     files = st.file_uploader(
         "ファイル",
-        type=list(inbox.ACCEPTED_SUFFIXES),
+        # No ``type=``: Streamlit would refuse another format itself, in English; the
+        # refusal below says why in Japanese (inbox.refusal, the watcher's rule).
         accept_multiple_files=True,
         key="up_files",
     )
@@ -44,6 +45,10 @@ if sent:
         st.warning("ファイルを選んでください。")
     root = inbox.root_for(services.settings())
     for f in files or []:
+        why_not = inbox.refusal(f.name)
+        if why_not is not None:
+            st.error(f"{md(inbox.shown_name(f.name))}: 受け付けられません。{why_not}")
+            continue
         data = f.getvalue()
         if len(data) > inbox.MAX_UPLOAD_BYTES:
             st.error(
@@ -85,6 +90,13 @@ def reason(source: SourceFile | None) -> str:
     return json.dumps(err, ensure_ascii=False)
 
 
+def pages(source: SourceFile | None) -> str:
+    """How many pages a file has, once the watcher has counted them (else empty)."""
+    if source is None or source.page_count is None:
+        return ""
+    return str(source.page_count)
+
+
 def state(source: SourceFile | None) -> str:
     if source is None:
         return "受付待ち（まだ読み取りに回っていません）"
@@ -100,6 +112,7 @@ st.subheader("提出したファイル")
 if not mine:
     st.info("まだ提出したファイルはありません。")
 else:
+    names = services.user_names()
     st.dataframe(
         [
             {
@@ -107,9 +120,9 @@ else:
                 "ファイル": u.name,
                 "大きさ": texts.size(u.size),
                 "状態": state(u.source),
-                "ページ数": u.source.page_count if u.source else None,
+                "ページ数": pages(u.source),
                 "理由": reason(u.source),
-                "提出者": u.actor,
+                "提出者": labels.actor_name(u.actor, names),
             }
             for u in mine
         ],
@@ -133,7 +146,7 @@ with st.expander("共有フォルダから受け付けたファイル（最新 5
                 "受付日時": texts.jst(s.received_at),
                 "ファイル": s.name,
                 "状態": texts.SOURCE_STATE[s.state],
-                "ページ数": s.page_count,
+                "ページ数": pages(s),
                 "理由": reason(s),
             }
             for s in sources

@@ -41,14 +41,14 @@ def test_the_trail_lists_every_change_with_who_and_why(open_app: Any, ui: UiWorl
     fixed = next(r for r in rows if r["操作"] == "修正")
     assert (fixed["項目"], fixed["担当"], fixed["理由・補足"]) == (
         "使用者氏名",
-        "user:rev-a",
+        "rev-a",  # a user without a display name: the login id, never "user:rev-a"
         "原本",
     )
     assert (
         fixed["変更前"] == "山田\u3000太郎（要確認）"
         and fixed["変更後"] == "山田\u3000花子（修正済）"
     )
-    assert any(r["操作"] == "判読不能" and r["担当"] == "user:rev-a2" for r in rows)
+    assert any(r["操作"] == "判読不能" and r["担当"] == "rev-a2" for r in rows)
     assert at.get("download_button")
 
 

@@ -118,7 +118,7 @@ def test_a_second_writer_sees_what_changed_and_overwrites_nothing(
     first = _confirm(first)
     warning = first.warning[0].value
     assert "ほかの人がこの書類を変更しました" in warning
-    assert md("user:rev-a2") in warning and "「使用者氏名」修正" in warning
+    assert f"{md('rev-a2')}: {md('「使用者氏名」')}修正" in warning and "user:" not in warning
     assert ui.town("town-a").get_document(ui.water_a).fields["user_name"].value == "山田\u3000次郎"
     table = first.dataframe[0].value.to_dict("records")  # the page shows the current value
     assert next(r["値"] for r in table if r["項目"] == "使用者氏名") == "山田\u3000次郎"
@@ -190,8 +190,8 @@ def test_a_mismatch_goes_to_a_third_reviewer(open_app: Any, ui: UiWorld, h: Help
     at = _open(open_app, "rev-a3", ui.furusato_a)
     at.button(key=f"rv_reveal_{ui.furusato_a}_my_number").click().run()
     text = h.text(at)
-    assert f"1 人目（{md('user:rev-a')}）: **463009968008**" in text
-    assert f"2 人目（{md('user:rev-a2')}）: **123456789018**" in text
+    assert f"1 人目（{md('rev-a')}）: **463009968008**" in text
+    assert f"2 人目（{md('rev-a2')}）: **123456789018**" in text
     _value_box(at).input("463009968008")
     at = _confirm(at)
     field = town.get_document(ui.furusato_a).fields["my_number"]
