@@ -39,9 +39,10 @@ def test_a_file_moved_into_the_archive_is_owner_only(tmp_path: Path) -> None:
 def test_tighten_closes_what_an_older_version_left_open(tmp_path: Path) -> None:
     data = tmp_path / "data"
     s = Settings(data_dir=data)
-    for folder in (data, s.archive_path, s.quarantine_path, s.exports_path):
+    for folder in (s.archive_path, s.quarantine_path, s.exports_path):
         folder.mkdir(parents=True, exist_ok=True)
-        folder.chmod(0o755)
+    for folder in (data, data / "runtime", s.archive_path, s.quarantine_path, s.exports_path):
+        folder.chmod(0o755)  # whatever the process's umask was when they were made
     db = data / "formocr.db"
     db.write_bytes(b"")
     db.chmod(0o644)
