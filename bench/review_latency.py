@@ -32,10 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
 
+from browser_app import seeded_store  # noqa: E402
+
 from form_schemas.reasons import Reason  # noqa: E402
 from form_schemas.registry import FormRegistry  # noqa: E402
 from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus  # noqa: E402
-from ocr_pipeline.store import Store, upgrade  # noqa: E402
 
 APP = ROOT / "review_ui" / "app.py"
 PASSWORD = "bench-pass-123"
@@ -71,13 +72,9 @@ def _page(registry: FormRegistry) -> PageResult:
 def seed(data: Path, documents: int) -> list[int]:
     """A store in ``data`` with town-a, the reviewer ``rev`` and ``documents`` documents."""
     registry = FormRegistry.from_dirs([ROOT / "form_schemas" / "forms"])
-    url = f"sqlite:///{data / 'formocr.db'}"
-    upgrade(url)
     png = registry.get("water_service").template_path.read_bytes()
     # The password hashed as the app hashes it (argon2id defaults): a login costs what it will.
-    with Store.open(url, data / "images") as store:
-        town = store.for_tenant("town-a")
-        town.ensure_tenant("A町")
+    with seeded_store(data, cheap=False) as (store, town):
         store.users.add(
             "rev", password=PASSWORD, role="reviewer", tenants=["town-a"], actor="bench",
             display_name="確認 太郎",

@@ -261,12 +261,9 @@ class Address:
         return state not in (_A.LONE_BAN, _A.LONE_LATIN)
 
 
-@dataclass(frozen=True)
-class Excluding:
-    """Any reading that holds none of ``banned``: an open field whose only rule is what can
-    never be in it (a name)."""
-
-    banned: frozenset[str]
+class _Open:
+    """What open grammars share: they start at depth 0, know no hints or closed alphabet,
+    and may end anywhere."""
 
     @property
     def start(self) -> State:
@@ -280,11 +277,19 @@ class Excluding:
     def alphabet(self) -> frozenset[str] | None:
         return None
 
-    def allowed_after(self, state: State, char: str) -> State | None:
-        return None if char in self.banned else state
-
     def accepting(self, state: State) -> bool:
         return True
+
+
+@dataclass(frozen=True)
+class Excluding(_Open):
+    """Any reading that holds none of ``banned``: an open field whose only rule is what can
+    never be in it (a name)."""
+
+    banned: frozenset[str]
+
+    def allowed_after(self, state: State, char: str) -> State | None:
+        return None if char in self.banned else state
 
 
 OPENING = "(（「『[［【"
@@ -292,21 +297,9 @@ CLOSING = ")）」』]］】"
 
 
 @dataclass(frozen=True)
-class FreeText:
+class FreeText(_Open):
     """Free text (続柄, a school's name, a remark): anything, except a closing bracket with no
     opening bracket before it (a stroke at the edge of a cell came back as `)本人`)."""
-
-    @property
-    def start(self) -> State:
-        return 0
-
-    @property
-    def hints(self) -> frozenset[str]:
-        return frozenset()
-
-    @property
-    def alphabet(self) -> frozenset[str] | None:
-        return None
 
     def allowed_after(self, state: State, char: str) -> State | None:
         assert isinstance(state, int)
@@ -315,9 +308,6 @@ class FreeText:
         if char in CLOSING:
             return state - 1 if state > 0 else None
         return state
-
-    def accepting(self, state: State) -> bool:
-        return True
 
 
 def text_grammar() -> FreeText:

@@ -18,12 +18,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 from ocr_pipeline.cli.cmd_ui import streamlit_command
+from ocr_pipeline.store import Store, TenantStore, upgrade
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "browser-pass-123"
 START_TIMEOUT = 60.0
+
+
+@contextmanager
+def seeded_store(data: Path, *, cheap: bool = True) -> Iterator[tuple[Store, TenantStore]]:
+    """A new SQLite store in ``data`` (the app's ``formocr.db`` and ``images``) holding the
+    municipality town-a (A町). ``cheap``: users' passwords hashed at argon2's cheapest
+    setting (tests); otherwise as the app hashes them (a login costs what it will)."""
+    url = f"sqlite:///{data / 'formocr.db'}"
+    upgrade(url)
+    hasher = PasswordHasher.from_parameters(profiles.CHEAPEST) if cheap else None
+    with Store.open(url, data / "images", password_hasher=hasher) as store:
+        town = store.for_tenant("town-a")
+        town.ensure_tenant("A町")
+        yield store, town
 
 
 def skip_unless_browser() -> None:

@@ -24,12 +24,19 @@ from typing import Any
 
 import numpy as np
 import pytest
-from argon2 import PasswordHasher, profiles
-from browser_app import PASSWORD, chromium, log_in, new_page, running_app, skip_unless_browser
+from browser_app import (
+    PASSWORD,
+    chromium,
+    log_in,
+    new_page,
+    running_app,
+    seeded_store,
+    skip_unless_browser,
+)
 from PIL import Image
 
 from form_schemas.registry import FormRegistry
-from ocr_pipeline.store import DocumentStatus, Store, upgrade
+from ocr_pipeline.store import DocumentStatus, Store
 from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
 
 pytestmark = pytest.mark.browser
@@ -63,12 +70,7 @@ def _page_png(registry: FormRegistry) -> bytes:
 
 def _seed(data: Path, registry: FormRegistry, page_result: Callable[..., Any]) -> int:
     """A store with town-a, a reviewer, an administrator and one document to review."""
-    url = f"sqlite:///{data / 'formocr.db'}"
-    upgrade(url)
-    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
-    with Store.open(url, data / "images", password_hasher=cheap) as store:
-        town = store.for_tenant("town-a")
-        town.ensure_tenant("A町")
+    with seeded_store(data) as (store, town):
         store.users.add(
             "sato", password=PASSWORD, role="reviewer", tenants=["town-a"], actor="test",
             display_name="佐藤 確認",

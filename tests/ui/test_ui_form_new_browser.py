@@ -9,11 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher, profiles
-from browser_app import PASSWORD, chromium, log_in, new_page, running_app, skip_unless_browser
+from browser_app import (
+    PASSWORD,
+    chromium,
+    log_in,
+    new_page,
+    running_app,
+    seeded_store,
+    skip_unless_browser,
+)
 
 from form_schemas.registry import FormRegistry, load_form
-from ocr_pipeline.store import Store, upgrade
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +28,7 @@ ROUGH = (386, 652, 1538, 733)  # what a hand drags: a little off on every side
 
 
 def _seed(data: Path) -> None:
-    url = f"sqlite:///{data / 'formocr.db'}"
-    upgrade(url)
-    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
-    with Store.open(url, data / "images", password_hasher=cheap) as store:
-        store.for_tenant("town-a").ensure_tenant("A町")
+    with seeded_store(data) as (store, _):
         store.users.add(
             "kanri", password=PASSWORD, role="administrator", tenants=["town-a"], actor="test"
         )

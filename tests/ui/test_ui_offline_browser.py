@@ -15,11 +15,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from argon2 import PasswordHasher, profiles
-from browser_app import PASSWORD, chromium, log_in, new_page, running_app, skip_unless_browser
+from browser_app import (
+    PASSWORD,
+    chromium,
+    log_in,
+    new_page,
+    running_app,
+    seeded_store,
+    skip_unless_browser,
+)
 
 from form_schemas.registry import FormRegistry
-from ocr_pipeline.store import Store, upgrade
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +37,7 @@ WATER = {"user_name": "山田\u3000太郎", "phone": "03-1234-5678", "filed_on":
 
 
 def _seed(data: Path, registry: FormRegistry, page_result: Callable[..., Any]) -> int:
-    url = f"sqlite:///{data / 'formocr.db'}"
-    upgrade(url)
-    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
-    with Store.open(url, data / "images", password_hasher=cheap) as store:
-        town = store.for_tenant("town-a")
-        town.ensure_tenant("A町")
+    with seeded_store(data) as (store, town):
         store.users.add(
             "kanri", password=PASSWORD, role="administrator", tenants=["town-a"], actor="test"
         )

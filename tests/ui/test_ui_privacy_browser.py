@@ -20,14 +20,20 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from argon2 import PasswordHasher, profiles
-from browser_app import PASSWORD, chromium, log_in, new_page, running_app, skip_unless_browser
+from browser_app import (
+    PASSWORD,
+    chromium,
+    log_in,
+    new_page,
+    running_app,
+    seeded_store,
+    skip_unless_browser,
+)
 from PIL import Image
 from sample_records import FURUSATO_VALUES as FURUSATO
 from sample_records import WATER_VALUES as WATER
 
 from form_schemas.registry import FormRegistry
-from ocr_pipeline.store import Store, upgrade
 from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
 
 pytestmark = pytest.mark.browser
@@ -59,12 +65,7 @@ def _png(registry: FormRegistry, form_id: str, values: dict[str, Any]) -> bytes:
 def _seed(data: Path, registry: FormRegistry, page_result: Callable[..., Any]) -> dict[str, int]:
     """town-a, a reviewer, a ふるさと納税 document (個人番号 keyed twice) and a returned
     水道 document whose file name and 返戻 reason are Markdown."""
-    url = f"sqlite:///{data / 'formocr.db'}"
-    upgrade(url)
-    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
-    with Store.open(url, data / "images", password_hasher=cheap) as store:
-        town = store.for_tenant("town-a")
-        town.ensure_tenant("A町")
+    with seeded_store(data) as (store, town):
         store.users.add(
             "sato", password=PASSWORD, role="reviewer", tenants=["town-a"], actor="test"
         )
