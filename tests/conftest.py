@@ -6,12 +6,14 @@
   once per session (a model load takes about a second).
 - ``synth_scans``: a session folder of synthesised scans with truth files (every built-in form,
   printed and handwritten, mild degradation).
-- every test gets the umask it started with back: ``formocr``'s entry point sets 0o077 for its
-  process, which is this one when a test runs the CLI in-process.
+- every test starts and ends with the umask the session started with: ``formocr``'s entry
+  point sets 0o077 for its process, which is this one when a test (or a session fixture)
+  runs the CLI in-process.
 - ``fake_engine`` / ``reading``: a scripted :class:`~ocr_pipeline.engines.OcrEngine` for testing
   the code around OCR. It is never used to measure OCR.
 
-Nothing here runs at import time beyond defining fixtures and the fake engine class.
+Nothing here runs at import time beyond reading the umask and defining fixtures and the fake
+engine class.
 """
 
 from __future__ import annotations
@@ -117,12 +119,15 @@ def isolated_settings(data_dir: Path, mp: pytest.MonkeyPatch, **overrides: Any) 
     return load_settings(data_dir=data_dir, **overrides)
 
 
+_SESSION_UMASK = os.umask(0o022)
+os.umask(_SESSION_UMASK)  # read (a umask can only be read by setting it) and put back
+
+
 @pytest.fixture(autouse=True)
 def _keep_umask() -> Iterator[None]:
-    before = os.umask(0o022)
-    os.umask(before)
+    os.umask(_SESSION_UMASK)  # also after a session fixture that ran the CLI in-process
     yield
-    os.umask(before)
+    os.umask(_SESSION_UMASK)
 
 
 @pytest.fixture
