@@ -37,6 +37,7 @@ from browser_app import seeded_store  # noqa: E402
 from form_schemas.reasons import Reason  # noqa: E402
 from form_schemas.registry import FormRegistry  # noqa: E402
 from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus  # noqa: E402
+from review_ui import inline_image  # noqa: E402
 
 APP = ROOT / "review_ui" / "app.py"
 PASSWORD = "bench-pass-123"
@@ -150,7 +151,7 @@ def chromium(data: Path, workdir: Path, doc_ids: list[int], enters: int) -> dict
             started = time.perf_counter()
             page.keyboard.press("Alt+O")
             _wait_value_box(page, None)
-            page.locator("[data-testid='stImage'] img").first.wait_for()
+            page.locator(f"figure.{inline_image.MARKER} img").first.wait_for()
             out["open"].append(time.perf_counter() - started)
             for _ in range(enters):
                 before = _heading(page)
