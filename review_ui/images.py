@@ -99,7 +99,7 @@ def crop_decoded(
 ) -> bytes:
     """:func:`crop_field` of a page already decoded (``img`` is not changed)."""
     if template_size:
-        bbox = _scaled(bbox, img.width / template_size[0], img.height / template_size[1])
+        bbox = _scaled(bbox, *_scales(img, template_size))
     x0, y0 = max(0, bbox[0] - MARGIN), max(0, bbox[1] - MARGIN)
     x1, y1 = min(img.width, bbox[2] + MARGIN), min(img.height, bbox[3] + MARGIN)
     if x1 <= x0 or y1 <= y0:
@@ -113,16 +113,20 @@ def crop_decoded(
     return _png(crop)
 
 
+def _scales(img: Image.Image, template_size: tuple[int, int] | None) -> tuple[float, float]:
+    """How much larger the page ``img`` is than the template (1, 1 when it is in template
+    pixels already)."""
+    if not template_size:
+        return 1.0, 1.0
+    return img.width / template_size[0], img.height / template_size[1]
+
+
 def page_with_boxes(
     png: bytes, boxes: Sequence[Box], template_size: tuple[int, int] | None = None
 ) -> bytes:
     """The whole page with each box outlined in its colour and numbered, as PNG."""
     img = _load(png)
-    sx, sy = (
-        (img.width / template_size[0], img.height / template_size[1])
-        if template_size
-        else (1.0, 1.0)
-    )
+    sx, sy = _scales(img, template_size)
     draw = ImageDraw.Draw(img)
     for b in boxes:
         x0, y0, x1, y1 = _scaled(b.bbox, sx, sy)
@@ -147,11 +151,7 @@ def blacked_out(
     if not bboxes:
         return png
     img = _load(png)
-    sx, sy = (
-        (img.width / template_size[0], img.height / template_size[1])
-        if template_size
-        else (1.0, 1.0)
-    )
+    sx, sy = _scales(img, template_size)
     draw = ImageDraw.Draw(img)
     for bbox in bboxes:
         x0, y0, x1, y1 = _scaled(bbox, sx, sy)
