@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
 
-from browser_app import seeded_store  # noqa: E402
+from browser_app import seeded_store, wait_idle  # noqa: E402
 
 from form_schemas.reasons import Reason  # noqa: E402
 from form_schemas.registry import FormRegistry  # noqa: E402
@@ -145,7 +145,7 @@ def chromium(data: Path, workdir: Path, doc_ids: list[int], enters: int) -> dict
             page.keyboard.press("Enter")
             page.get_by_role("button", name="開く").wait_for()
             page.locator("[data-testid='stDataFrame']").wait_for()
-            _wait_idle(page)
+            wait_idle(page)
             out["login_to_queue"].append(time.perf_counter() - started)
             page.get_by_role("heading", name="確認キュー").click()
             started = time.perf_counter()
@@ -168,15 +168,6 @@ def chromium(data: Path, workdir: Path, doc_ids: list[int], enters: int) -> dict
                 out["enter"].append(time.perf_counter() - started)
             page.close()
     return {k: _summary(v) for k, v in out.items() if v}
-
-
-def _wait_idle(page: Any) -> None:
-    page.wait_for_function(
-        """() => document.querySelector("[data-testid='stApp']")
-            ?.getAttribute('data-test-script-state') === 'notRunning'""",
-        polling=10,
-        timeout=30_000,
-    )
 
 
 def _heading(page: Any) -> str:

@@ -121,3 +121,15 @@ def log_in(page: Any, base: str, login: str) -> None:
     page.get_by_label("ログインID").fill(login)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.keyboard.press("Enter")
+
+
+def wait_idle(page: Any, timeout_ms: float = 30_000) -> None:
+    """Wait until the app's script (or fragment) run has ended: what a person sees once the
+    page has settled. A shortcut pressed while a run is still drawing the page can be lost
+    (seen under load: Alt+A pressed as the 承認 button appeared did nothing)."""
+    page.wait_for_function(
+        """() => document.querySelector("[data-testid='stApp']")
+            ?.getAttribute('data-test-script-state') === 'notRunning'""",
+        polling=10,
+        timeout=timeout_ms,
+    )

@@ -32,6 +32,7 @@ from browser_app import (
     running_app,
     seeded_store,
     skip_unless_browser,
+    wait_idle,
 )
 from PIL import Image
 
@@ -160,6 +161,7 @@ def _review_by_keyboard(page: Any, base: str) -> Keys:
     keys.press("Enter")  # the phone number as read is right: accept it
     expect(page.get_by_text("確認しました")).to_be_visible()
     expect(page.get_by_text("内容を確かめて承認してください")).to_be_visible()
+    wait_idle(page)  # the reviewer reads the page before approving (see wait_idle)
     keys.press("Alt+A")
     expect(page.get_by_text("承認しました")).to_be_visible()
     return keys
