@@ -125,8 +125,9 @@ def log_in(page: Any, base: str, login: str) -> None:
 
 def wait_idle(page: Any, timeout_ms: float = 30_000) -> None:
     """Wait until the app's script (or fragment) run has ended: what a person sees once the
-    page has settled. A shortcut pressed while a run is still drawing the page can be lost
-    (seen under load: Alt+A pressed as the 承認 button appeared did nothing)."""
+    page has settled. Under load, a shortcut pressed while a run is still drawing the page can
+    come before the button it belongs to (Alt+A pressed as soon as the text above 承認 showed
+    did nothing, 1 run in 3 with two busy cores)."""
     page.wait_for_function(
         """() => document.querySelector("[data-testid='stApp']")
             ?.getAttribute('data-test-script-state') === 'notRunning'""",
