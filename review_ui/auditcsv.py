@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from form_schemas.sensitivity import mask
 from form_schemas.spec import FieldSpec
 from ocr_pipeline.store import AuditEvent
 
@@ -26,7 +27,7 @@ _OMITTED = "（秘匿の項目のため省略）"
 
 def _no_numbers(text: str) -> str:
     """Free text with anything shaped like a 個人番号 masked (a reason may quote one)."""
-    return _DIGIT_RUN.sub(lambda m: values.mask(m.group()), text)
+    return _DIGIT_RUN.sub(lambda m: mask(m.group()), text)
 
 
 def _describe(
@@ -76,7 +77,7 @@ def _value(
         text = values.to_text(spec, state["value"])
         status = state.get("status")
         label = _FIELD_STATES.get(status, "") if isinstance(status, str) else ""
-        shown = values.mask(text) if masked else _no_numbers(text)
+        shown = mask(text) if masked else _no_numbers(text)
         return f"{shown}（{label}）" if label else shown
     if isinstance(state, dict):
         return _describe(state, field_level, masked, titles)

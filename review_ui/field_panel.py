@@ -12,6 +12,7 @@ import streamlit as st
 from PIL import Image
 
 from form_schemas.registry import FormDefinition
+from form_schemas.sensitivity import mask
 from form_schemas.spec import BBox, FieldSpec
 from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.store import Document, EntryStatus, FieldView
@@ -163,7 +164,7 @@ def entries(entry: EntryStatus, spec: FieldSpec | None, masked: bool) -> None:
     for n, e in enumerate(entry.entries, 1):
         text = values.to_text(spec, e.value)
         who = labels.actor_name(e.actor, names)
-        st.markdown(f"{n} 人目（{md(who)}）: **{md(values.mask(text) if masked else text)}**")
+        st.markdown(f"{n} 人目（{md(who)}）: **{md(mask(text) if masked else text)}**")
 
 
 def reading(view: FieldView, masked: bool) -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from form_schemas.japanese.era import ERAS
-from form_schemas.sensitivity import is_sensitive
+from form_schemas.sensitivity import MASK, is_sensitive, is_sensitive_type, mask
 from form_schemas.spec import FieldSpec, FieldType, FieldValue
 
-MASK = "●"
 UNSURE = 0.9
 """Characters read with less confidence than this are marked in the reading."""
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$")
@@ -17,18 +16,13 @@ _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$")
 
 def is_masked_type(field_type: str) -> bool:
     """個人番号 is masked on screen unless a person asks to see it (and that is logged)."""
-    return field_type == FieldType.MYNUMBER.value
+    return is_sensitive_type(field_type)
 
 
 def is_hidden(spec: FieldSpec | None, field_type: str) -> bool:
     """A 個人番号, or a field its form marks ``sensitive``: kept out of sight until a person
     asks to see it (and that is logged). Without the spec, by the field type alone."""
     return is_sensitive(spec) if spec is not None else is_masked_type(field_type)
-
-
-def mask(text: str) -> str:
-    """Every character but spaces and hyphens replaced by ``●``."""
-    return "".join(c if c in " -\u3000" else MASK for c in text)
 
 
 def to_text(spec: FieldSpec | None, value: FieldValue) -> str:

@@ -14,17 +14,11 @@ import dataclasses
 
 from form_schemas.reasons import Reason
 from form_schemas.registry import FormRegistry
-from form_schemas.sensitivity import is_sensitive
+from form_schemas.sensitivity import is_sensitive, mask
 
 from ..results import FieldResult, PageResult
 
-MASK = "●"
 HIDDEN_DETAIL = "withheld: sensitive field (--show-sensitive shows it)"
-
-
-def mask_text(text: str) -> str:
-    """Every character but spaces and hyphens replaced by ``●``."""
-    return "".join(c if c in " -\u3000" else MASK for c in text)
 
 
 def sensitive_fields(registry: FormRegistry, form_id: str | None) -> frozenset[str]:
@@ -38,8 +32,8 @@ def sensitive_fields(registry: FormRegistry, form_id: str | None) -> frozenset[s
 def _masked_field(f: FieldResult) -> FieldResult:
     return dataclasses.replace(
         f,
-        value=None if f.value is None else mask_text(str(f.value)),
-        raw=mask_text(f.raw),
+        value=None if f.value is None else mask(str(f.value)),
+        raw=mask(f.raw),
         reasons=[Reason(r.code, HIDDEN_DETAIL if r.detail else "") for r in f.reasons],
     )
 

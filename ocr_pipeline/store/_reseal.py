@@ -16,6 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from form_schemas.sensitivity import SENSITIVE_TYPES
+
 from . import _sealed
 from .db import Database
 from .keys import Keyring, key_id, write_key_file
@@ -78,7 +80,7 @@ class RotationReport:
 
 
 def _of_sensitive_field(spec: _Table, t: sa.TableClause) -> sa.ColumnElement[bool]:
-    types = sorted(_sealed.SENSITIVE_TYPES)
+    types = sorted(SENSITIVE_TYPES)
     if spec.name == "fields":
         return t.c.type.in_(types)
     if not spec.has_field:

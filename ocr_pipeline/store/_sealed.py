@@ -18,13 +18,12 @@ import re
 import unicodedata
 from typing import Any
 
-from form_schemas.spec import FieldType
+from form_schemas.sensitivity import is_sensitive_type
 
 from .keys import Keyring
 
 JSON_KEY = "$sealed"
 TEXT_PREFIX = "$sealed:"
-SENSITIVE_TYPES = frozenset({FieldType.MYNUMBER.value})
 
 
 # 12 digits (full-width too), maybe spaced or hyphenated in groups, not part of a longer number.
@@ -32,8 +31,9 @@ _TWELVE_DIGITS = re.compile(r"(?<![0-9])(?:[0-9][ \-]?){11}[0-9](?![0-9])")
 
 
 def is_sensitive(field_type: str) -> bool:
-    """Whether values of fields of this type are sealed at rest."""
-    return field_type in SENSITIVE_TYPES
+    """Whether values of fields of this type are sealed at rest (the types sensitive
+    whatever the form says: a flag of one form cannot reach rows already stored)."""
+    return is_sensitive_type(field_type)
 
 
 def mentions_my_number(text: str | None) -> bool:

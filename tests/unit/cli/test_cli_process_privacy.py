@@ -20,9 +20,10 @@ from sample_records import FURUSATO_VALUES
 
 from form_schemas.reasons import Reason
 from form_schemas.registry import FormRegistry
+from form_schemas.sensitivity import MASK
 from ocr_pipeline import pipeline as pipeline_module
 from ocr_pipeline.cli import cmd_process, main
-from ocr_pipeline.cli.masking import MASK, masked_page
+from ocr_pipeline.cli.masking import masked_page
 from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus
 
 pytestmark = pytest.mark.usefixtures("no_formocr_env")
