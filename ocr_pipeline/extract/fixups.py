@@ -138,16 +138,13 @@ def _both_fit(text: str, i: int) -> bool:
     return bool(small) and small_plausible(text[i - 1] if i else "", small)
 
 
-def fix_kana_size(rec: Recognition, image: Gray) -> Recognition:
-    """Small or large kana (ャ/ヤ, ッ/ツ ...) by the height of the writing at that character
-    against the other characters of the line: small kana are about two thirds as tall."""
-    pairs = [i for i, c in enumerate(rec.text) if c in SMALL_TO_LARGE or c in LARGE_TO_SMALL]
-    if not pairs or len(rec.text) < 2:
-        return rec
+def _heights(rec: Recognition, image: Gray) -> list[float] | None:
+    """The height of the ink at each character of ``rec`` (a band of the crop around its
+    position), or None when the crop holds no ink."""
     ink = np.asarray(image < INK_LEVEL, dtype=bool)
     rows = np.flatnonzero(ink.any(axis=1))
     if len(rows) == 0:
-        return rec
+        return None
     em = float(rows[-1] - rows[0] + 1)
     width = ink.shape[1]
 
@@ -157,8 +154,31 @@ def fix_kana_size(rec: Recognition, image: Gray) -> Recognition:
         r = np.flatnonzero(band.any(axis=1))
         return float(r[-1] - r[0] + 1) if len(r) else 0.0
 
+    return [height(i) for i in range(len(rec.text))]
+
+
+def _cap(rec: Recognition, unsure: Sequence[int]) -> Recognition:
+    """``rec`` with the characters at ``unsure`` no surer than :data:`UNSURE_SIZE`."""
+    if not unsure:
+        return rec
+    confs = list(rec.char_confidences)
+    for i in unsure:
+        if i < len(confs):
+            confs[i] = min(confs[i], UNSURE_SIZE)
+    return replace(rec, char_confidences=tuple(confs), confidence=min(confs, default=0.0))
+
+
+def fix_kana_size(rec: Recognition, image: Gray) -> Recognition:
+    """Small or large kana (ャ/ヤ, ッ/ツ ...) by the height of the writing at that character
+    against the other characters of the line: small kana are about two thirds as tall."""
+    pairs = [i for i, c in enumerate(rec.text) if c in SMALL_TO_LARGE or c in LARGE_TO_SMALL]
+    if not pairs or len(rec.text) < 2:
+        return rec
+    heights = _heights(rec, image)
+    if heights is None:
+        return rec
     reference = [
-        height(i)
+        heights[i]
         for i, c in enumerate(rec.text)
         if i not in pairs and not c.isspace() and c not in (LONG, "・")
     ]
@@ -168,7 +188,7 @@ def fix_kana_size(rec: Recognition, image: Gray) -> Recognition:
     changes: dict[int, str] = {}
     unsure: list[int] = []
     for i in pairs:
-        ratio = height(i) / typical if typical else 1.0
+        ratio = heights[i] / typical if typical else 1.0
         c = rec.text[i]
         if ratio < SMALL_RATIO and c in LARGE_TO_SMALL:
             changes[i] = LARGE_TO_SMALL[c]
@@ -176,13 +196,60 @@ def fix_kana_size(rec: Recognition, image: Gray) -> Recognition:
             changes[i] = SMALL_TO_LARGE[c]
         elif SMALL_RATIO <= ratio <= LARGE_RATIO and _both_fit(rec.text, i):
             unsure.append(i)
-    fixed = apply_changes(rec, changes)
-    if not unsure:
-        return fixed
-    confs = list(fixed.char_confidences)
-    for i in unsure:  # same length: changes above never remove characters
-        confs[i] = min(confs[i], UNSURE_SIZE)
-    return replace(fixed, char_confidences=tuple(confs), confidence=min(confs))
+    # same length: changes above never remove characters
+    return _cap(apply_changes(rec, changes), unsure)
+
+
+LOAN_SMALL = {
+    **{v: set("フヴテデ") for v in "アイエオ"},
+    **{v: I_ROW for v in "ヤユヨ"},
+}
+"""Full-size katakana that, after these kana, are most often a small one read large (シテイ
+for シティ, ヴイラ for ヴィラ, ジユ for ジュ): loan sounds of building and place names."""
+NEVER_LARGE = set("ヴ")  # ヴイ, ヴエ ...: the large form is not written after ヴ
+
+
+def fix_kana_size_in_text(rec: Recognition, image: Gray) -> Recognition:
+    """The loan sounds of katakana words inside a line of kanji (an address's ヴィラ or
+    シティ): a full-size vowel or ヤユヨ where a small one is usual is measured against the
+    other kana of its word, never against kanji (taller in most hands). Clearly small, it
+    becomes small; in between, or with too few other kana to compare, the reading is kept
+    but claims at most :data:`UNSURE_SIZE`, so that a person looks. After ヴ a large vowel
+    is never accepted on size alone. Small readings are left alone: the recognizer rarely
+    reads a full-size kana small inside a loan word, and the small form is the usual one."""
+    text = rec.text
+    suspects = [
+        i
+        for i in range(1, len(text))
+        if text[i] in LOAN_SMALL and text[i - 1] in LOAN_SMALL[text[i]]
+    ]
+    if not suspects:
+        return rec
+    heights = _heights(rec, image)
+    if heights is None:
+        return rec
+    changes: dict[int, str] = {}
+    unsure: list[int] = []
+    for i in suspects:
+        start, end = _katakana_word(text, i)
+        others = [heights[j] for j in range(start, end) if j != i and text[j] != LONG]
+        typical = float(np.median(others)) if len(others) >= 2 else 0.0
+        ratio = heights[i] / typical if typical else None
+        if ratio is not None and ratio < SMALL_RATIO:
+            changes[i] = LARGE_TO_SMALL[text[i]]
+        elif ratio is None or ratio <= LARGE_RATIO or text[i - 1] in NEVER_LARGE:
+            unsure.append(i)
+    return _cap(apply_changes(rec, changes), unsure)
+
+
+def _katakana_word(text: str, i: int) -> tuple[int, int]:
+    """The run of katakana (with ー) around ``i``, as (start, end)."""
+    start, end = i, i + 1
+    while start > 0 and _katakana(text[start - 1]):
+        start -= 1
+    while end < len(text) and _katakana(text[end]):
+        end += 1
+    return start, end
 
 
 def _runs(text: str) -> list[tuple[int, int]]:

@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from ocr_pipeline.engines import Recognition
-from ocr_pipeline.extract.fixups import fix_kana, fix_kana_size, fix_twins, small_plausible
+from ocr_pipeline.extract.fixups import (
+    UNSURE_SIZE,
+    fix_kana,
+    fix_kana_size,
+    fix_kana_size_in_text,
+    fix_twins,
+    small_plausible,
+)
 
 Reading = Callable[..., Recognition]
 
@@ -100,3 +107,41 @@ def test_fix_kana_size_reads_a_large_kana_from_its_height(reading: Reading) -> N
     assert fix_kana_size(reading("サッカ"), image).text == "サツカ"
     image = _heights_image([50, 30, 50])
     assert fix_kana_size(reading("サッカ"), image).text == "サッカ"
+
+
+def test_a_loan_vowel_written_small_in_an_address_becomes_small(reading: Reading) -> None:
+    image = _heights_image([50, 44, 28, 44])  # 東, ヴ, a small ィ, ラ
+    fixed = fix_kana_size_in_text(reading("東ヴイラ"), image)
+    assert fixed.text == "東ヴィラ"
+
+
+@pytest.mark.parametrize(
+    ("text", "heights"),
+    [
+        ("東ヴイラ", [50, 44, 44, 44]),  # after ヴ a full-size vowel is never taken on size
+        ("緑シテイ", [50, 44, 44, 38]),  # in between: the ink does not tell
+        ("号テイ", [50, 44, 44]),  # too few other kana in the word to compare
+    ],
+)
+def test_a_loan_vowel_the_ink_does_not_settle_goes_to_a_person(
+    reading: Reading, text: str, heights: list[int]
+) -> None:
+    fixed = fix_kana_size_in_text(reading(text), _heights_image(heights))
+    assert fixed.text == text
+    assert fixed.confidence <= UNSURE_SIZE
+
+
+@pytest.mark.parametrize(
+    ("text", "heights"),
+    [
+        ("緑シテイ", [50, 44, 44, 44]),  # clearly full size among kana: written large
+        ("東ハイツ", [50, 44, 44, 44]),  # no loan sound: nothing to decide
+        ("東ヴィラ", [50, 44, 44, 44]),  # a small reading is left alone
+        ("山田太郎", [50, 50, 50, 50]),
+    ],
+)
+def test_kana_size_in_text_leaves_settled_readings_alone(
+    reading: Reading, text: str, heights: list[int]
+) -> None:
+    read = reading(text)
+    assert fix_kana_size_in_text(read, _heights_image(heights)) == read
