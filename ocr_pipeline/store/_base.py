@@ -91,6 +91,37 @@ class TenantBase:
             )
         )
 
+    def _audit_document(
+        self,
+        s: Session,
+        action: Action,
+        actor: str,
+        doc: DocumentRow,
+        *,
+        field_id: str | None = None,
+        old: Any = None,
+        new: Any = None,
+        detail: str = "",
+        sensitive: bool = False,
+        versioned: bool = True,
+    ) -> None:
+        """Append an event about ``doc`` (and ``field_id`` of it): it names the document's
+        source file, the document, and (``versioned``, for a change) the version the change
+        made, which is how a later conflict names it. See :meth:`_audit`."""
+        self._audit(
+            s,
+            action,
+            actor,
+            source_file_id=doc.source_file_id,
+            document_id=doc.id,
+            field_id=field_id,
+            doc_version=doc.version if versioned else None,
+            old=old,
+            new=new,
+            detail=detail,
+            sensitive=sensitive,
+        )
+
     def _sealed_event(
         self,
         document_id: int | None,

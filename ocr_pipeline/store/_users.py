@@ -31,6 +31,7 @@ from ._base import Clock
 from .db import Database
 from .errors import ConflictError, NotFoundError
 from .models import AuditEventRow, TenantRow, UserRow, UserTenantRow
+from .protocols import UserDirectory
 from .states import Action, Role
 from .views import User
 
@@ -73,7 +74,7 @@ def check_tenants(role: Role, tenants: Sequence[str]) -> tuple[str, ...]:
     return wanted
 
 
-class UserStore:
+class UserStore(UserDirectory):
     """The users of one installation. Made by :attr:`Store.users`; thread-safe."""
 
     def __init__(self, db: Database, clock: Clock, hasher: PasswordHasher | None = None) -> None:
