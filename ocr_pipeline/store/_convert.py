@@ -37,14 +37,22 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 MAX_ACTOR = 200
 
 
+def check_pattern(pattern: re.Pattern[str], value: str, problem: str, remedy: str) -> str:
+    """``value`` if it is a string that ``pattern`` matches in full, else
+    :class:`BadArgumentsError` with ``problem`` and ``remedy``."""
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise BadArgumentsError(problem, remedy)
+    return value
+
+
 def check_tenant_id(tenant_id: str) -> str:
-    if not isinstance(tenant_id, str) or not TENANT_ID.fullmatch(tenant_id):
-        raise BadArgumentsError(
-            f"invalid tenant id {tenant_id!r}",
-            "use 1-64 characters: lower-case letters, digits, '-' and '_' (e.g. the 6-digit "
-            "local government code)",
-        )
-    return tenant_id
+    return check_pattern(
+        TENANT_ID,
+        tenant_id,
+        f"invalid tenant id {tenant_id!r}",
+        "use 1-64 characters: lower-case letters, digits, '-' and '_' (e.g. the 6-digit "
+        "local government code)",
+    )
 
 
 def check_actor(actor: str) -> str:
@@ -57,11 +65,12 @@ def check_actor(actor: str) -> str:
 
 
 def check_sha256(sha256: str) -> str:
-    if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
-        raise BadArgumentsError(
-            f"not a SHA-256 hex digest: {sha256!r}", "pass hashlib.sha256(data).hexdigest()"
-        )
-    return sha256
+    return check_pattern(
+        SHA256,
+        sha256,
+        f"not a SHA-256 hex digest: {sha256!r}",
+        "pass hashlib.sha256(data).hexdigest()",
+    )
 
 
 def check_json(what: str, value: Any) -> Any:

@@ -45,13 +45,13 @@ LOCK_SECONDS = 300.0
 
 
 def check_login(login: str) -> str:
-    if not isinstance(login, str) or not LOGIN.fullmatch(login):
-        raise BadArgumentsError(
-            f"invalid login {login!r}",
-            "use 1-64 characters: lower-case letters, digits, '.', '_' and '-', starting with "
-            "a letter (e.g. sato.hanako)",
-        )
-    return login
+    return conv.check_pattern(
+        LOGIN,
+        login,
+        f"invalid login {login!r}",
+        "use 1-64 characters: lower-case letters, digits, '.', '_' and '-', starting with "
+        "a letter (e.g. sato.hanako)",
+    )
 
 
 def check_password(password: str) -> str:
