@@ -1,11 +1,16 @@
 """The typed result tree of a processed page, and its JSON form (the CLI contract).
 
 ``formocr process --json`` prints one :meth:`PageResult.to_dict` per line. Keys documented in
-the README are stable; new keys may be added.
+the README are stable; new keys may be added. ``from_dict`` reads that form back:
+``PageResult.from_dict(page.to_dict()) == page`` for a page whose numbers are already rounded
+as ``to_dict`` rounds them (confidences 4 places, registration as its keys say). The brief form
+(``detail=False``) leaves out what cannot then come back: a field's type, raw reading,
+per-character confidences, box and reason details come back empty.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -54,11 +59,29 @@ class FieldResult:
             "reasons": [r.code for r in self.reasons],
         }
         if detail:
+            out["type"] = self.type
             out["details"] = [r.detail for r in self.reasons]
             out["raw"] = self.raw
             out["char_confidences"] = [round(c, 4) for c in self.char_confidences]
             out["bbox"] = list(self.bbox) if self.bbox else None
         return out
+
+    @classmethod
+    def from_dict(cls, field_id: str, data: Mapping[str, Any]) -> FieldResult:
+        """The field ``field_id`` from its :meth:`to_dict` form (the page keys fields by id)."""
+        details = data.get("details") or [""] * len(data["reasons"])
+        bbox = data.get("bbox")
+        return cls(
+            id=field_id,
+            type=data.get("type", ""),
+            value=data["value"],
+            confidence=float(data["confidence"]),
+            status=FieldStatus(data["status"]),
+            reasons=[Reason(c, d) for c, d in zip(data["reasons"], details, strict=True)],
+            raw=data.get("raw", ""),
+            char_confidences=[float(c) for c in data.get("char_confidences", [])],
+            bbox=None if bbox is None else (bbox[0], bbox[1], bbox[2], bbox[3]),
+        )
 
 
 @dataclass
@@ -81,6 +104,18 @@ class RegistrationInfo:
             "inliers": self.inliers,
             "matrix": [[round(v, 6) for v in row] for row in self.matrix],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RegistrationInfo:
+        """The registration from its :meth:`to_dict` form."""
+        return cls(
+            coverage=float(data["coverage"]),
+            residual=float(data["residual_px"]),
+            rotation=float(data["rotation_deg"]),
+            scale=float(data["scale"]),
+            inliers=int(data["inliers"]),
+            matrix=[[float(v) for v in row] for row in data["matrix"]],
+        )
 
 
 @dataclass
@@ -110,6 +145,22 @@ class PageResult:
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "registration": self.registration.to_dict() if self.registration else None,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PageResult:
+        """The page from its :meth:`to_dict` form (a line of ``formocr process --json``)."""
+        registration = data.get("registration")
+        return cls(
+            source=data["source"],
+            page=int(data["page"]),
+            status=PageStatus(data["status"]),
+            form=data.get("form"),
+            form_version=data.get("form_version"),
+            reason=data.get("reason"),
+            fields={k: FieldResult.from_dict(k, f) for k, f in data.get("fields", {}).items()},
+            timings={k: float(v) for k, v in data.get("timings", {}).items()},
+            registration=None if registration is None else RegistrationInfo.from_dict(registration),
+        )
 
     @property
     def needs_review(self) -> list[str]:

@@ -13,7 +13,7 @@ from form_schemas.registry import FormRegistry
 from ocr_pipeline.errors import OutputUnwritableError
 from ocr_pipeline.export import ExportProfile
 from ocr_pipeline.export.ledger import ExportOutcome, repeat_export, run_export
-from ocr_pipeline.store import ExportRecord, TenantStore
+from ocr_pipeline.store import ExportRecord, ExportStore
 
 from .jobs import Job, JobRunner
 
@@ -22,7 +22,7 @@ KIND = "export"
 
 def start(
     runner: JobRunner,
-    town: TenantStore,
+    town: ExportStore,
     *,
     login: str,
     profile: ExportProfile,
@@ -44,7 +44,7 @@ def start(
 
 def start_repeat(
     runner: JobRunner,
-    town: TenantStore,
+    town: ExportStore,
     *,
     login: str,
     export_id: int,

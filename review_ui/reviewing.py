@@ -25,7 +25,7 @@ from ocr_pipeline.store import (
     EntryStatus,
     InvalidValueError,
     NotFoundError,
-    TenantStore,
+    ReviewStore,
 )
 
 from . import failure, services, texts
@@ -60,7 +60,7 @@ def take_flash() -> Flash | None:
     return value if isinstance(value, Flash) else None
 
 
-def _town() -> tuple[TenantStore, str]:
+def _town() -> tuple[ReviewStore, str]:
     user = services.require()  # once: each check reads the user from the store
     return services.store().for_tenant(services.current_tenant(user)), user.actor
 

@@ -18,8 +18,15 @@ from form_schemas.registry import FormDefinition, FormRegistry
 from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.export import ProfileRegistry
 from ocr_pipeline.settings import Settings, config_file, load_settings
-from ocr_pipeline.store import Role, Store, TenantStore, User, database_url, registry_forms
-from ocr_pipeline.store.db import safe_url
+from ocr_pipeline.store import (
+    Role,
+    Store,
+    TenantStore,
+    User,
+    database_url,
+    registry_forms,
+    safe_url,
+)
 
 from .jobs import JobRunner
 from .plain import md

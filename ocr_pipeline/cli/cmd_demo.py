@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import BadArgumentsError, ExitCode
 from ..ingest import SUPPORTED_SUFFIXES
 from ..settings import Settings
-from ..store import ConflictError, DocumentStatus, NotFoundError, Store, TenantStore
+from ..store import ConflictError, DocumentReader, DocumentStatus, NotFoundError, Store
 from ..watch import Watcher, WatchOptions, WatchPaths, drop_file
 from .cmd_ui import streamlit_command
 from .cmd_watch import (
@@ -161,7 +161,7 @@ def _watch(watcher: Watcher, keep_running: bool, when_idle: Callable[[], None]) 
 
 
 def _report(
-    town: TenantStore, settings: Settings, store_url: str, paths: WatchPaths, watching: bool
+    town: DocumentReader, settings: Settings, store_url: str, paths: WatchPaths, watching: bool
 ) -> str:
     """What the demo read and where everything is. The inbox line says what happens to more
     scans: read while the demo goes on watching, or by ``formocr watch`` once it has ended."""

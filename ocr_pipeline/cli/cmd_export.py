@@ -16,7 +16,7 @@ from ..errors import SchemaInvalidError
 from ..export import ProfileRegistry
 from ..export.ledger import ExportOutcome, repeat_export, run_export
 from ..settings import Settings
-from ..store import Store, TenantStore
+from ..store import ExportStore, Store
 from .common import add_settings_args, print_json, settings_from
 from .tables import table
 
@@ -60,7 +60,7 @@ def _forms(settings: Settings) -> FormRegistry:
     return FormRegistry.from_dirs(settings.form_dirs)
 
 
-def _tenant(settings: Settings, tenant: str) -> tuple[Store, TenantStore]:
+def _tenant(settings: Settings, tenant: str) -> tuple[Store, ExportStore]:
     store = Store.from_settings(settings, migrate=True)
     return store, store.for_tenant(tenant)
 

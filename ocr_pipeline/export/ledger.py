@@ -20,7 +20,7 @@ from pathlib import Path
 from form_schemas.registry import FormRegistry
 
 from ..errors import BadArgumentsError
-from ..store import ConflictError, TenantStore
+from ..store import ConflictError, ExportStore
 from ..store.states import Action
 from ..store.views import Document
 from ..store.views import ExportRecord as LedgerEntry
@@ -50,13 +50,13 @@ def _iso(at: datetime) -> str:
     return at.isoformat()
 
 
-def _approved_at(store: TenantStore, document_id: int) -> str:
+def _approved_at(store: ExportStore, document_id: int) -> str:
     """When the document was (last) approved, from the audit trail: stable across repeats."""
     times = [e.at for e in store.audit_trail(document_id) if e.action is Action.APPROVED]
     return _iso(times[-1]) if times else ""
 
 
-def to_record(store: TenantStore, doc: Document) -> ExportRecord:
+def to_record(store: ExportStore, doc: Document) -> ExportRecord:
     """A stored document as the export reads it, with the metadata only the store knows."""
     source = store.get_source(doc.source_file_id)
     return ExportRecord(
@@ -77,7 +77,7 @@ def _file_name(profile: ExportProfile, tenant: str, at: datetime) -> str:
 
 
 def run_export(
-    store: TenantStore,
+    store: ExportStore,
     profile: ExportProfile,
     forms: FormRegistry,
     *,
@@ -127,7 +127,7 @@ def run_export(
 
 
 def repeat_export(
-    store: TenantStore,
+    store: ExportStore,
     export_id: int,
     forms: FormRegistry,
     *,
@@ -171,7 +171,7 @@ def repeat_export(
     )
 
 
-def _all_exports(store: TenantStore) -> list[LedgerEntry]:
+def _all_exports(store: ExportStore) -> list[LedgerEntry]:
     out: list[LedgerEntry] = []
     offset = 0
     while True:

@@ -5,14 +5,17 @@ users of the review UI.
 SQLite (a file under ``data_dir``, WAL) by default; PostgreSQL by URL (``database_url``,
 ``FORMOCR_DATABASE_URL``) for shared installations. The schema is made by the Alembic
 migrations in ``migrations/`` (:func:`upgrade`). Use :class:`Store` and :class:`TenantStore`
-only; the tables and sessions are private.
+only, each caller through the protocol of what it needs (:mod:`.protocols`: the watcher's
+:class:`WorkQueueStore`, the review UI's :class:`ReviewStore`, the exporter's
+:class:`ExportStore`, logging in through :class:`UserDirectory`); the tables and sessions are
+private.
 """
 
 from __future__ import annotations
 
 from ._users import UserStore
 from .api import Store, TenantStore, registry_forms
-from .db import database_url, upgrade
+from .db import database_url, safe_url, upgrade
 from .errors import (
     ConflictError,
     FormMissingError,
@@ -21,6 +24,13 @@ from .errors import (
     NotFoundError,
     StoreError,
     StoreUnavailableError,
+)
+from .protocols import (
+    DocumentReader,
+    ExportStore,
+    ReviewStore,
+    UserDirectory,
+    WorkQueueStore,
 )
 from .states import Action, DocumentStatus, EntryOutcome, FieldState, Role, SourceState, WorkState
 from .views import (
@@ -34,6 +44,7 @@ from .views import (
     FieldEntry,
     FieldStat,
     FieldView,
+    Order,
     PageInfo,
     SourceFile,
     Upload,
@@ -48,11 +59,13 @@ __all__ = [
     "Counts",
     "DayCount",
     "Document",
+    "DocumentReader",
     "DocumentStatus",
     "DocumentSummary",
     "EntryOutcome",
     "EntryStatus",
     "ExportRecord",
+    "ExportStore",
     "FieldEntry",
     "FieldStat",
     "FieldState",
@@ -61,7 +74,9 @@ __all__ = [
     "InvalidValueError",
     "LeaseLostError",
     "NotFoundError",
+    "Order",
     "PageInfo",
+    "ReviewStore",
     "Role",
     "SourceFile",
     "SourceState",
@@ -71,10 +86,13 @@ __all__ = [
     "TenantStore",
     "Upload",
     "User",
+    "UserDirectory",
     "UserStore",
     "WorkItem",
+    "WorkQueueStore",
     "WorkState",
     "database_url",
     "registry_forms",
+    "safe_url",
     "upgrade",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +28,24 @@ _CHUNK = 500
 Clock = Callable[[], datetime]
 FormResolver = Callable[[str, int], FormSpec]
 """``(form id, version) -> FormSpec``; raises :class:`FormMissingError` when not installed."""
+
+
+class About(TypedDict):
+    """What an audit event about a document says of it."""
+
+    source_file_id: int
+    document_id: int
+    doc_version: int | None
+
+
+def about(doc: DocumentRow, versioned: bool = True) -> About:
+    """An event about ``doc`` names its source file, the document, and (``versioned``: for a
+    change) the version the change made, which is how a later conflict names the change."""
+    return {
+        "source_file_id": doc.source_file_id,
+        "document_id": doc.id,
+        "doc_version": doc.version if versioned else None,
+    }
 
 
 class TenantBase:
@@ -89,6 +107,34 @@ class TenantBase:
                     document_id, field_id, old=old, new=new, detail=detail, sensitive=sensitive
                 ),
             )
+        )
+
+    def _audit_document(
+        self,
+        s: Session,
+        action: Action,
+        actor: str,
+        doc: DocumentRow,
+        *,
+        field_id: str | None = None,
+        old: Any = None,
+        new: Any = None,
+        detail: str = "",
+        sensitive: bool = False,
+        versioned: bool = True,
+    ) -> None:
+        """Append an event about ``doc`` (and ``field_id`` of it); see :meth:`_audit` and
+        :func:`about`."""
+        self._audit(
+            s,
+            action,
+            actor,
+            **about(doc, versioned),
+            field_id=field_id,
+            old=old,
+            new=new,
+            detail=detail,
+            sensitive=sensitive,
         )
 
     def _sealed_event(

@@ -1,10 +1,15 @@
-"""Rows to views (:mod:`.views`) and checks of arguments coming into the store."""
+"""Rows to views (:mod:`.views`) and checks of arguments coming into the store.
+
+A view's fields are copied from the row's columns of the same names (:func:`_view`), so the
+column list is written once, in :mod:`.models`; only what is renamed, typed or sealed
+differently is written here."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from form_schemas.reasons import Reason
 
@@ -22,19 +27,32 @@ from .models import (
 )
 from .states import Action, DocumentStatus, FieldState, SourceState, WorkState
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+V = TypeVar("V", bound="DataclassInstance")
+
 TENANT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 MAX_ACTOR = 200
 
 
+def check_pattern(pattern: re.Pattern[str], value: str, problem: str, remedy: str) -> str:
+    """``value`` if it is a string that ``pattern`` matches in full, else
+    :class:`BadArgumentsError` with ``problem`` and ``remedy``."""
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise BadArgumentsError(problem, remedy)
+    return value
+
+
 def check_tenant_id(tenant_id: str) -> str:
-    if not isinstance(tenant_id, str) or not TENANT_ID.fullmatch(tenant_id):
-        raise BadArgumentsError(
-            f"invalid tenant id {tenant_id!r}",
-            "use 1-64 characters: lower-case letters, digits, '-' and '_' (e.g. the 6-digit "
-            "local government code)",
-        )
-    return tenant_id
+    return check_pattern(
+        TENANT_ID,
+        tenant_id,
+        f"invalid tenant id {tenant_id!r}",
+        "use 1-64 characters: lower-case letters, digits, '-' and '_' (e.g. the 6-digit "
+        "local government code)",
+    )
 
 
 def check_actor(actor: str) -> str:
@@ -47,11 +65,12 @@ def check_actor(actor: str) -> str:
 
 
 def check_sha256(sha256: str) -> str:
-    if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
-        raise BadArgumentsError(
-            f"not a SHA-256 hex digest: {sha256!r}", "pass hashlib.sha256(data).hexdigest()"
-        )
-    return sha256
+    return check_pattern(
+        SHA256,
+        sha256,
+        f"not a SHA-256 hex digest: {sha256!r}",
+        "pass hashlib.sha256(data).hexdigest()",
+    )
 
 
 def check_json(what: str, value: Any) -> Any:
@@ -77,90 +96,53 @@ def reasons_json(reasons: tuple[Reason, ...] | list[Reason]) -> list[dict[str, s
     return [{"code": r.code, "detail": r.detail} for r in reasons]
 
 
+def _view(view: type[V], row: object, **converted: Any) -> V:
+    """A view whose fields are the row's columns of the same names (the models define them
+    once); ``converted``: the fields that are named or typed differently."""
+    names = [f.name for f in dataclasses.fields(view) if f.init and f.name not in converted]
+    return view(**{n: getattr(row, n) for n in names}, **converted)
+
+
 def source(row: SourceFileRow) -> views.SourceFile:
-    return views.SourceFile(
-        id=row.id,
-        sha256=row.sha256,
-        name=row.original_name,
-        size=row.size,
-        received_at=row.received_at,
-        state=SourceState(row.state),
-        error=row.error,
-        stored_path=row.stored_path,
-        page_count=row.page_count,
-    )
+    return _view(views.SourceFile, row, name=row.original_name, state=SourceState(row.state))
 
 
 def page(row: PageRow) -> views.PageInfo:
-    return views.PageInfo(
-        page_no=row.page_no,
-        status=row.status,
-        reason=row.reason,
-        form_id=row.form_id,
-        form_version=row.form_version,
-        document_id=row.document_id,
-        image_sha256=row.image_sha256,
-        registration=row.registration,
-        timings=row.timings,
-    )
+    return _view(views.PageInfo, row)
 
 
 def work(row: WorkItemRow) -> views.WorkItem:
-    return views.WorkItem(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        source_file_id=row.source_file_id,
-        kind=row.kind,
-        state=WorkState(row.state),
-        attempts=row.attempts,
-        lease_until=row.lease_until,
-        worker_id=row.worker_id,
-        last_error=row.last_error,
-    )
+    return _view(views.WorkItem, row, state=WorkState(row.state))
 
 
 def field(row: FieldRow, sealer: Sealer) -> views.FieldView:
     bbox = row.bbox
     doc, fid = row.document_id, row.field_id
-    return views.FieldView(
-        field_id=row.field_id,
-        type=row.type,
-        page_no=row.page_no,
+    return _view(
+        views.FieldView,
+        row,
         value=sealer.open_json(row.value, doc, fid, "field.value"),
         ocr_value=sealer.open_json(row.ocr_value, doc, fid, "field.ocr_value"),
         raw=sealer.open_text(row.raw, doc, fid, "field.raw"),
-        confidence=row.confidence,
         char_confidences=tuple(row.char_confidences),
         status=FieldState(row.status),
         reasons=tuple(Reason(r["code"], r.get("detail", "")) for r in row.reasons),
         bbox=(bbox[0], bbox[1], bbox[2], bbox[3]) if bbox else None,
-        updated_at=row.updated_at,
-        updated_by=row.updated_by,
     )
 
 
-def _summary_args(row: DocumentRow, sealer: Sealer) -> dict[str, Any]:
+def summary(row: DocumentRow, sealer: Sealer) -> views.DocumentSummary:
+    return _view(views.DocumentSummary, row, **_summary_converted(row, sealer))
+
+
+def _summary_converted(row: DocumentRow, sealer: Sealer) -> dict[str, Any]:
     reason = row.return_reason
     return {
-        "id": row.id,
-        "source_file_id": row.source_file_id,
-        "first_page": row.first_page,
-        "form_id": row.form_id,
-        "form_version": row.form_version,
         "status": DocumentStatus(row.status),
         "return_reason": None
         if reason is None
         else sealer.open_text(reason, row.id, None, "document.return_reason"),
-        "version": row.version,
-        "open_fields": row.open_fields,
-        "min_confidence": row.min_confidence,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
     }
-
-
-def summary(row: DocumentRow, sealer: Sealer) -> views.DocumentSummary:
-    return views.DocumentSummary(**_summary_args(row, sealer))
 
 
 def document(
@@ -170,8 +152,10 @@ def document(
     pages: list[PageRow],
     sealer: Sealer,
 ) -> views.Document:
-    return views.Document(
-        **_summary_args(row, sealer),
+    return _view(
+        views.Document,
+        row,
+        **_summary_converted(row, sealer),
         source_name=source_name,
         fields={f.field_id: field(f, sealer) for f in sorted(fields, key=lambda f: f.id)},
         pages=tuple(page(p) for p in sorted(pages, key=lambda p: p.page_no)),
@@ -180,15 +164,10 @@ def document(
 
 def event(row: AuditEventRow, sealer: Sealer) -> views.AuditEvent:
     doc, fid = row.document_id, row.field_id
-    return views.AuditEvent(
-        id=row.id,
-        at=row.at,
-        actor=row.actor,
+    return _view(
+        views.AuditEvent,
+        row,
         action=Action(row.action),
-        source_file_id=row.source_file_id,
-        document_id=row.document_id,
-        field_id=row.field_id,
-        doc_version=row.doc_version,
         old=sealer.open_json(row.old, doc, fid, "audit.old"),
         new=sealer.open_json(row.new, doc, fid, "audit.new"),
         detail=sealer.open_text(row.detail, doc, fid, "audit.detail"),
@@ -196,15 +175,4 @@ def event(row: AuditEventRow, sealer: Sealer) -> views.AuditEvent:
 
 
 def export(row: ExportRow) -> views.ExportRecord:
-    return views.ExportRecord(
-        id=row.id,
-        profile=row.profile,
-        form_id=row.form_id,
-        actor=row.actor,
-        at=row.at,
-        file_name=row.file_name,
-        sha256=row.sha256,
-        size=row.byte_size,
-        params=row.params,
-        document_count=row.document_count,
-    )
+    return _view(views.ExportRecord, row, size=row.byte_size)

@@ -18,7 +18,7 @@ from form_schemas.spec import FieldValue
 
 from ..errors import BadArgumentsError
 from . import _convert as conv
-from ._review import ReviewMixin, typed_value
+from ._fields import FieldsBase, typed_value
 from ._sealed import is_sensitive
 from .errors import ConflictError
 from .models import FieldEntryRow
@@ -26,7 +26,7 @@ from .states import EDITABLE, Action, EntryOutcome, FieldState
 from .views import Document, EntryStatus, FieldEntry
 
 
-class EntriesMixin(ReviewMixin):
+class EntriesMixin(FieldsBase):
     def enter_value(
         self,
         document_id: int,
@@ -80,14 +80,12 @@ class EntriesMixin(ReviewMixin):
                     created_at=now,
                 )
             )
-            self._audit(
+            self._audit_document(
                 s,
                 Action.ENTERED,
                 actor,
-                source_file_id=doc.source_file_id,
-                document_id=doc.id,
+                doc,
                 field_id=field_id,
-                doc_version=doc.version,
                 new={"entry": len(entries) + 1},
             )
             if not entries:
@@ -96,37 +94,26 @@ class EntriesMixin(ReviewMixin):
             if self._entry_value(first) != value:
                 both = [{"actor": e.actor, "value": self._entry_value(e)} for e in entries]
                 both.append({"actor": actor, "value": value})
-                self._audit(
+                self._audit_document(
                     s,
                     Action.ENTRIES_DIFFER,
                     actor,
-                    source_file_id=doc.source_file_id,
-                    document_id=doc.id,
+                    doc,
                     field_id=field_id,
-                    doc_version=doc.version,
                     new={"entries": both},
                     detail="a third person decides",
                     sensitive=secret,
                 )
                 return self._view(s, doc), EntryOutcome.MISMATCH
-            old = self._state(row)
             status = FieldState.CONFIRMED if value == self._value(row) else FieldState.CORRECTED
-            self._set_value(row, value)
-            row.status, row.reasons = status.value, []
-            row.updated_at, row.updated_by = now, actor
-            self._refresh(s, doc)
-            self._audit(
+            self._set_field(
                 s,
-                Action.CONFIRMED if status is FieldState.CONFIRMED else Action.CORRECTED,
-                actor,
-                source_file_id=doc.source_file_id,
-                document_id=doc.id,
-                field_id=field_id,
-                doc_version=doc.version,
-                old=old,
-                new=self._state(row),
+                doc,
+                row,
+                (value, status, []),
+                action=Action.CONFIRMED if status is FieldState.CONFIRMED else Action.CORRECTED,
+                actor=actor,
                 detail=f"double entry: {first.actor} and {actor} agree",
-                sensitive=secret,
             )
             return self._view(s, doc), EntryOutcome.MATCHED
 

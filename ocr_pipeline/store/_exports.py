@@ -105,13 +105,11 @@ class ExportsMixin(TenantBase):
                 )
                 doc.status, doc.version = DocumentStatus.EXPORTED.value, doc.version + 1
                 doc.updated_at = self._now()
-                self._audit(
+                self._audit_document(
                     s,
                     Action.EXPORTED,
                     actor,
-                    source_file_id=doc.source_file_id,
-                    document_id=doc_id,
-                    doc_version=doc.version,
+                    doc,
                     old={"status": "approved"},
                     new={"status": doc.status, "export_id": row.id},
                 )

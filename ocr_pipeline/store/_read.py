@@ -4,7 +4,7 @@ audit trails. Nothing here changes anything."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
@@ -16,9 +16,7 @@ from ._queue import count_by_state
 from .errors import NotFoundError, StoreError
 from .models import AuditEventRow, DocumentRow, PageImageRow, PageRow, SourceFileRow
 from .states import DocumentStatus, SourceState
-from .views import AuditEvent, Counts, Document, DocumentSummary, PageInfo, SourceFile
-
-Order = Literal["oldest", "hardest"]
+from .views import AuditEvent, Counts, Document, DocumentSummary, Order, PageInfo, SourceFile
 
 
 class ReadMixin(TenantBase):

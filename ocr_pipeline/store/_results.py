@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ..errors import BadArgumentsError
 from ..results import FieldResult, FieldStatus, PageResult, PageStatus
 from . import _convert as conv
-from ._base import TenantBase
+from ._base import TenantBase, about
 from ._sealed import Sealer, is_sensitive
 from .errors import ConflictError
 from .images import PngInfo, png_info, relative_path
@@ -215,13 +215,12 @@ class ResultsMixin(TenantBase):
             s.add(doc)
             s.flush()
             doc_of_page.update((p.page, doc.id) for p in group)
+            # One INSERT for all events (hundreds per file), so not through _audit_document.
             base = {
                 "tenant_id": self._tenant,
                 "at": now,
                 "actor": OCR_ACTOR,
-                "source_file_id": source_id,
-                "document_id": doc.id,
-                "doc_version": 1,
+                **about(doc),
                 "old": None,
                 "detail": "",
             }

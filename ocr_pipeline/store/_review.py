@@ -21,17 +21,17 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from form_schemas.fieldtypes import check_value, interpret_typed, is_table_cell
+from form_schemas.fieldtypes import check_value, is_table_cell
 from form_schemas.reasons import Reason
 from form_schemas.records import record_model
-from form_schemas.spec import FieldSpec, FieldValue, FormSpec
+from form_schemas.spec import FieldSpec, FieldValue
 
 from ..errors import BadArgumentsError
 from . import _convert as conv
-from ._base import TenantBase
-from ._sealed import is_sensitive, mentions_my_number
-from .errors import ConflictError, InvalidValueError, NotFoundError
-from .models import DocumentRow, FieldEntryRow, FieldRow
+from ._fields import FieldsBase, typed_value
+from ._sealed import mentions_my_number
+from .errors import ConflictError, InvalidValueError
+from .models import DocumentRow, FieldRow
 from .states import EDITABLE, Action, DocumentStatus, FieldState
 from .views import Document
 
@@ -42,84 +42,20 @@ change."""
 RETURNABLE = frozenset({DocumentStatus.REVIEW, DocumentStatus.READY, DocumentStatus.APPROVED})
 
 
-def typed_value(spec: FieldSpec, new_value: FieldValue) -> FieldValue:
-    """What a person typed (``str``: read with :func:`interpret_typed`) or gave in export form
-    (``bool``/``int``), as the field's export-form value; :class:`InvalidValueError` when it
-    fails the field's checks."""
-    if isinstance(new_value, str):
-        got = interpret_typed(spec, new_value)
-        value, reasons = got.value, list(got.reasons)
-    elif new_value is None:
-        raise BadArgumentsError(
-            "a correction needs a value", "type '' to clear it, or mark it unreadable"
-        )
-    else:
-        value, reasons = new_value, list(check_value(spec, new_value))
-    if reasons:
-        raise InvalidValueError(
-            spec.id, tuple(r.code for r in reasons), tuple(r.detail or r.code for r in reasons)
-        )
-    return value
-
-
-class ReviewMixin(TenantBase):
-    def _spec(self, doc: DocumentRow) -> FormSpec:
-        return self._forms(doc.form_id, doc.form_version)
-
-    def _field(self, s: Session, doc: DocumentRow, field_id: str) -> FieldRow:
-        row = s.scalars(
-            select(FieldRow)
-            .where(
-                FieldRow.tenant_id == self._tenant,
-                FieldRow.document_id == doc.id,
-                FieldRow.field_id == field_id,
-            )
-            .with_for_update()
-        ).first()
-        if row is None:
-            raise NotFoundError("field", f"{doc.id}/{field_id}")
-        return row
-
-    def _value(self, row: FieldRow) -> FieldValue:
-        """A field's current value in clear."""
-        value: FieldValue = self._sealer.open_json(
-            row.value, row.document_id, row.field_id, "field.value"
-        )
-        return value
-
-    def _set_value(self, row: FieldRow, value: FieldValue) -> None:
-        row.value = self._sealer.json_in(
-            value, is_sensitive(row.type), row.document_id, row.field_id, "field.value"
-        )
-
-    def _entry_value(self, row: FieldEntryRow) -> FieldValue:
-        """A blind entry's value in clear."""
-        value: FieldValue = self._sealer.open_json(
-            row.value, row.document_id, row.field_id, "entry.value"
-        )
-        return value
-
-    def _state(self, row: FieldRow) -> dict[str, object]:
-        """A field's value, status and reasons (in clear) for its audit event."""
-        return {"value": self._value(row), "status": row.status, "reasons": row.reasons}
-
-    def _field_spec(self, doc: DocumentRow, field_id: str) -> FieldSpec:
-        try:
-            return self._spec(doc).field(field_id)
-        except KeyError:
-            raise NotFoundError("field", f"{doc.id}/{field_id}") from None
-
+class ReviewMixin(FieldsBase):
     def _change_field(
         self,
         document_id: int,
         field_id: str,
-        *,
-        actor: str,
-        expected_version: int,
         action: Action,
         detail: str,
         decide: _Decide,
+        *,
+        actor: str,
+        expected_version: int,
     ) -> Document:
+        """One reviewer's change of one field (``decide`` gives its outcome), as one
+        transaction on the document version the reviewer saw."""
         conv.check_actor(actor)
         with self._db.write() as s:
             doc = self._lock_document(s, document_id, expected_version, EDITABLE, action.value)
@@ -127,40 +63,9 @@ class ReviewMixin(TenantBase):
             spec = self._field_spec(doc, field_id)
             if spec.double_entry and action is not Action.UNREADABLE:
                 self._check_third_look(s, doc, row, actor)
-            old = self._state(row)
-            value, status, reasons = decide(spec, self._value(row))
-            self._set_value(row, value)
-            row.status, row.reasons = status.value, conv.reasons_json(reasons)
-            row.updated_at, row.updated_by = self._now(), actor
-            self._refresh(s, doc)
-            self._audit(
-                s,
-                action,
-                actor,
-                source_file_id=doc.source_file_id,
-                document_id=doc.id,
-                field_id=field_id,
-                doc_version=doc.version,
-                old=old,
-                new=self._state(row),
-                detail=detail,
-                sensitive=is_sensitive(row.type),
-            )
+            change = decide(spec, self._value(row))
+            self._set_field(s, doc, row, change, action=action, actor=actor, detail=detail)
             return self._view(s, doc)
-
-    def _entries(self, s: Session, document_id: int, field_id: str) -> list[FieldEntryRow]:
-        """The blind entries of a field, in the order they were made."""
-        return list(
-            s.scalars(
-                select(FieldEntryRow)
-                .where(
-                    FieldEntryRow.tenant_id == self._tenant,
-                    FieldEntryRow.document_id == document_id,
-                    FieldEntryRow.field_id == field_id,
-                )
-                .order_by(FieldEntryRow.id)
-            )
-        )
 
     def _check_third_look(self, s: Session, doc: DocumentRow, row: FieldRow, actor: str) -> None:
         """A double-entry field takes a value from one person only as the third look: after
@@ -180,19 +85,6 @@ class ReviewMixin(TenantBase):
                 f"field {row.field_id}: the two entries differ and {actor} made one of them",
                 "a third person decides",
             )
-
-    def _refresh(self, s: Session, doc: DocumentRow) -> None:
-        """Open-field count, their least confidence, and review → ready when none is open."""
-        s.flush()
-        rows = s.execute(
-            select(FieldRow.status, FieldRow.confidence).where(
-                FieldRow.tenant_id == self._tenant, FieldRow.document_id == doc.id
-            )
-        ).all()
-        open_conf = [c for st, c in rows if st == FieldState.REVIEW]
-        doc.open_fields, doc.min_confidence = len(open_conf), min(open_conf, default=1.0)
-        if doc.status in EDITABLE:
-            doc.status = (DocumentStatus.REVIEW if open_conf else DocumentStatus.READY).value
 
     def correct_field(
         self,
@@ -216,11 +108,11 @@ class ReviewMixin(TenantBase):
         return self._change_field(
             document_id,
             field_id,
+            Action.CORRECTED,
+            reason,
+            decide,
             actor=actor,
             expected_version=expected_version,
-            action=Action.CORRECTED,
-            detail=reason,
-            decide=decide,
         )
 
     def confirm_field(
@@ -250,11 +142,11 @@ class ReviewMixin(TenantBase):
         return self._change_field(
             document_id,
             field_id,
+            Action.CONFIRMED,
+            reason,
+            decide,
             actor=actor,
             expected_version=expected_version,
-            action=Action.CONFIRMED,
-            detail=reason,
-            decide=decide,
         )
 
     def mark_unreadable(
@@ -276,11 +168,11 @@ class ReviewMixin(TenantBase):
         return self._change_field(
             document_id,
             field_id,
+            Action.UNREADABLE,
+            reason,
+            decide,
             actor=actor,
             expected_version=expected_version,
-            action=Action.UNREADABLE,
-            detail=reason,
-            decide=decide,
         )
 
     def approve(self, document_id: int, *, actor: str, expected_version: int) -> Document:
@@ -302,15 +194,8 @@ class ReviewMixin(TenantBase):
             self._check_approvable(doc, fields)
             old = {"status": doc.status}
             doc.status = DocumentStatus.APPROVED.value
-            self._audit(
-                s,
-                Action.APPROVED,
-                actor,
-                source_file_id=doc.source_file_id,
-                document_id=doc.id,
-                doc_version=doc.version,
-                old=old,
-                new={"status": doc.status},
+            self._audit_document(
+                s, Action.APPROVED, actor, doc, old=old, new={"status": doc.status}
             )
             return self._view(s, doc)
 
@@ -349,13 +234,11 @@ class ReviewMixin(TenantBase):
             doc.return_reason = self._sealer.text_in(
                 reason, mentions_my_number(reason), doc.id, None, "document.return_reason"
             )
-            self._audit(
+            self._audit_document(
                 s,
                 Action.RETURNED,
                 actor,
-                source_file_id=doc.source_file_id,
-                document_id=doc.id,
-                doc_version=doc.version,
+                doc,
                 old=old,
                 new={"status": doc.status, "reason": reason},
                 detail=reason,
@@ -369,11 +252,7 @@ class ReviewMixin(TenantBase):
         with self._db.write() as s:
             doc = self._document(s, document_id)
             row = self._field(s, doc, field_id)
-            self._audit(
-                s,
-                Action.REVEALED,
-                actor,
-                source_file_id=doc.source_file_id,
-                document_id=doc.id,
-                field_id=row.field_id,
+            # Seeing a value changes nothing: the event names no version.
+            self._audit_document(
+                s, Action.REVEALED, actor, doc, field_id=row.field_id, versioned=False
             )

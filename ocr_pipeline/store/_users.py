@@ -31,6 +31,7 @@ from ._base import Clock
 from .db import Database
 from .errors import ConflictError, NotFoundError
 from .models import AuditEventRow, TenantRow, UserRow, UserTenantRow
+from .protocols import UserDirectory
 from .states import Action, Role
 from .views import User
 
@@ -44,13 +45,13 @@ LOCK_SECONDS = 300.0
 
 
 def check_login(login: str) -> str:
-    if not isinstance(login, str) or not LOGIN.fullmatch(login):
-        raise BadArgumentsError(
-            f"invalid login {login!r}",
-            "use 1-64 characters: lower-case letters, digits, '.', '_' and '-', starting with "
-            "a letter (e.g. sato.hanako)",
-        )
-    return login
+    return conv.check_pattern(
+        LOGIN,
+        login,
+        f"invalid login {login!r}",
+        "use 1-64 characters: lower-case letters, digits, '.', '_' and '-', starting with "
+        "a letter (e.g. sato.hanako)",
+    )
 
 
 def check_password(password: str) -> str:
@@ -73,7 +74,7 @@ def check_tenants(role: Role, tenants: Sequence[str]) -> tuple[str, ...]:
     return wanted
 
 
-class UserStore:
+class UserStore(UserDirectory):
     """The users of one installation. Made by :attr:`Store.users`; thread-safe."""
 
     def __init__(self, db: Database, clock: Clock, hasher: PasswordHasher | None = None) -> None:

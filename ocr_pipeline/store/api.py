@@ -47,6 +47,7 @@ from .errors import FormMissingError
 from .images import ImageFiles
 from .keys import KEY_FILE, Keyring
 from .models import TenantRow
+from .protocols import ExportStore, ReviewStore, UserDirectory, WorkQueueStore
 from .views import WorkItem
 
 IMAGES_DIR = "images"
@@ -94,6 +95,9 @@ class TenantStore(
     ReviewMixin,
     ExportsMixin,
     StatsMixin,
+    WorkQueueStore,
+    ReviewStore,
+    ExportStore,
 ):
     """One tenant's records, review state, audit trail, work queue and exports.
 
@@ -101,6 +105,9 @@ class TenantStore(
     (``_read``), files in (``_ingest``, ``_uploads``), the queue (``_queue``), saving results
     (``_results``), review (``_review``, double entry in ``_entries``), exports
     (``_exports``) and dashboard figures (``_stats``). Each method is one transaction.
+    Callers name the part they use (:mod:`.protocols`): :class:`WorkQueueStore` (the
+    watcher), :class:`ReviewStore` (the review UI), :class:`ExportStore` (the exporter); this
+    class is each of them (the mixins come first, so theirs are the methods that run).
     Thread-safe: share one instance between threads.
     """
 
@@ -210,7 +217,7 @@ class Store:
         return sealed_by_key(self._db)
 
     @property
-    def users(self) -> UserStore:
+    def users(self) -> UserDirectory:
         """The users of the review UI (all tenants)."""
         return self._users
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from form_schemas.reasons import Reason
 from form_schemas.spec import BBox, FieldValue
 
 from .states import Action, DocumentStatus, FieldState, Role, SourceState, WorkState
+
+Order = Literal["oldest", "hardest"]
+"""How documents are listed: ``oldest`` first, or ``hardest`` (most open fields first, then
+the least sure of them, then the oldest)."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..store import SourceFile, SourceState, Store, TenantStore
+from ..store import SourceFile, SourceState, Store, WorkQueueStore
 from .files import FileChangedError, NotRegularFileError, move_durably, sha256_of
 from .layout import InboxEntry, Refusal
 from .outcome import FileOutcome, Outcome
@@ -63,9 +63,9 @@ class Intake:
         self.paths = paths
         self.forms = forms
         self.report = report
-        self._tenants: dict[str, TenantStore] = {}
+        self._tenants: dict[str, WorkQueueStore] = {}
 
-    def town(self, tenant: str) -> TenantStore:
+    def town(self, tenant: str) -> WorkQueueStore:
         town = self._tenants.get(tenant)
         if town is None:
             town = self.store.for_tenant(tenant)
@@ -101,7 +101,7 @@ class Intake:
             return None
         return self._duplicate(town, entry, source, started)
 
-    def _pending(self, town: TenantStore, sha: str) -> SourceFile | None:
+    def _pending(self, town: WorkQueueStore, sha: str) -> SourceFile | None:
         """A record of these bytes made by a take that did not finish (so this is no
         duplicate but the same take, resumed)."""
         for source in town.list_sources(SourceState.RECEIVED, limit=1000):
@@ -110,7 +110,7 @@ class Intake:
         return None
 
     def _archive_and_queue(
-        self, town: TenantStore, source: SourceFile, path: Path, *, requeue: bool = False
+        self, town: WorkQueueStore, source: SourceFile, path: Path, *, requeue: bool = False
     ) -> None:
         target = self.paths.archive_file(town.tenant_id, source.sha256, source.name)
         if target.is_file():
@@ -127,7 +127,7 @@ class Intake:
         log.debug("%s/%s taken as source %d", town.tenant_id, source.name, source.id)
 
     def _duplicate(
-        self, town: TenantStore, entry: InboxEntry, first: SourceFile, started: float
+        self, town: WorkQueueStore, entry: InboxEntry, first: SourceFile, started: float
     ) -> FileOutcome | None:
         code = (first.error or {}).get("code")
         if first.state is SourceState.QUARANTINED and code in NEVER_READ:

@@ -7,7 +7,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from ..store import LeaseLostError, TenantStore, WorkItem
+from ..store import LeaseLostError, WorkItem, WorkQueueStore
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class Heartbeat:
     """Renews an item's lease every third of the lease while the block runs; ``lost`` is set
     if another worker has taken the item over."""
 
-    def __init__(self, town: TenantStore, item_id: int, worker_id: str, lease: float) -> None:
+    def __init__(self, town: WorkQueueStore, item_id: int, worker_id: str, lease: float) -> None:
         self.lost = threading.Event()
         self._done = threading.Event()
         self._args = (town, item_id, worker_id, lease)

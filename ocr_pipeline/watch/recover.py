@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..store import NotFoundError, SourceFile, SourceState, Store, TenantStore, WorkState
+from ..store import NotFoundError, SourceFile, SourceState, Store, WorkQueueStore, WorkState
 from .files import move_durably, sha256_of
 from .lease import crashes_of
 from .outcome import FileOutcome, Outcome
@@ -55,7 +55,7 @@ def release_items(store: Store, held_by: Callable[[str | None], bool], *, crashe
     return released
 
 
-def _sources(town: TenantStore, state: SourceState, most: int) -> Iterator[SourceFile]:
+def _sources(town: WorkQueueStore, state: SourceState, most: int) -> Iterator[SourceFile]:
     offset = 0
     while offset < most:
         batch = town.list_sources(state, limit=min(PAGE, most - offset), offset=offset)
@@ -161,7 +161,7 @@ def remove_stray_notes(store: Store, paths: WatchPaths) -> list[Path]:
     return removed
 
 
-def _stray(note: dict[str, object], inbox: Path, town: TenantStore | None) -> bool:
+def _stray(note: dict[str, object], inbox: Path, town: WorkQueueStore | None) -> bool:
     name = note.get("file")
     if isinstance(name, str) and name and _still_in_inbox(inbox / name, note.get("sha256")):
         return True

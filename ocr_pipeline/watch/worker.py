@@ -34,8 +34,8 @@ from ..store import (
     SourceState,
     Store,
     StoreUnavailableError,
-    TenantStore,
     WorkItem,
+    WorkQueueStore,
 )
 from .files import move_durably
 from .layout import form_hint
@@ -112,7 +112,7 @@ class Worker:
         if outcome is not None:
             self.report(outcome)
 
-    def _transient(self, town: TenantStore, item: WorkItem, exc: Exception) -> None:
+    def _transient(self, town: WorkQueueStore, item: WorkItem, exc: Exception) -> None:
         self._backoff = min(TRANSIENT_BACKOFF[1], max(TRANSIENT_BACKOFF[0], self._backoff * 2))
         self._resume_at = time.monotonic() + self._backoff
         log.warning(
@@ -124,7 +124,7 @@ class Worker:
         )
         self._hand_back(town, item, {"code": "transient", "crashes": crashes_of(item)})
 
-    def _hand_back(self, town: TenantStore, item: WorkItem, error: dict[str, Any]) -> None:
+    def _hand_back(self, town: WorkQueueStore, item: WorkItem, error: dict[str, Any]) -> None:
         try:
             town.fail(item.id, self.worker_id, error, retry=True)
         except Exception as exc:  # the lease runs out and the item is claimed again
@@ -132,7 +132,7 @@ class Worker:
                 "work item %d could not be handed back (%s); its lease will run out", item.id, exc
             )
 
-    def _work(self, town: TenantStore, item: WorkItem, started: float) -> FileOutcome | None:
+    def _work(self, town: WorkQueueStore, item: WorkItem, started: float) -> FileOutcome | None:
         source = town.get_source(item.source_file_id)
         if source.state is SourceState.DONE:  # saved by a worker that died before completing
             town.complete(item.id, self.worker_id)
@@ -150,7 +150,7 @@ class Worker:
         return self._read(town, item, source, path, started)
 
     def _read(
-        self, town: TenantStore, item: WorkItem, source: SourceFile, path: Path, started: float
+        self, town: WorkQueueStore, item: WorkItem, source: SourceFile, path: Path, started: float
     ) -> FileOutcome:
         form_id = form_hint(source.name)
         with Heartbeat(town, item.id, self.worker_id, self.options.lease_seconds) as beat:
@@ -189,7 +189,7 @@ class Worker:
         stored = self._back_to_archive(town, source, path)
         return self._outcome(town, source, done, documents=len(ids), started=started, stored=stored)
 
-    def _back_to_archive(self, town: TenantStore, source: SourceFile, path: Path) -> Path:
+    def _back_to_archive(self, town: WorkQueueStore, source: SourceFile, path: Path) -> Path:
         """A quarantined file given another run (``requeue``) and now read goes back to the
         archive, its note removed."""
         if not path.is_relative_to(self.paths.quarantine):
@@ -206,7 +206,7 @@ class Worker:
 
     def _outcome(
         self,
-        town: TenantStore,
+        town: WorkQueueStore,
         source: SourceFile,
         done: ProcessedFile,
         *,
@@ -227,7 +227,9 @@ class Worker:
             path=str(stored),
         )
 
-    def _saved_outcome(self, town: TenantStore, source: SourceFile, started: float) -> FileOutcome:
+    def _saved_outcome(
+        self, town: WorkQueueStore, source: SourceFile, started: float
+    ) -> FileOutcome:
         pages = town.source_pages(source.id)
         doc_ids = sorted({p.document_id for p in pages if p.document_id is not None})
         return FileOutcome(
@@ -245,7 +247,7 @@ class Worker:
 
     def _quarantine(
         self,
-        town: TenantStore,
+        town: WorkQueueStore,
         source: SourceFile,
         *,
         code: str,

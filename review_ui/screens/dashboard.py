@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from ocr_pipeline.store import DayCount, FieldStat, FieldState, TenantStore
+from ocr_pipeline.store import DayCount, FieldStat, FieldState, ReviewStore
 from review_ui import navigation, services, texts
 from review_ui.jobs import Job, JobState
 from review_ui.plain import md
@@ -24,7 +24,7 @@ st.title(f"集計（{md(services.tenant_name(town.tenant_id))}）")
 Figures = tuple[dict[str, dict[str, int]], tuple[int, int], list[FieldStat], list[DayCount]]
 
 
-def compute(town: TenantStore) -> Figures:
+def compute(town: ReviewStore) -> Figures:
     """The figures of one tenant: grouped queries over every record (seconds with a hundred
     thousand documents), so they run as a background job."""
     return (
