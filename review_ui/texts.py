@@ -1,5 +1,6 @@
 """What the review UI says, in Japanese: names of states, roles, actions, field types and
-review policies, and how times are shown (Japan time). Reason labels come from :mod:`form_schemas.reasons`."""
+review policies, and how times are shown (Japan time). Reason labels come from
+:mod:`form_schemas.reasons`."""
 
 from __future__ import annotations
 

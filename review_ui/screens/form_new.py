@@ -7,6 +7,7 @@ under ``<data_dir>/forms/``."""
 from __future__ import annotations
 
 import base64
+import copy
 import io
 import logging
 from typing import Any
@@ -20,6 +21,7 @@ from PIL import Image
 from form_schemas.draft import (
     DATE_PARTS,
     DraftError,
+    DraftField,
     FormDraft,
     add_box,
     add_field,
@@ -103,14 +105,13 @@ ADD_NEW, ADD_TO = "新しい項目にする", "描いた項目に加える"
 CORNERS = ("fn_x0", "fn_y0", "fn_x1", "fn_y1")
 
 
-def next_step(entry: dict[str, Any]) -> dict[str, Any]:
+def next_step(entry: DraftField) -> dict[str, Any]:
     """The inputs for the next box after one was added to ``entry``: the same field while it
     lacks boxes (the next date part, another option), else a fresh new field."""
     fresh: dict[str, Any] = dict.fromkeys(CORNERS, 0) | {"fn_opt_code": "", "fn_opt_label": ""}
     if draft_texts.missing(entry):
-        parts = entry.get("parts", {})
-        lacking = [p for p in DATE_PARTS if p not in parts]
-        step = fresh | {"fn_mode": ADD_TO, "fn_target": entry["id"]}
+        lacking = [p for p in DATE_PARTS if p not in entry.parts]
+        step = fresh | {"fn_mode": ADD_TO, "fn_target": entry.id}
         return step | ({"fn_part": lacking[0]} if lacking else {})
     return fresh | {
         "fn_mode": ADD_NEW,
@@ -254,13 +255,11 @@ def describe_box(draft: FormDraft, current: BBox | None) -> None:
         target_type = type_
     else:
         field_id = st.selectbox("加える項目", draft.field_ids(), key="fn_target")
-        target_type = FieldType(draft.get(field_id)["type"])
+        target_type = draft.get(field_id).type
     boxes, part, era = box_inputs(target_type, adding_new)
     option = None
     if target_type is FieldType.CHOICE or (
-        target_type is FieldType.WAREKI_DATE
-        and not adding_new
-        and not draft.get(field_id).get("era")
+        target_type is FieldType.WAREKI_DATE and not adding_new and not draft.get(field_id).era
     ):
         a, b = st.columns(2)
         code = a.text_input("選択肢のコード（CSV に出る値）", key="fn_opt_code")
@@ -378,12 +377,12 @@ def fields_table(draft: FormDraft) -> None:
             [
                 {
                     "番号": n,
-                    "ID": e["id"],
-                    "名称": e["label"],
-                    "種類": texts.field_type(e["type"]),
-                    "必須": "はい" if e.get("required") else "",
-                    "二重入力": "はい" if e.get("double_entry") else "",
-                    "秘匿": "はい" if e.get("sensitive") else "",
+                    "ID": e.id,
+                    "名称": e.label,
+                    "種類": texts.field_type(e.type.value),
+                    "必須": "はい" if e.required else "",
+                    "二重入力": "はい" if e.double_entry else "",
+                    "秘匿": "はい" if e.sensitive else "",
                     "足りないもの": "、".join(draft_texts.missing(e)),
                 }
                 for n, e in enumerate(draft.fields, 1)
@@ -419,7 +418,7 @@ def try_out(
         st.button("試し読み", disabled=not ready or sample is None or running, key="fn_try")
         and sample is not None
     ):
-        work_draft = FormDraft(**{**draft.__dict__, "fields": [dict(e) for e in draft.fields]})
+        work_draft = copy.deepcopy(draft)  # the job reads it while the page may change it
         data, name, png = sample.getvalue(), sample.name, template.png
         pipeline = services.form_pipeline(settings, services.engine())
         job = runner.submit(
