@@ -196,6 +196,6 @@ def test_after_each_box_the_page_asks_for_the_next_one(
     rows = at.dataframe[0].value.to_dict("records")
     assert [(r["ID"], r["足りないもの"]) for r in rows] == [("kind", ""), ("filed_on", "")]
     draft = at.session_state["fn_draft"]
-    assert [o["code"] for o in draft.get("kind")["options"]] == ["start", "stop"]
-    assert draft.get("filed_on")["era"] == "reiwa"
-    assert list(draft.get("filed_on")["parts"]) == ["year", "month", "day"]
+    assert [o.code for o in draft.get("kind").options] == ["start", "stop"]
+    assert draft.get("filed_on").era == "reiwa"
+    assert list(draft.get("filed_on").parts) == ["year", "month", "day"]
