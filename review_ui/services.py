@@ -99,6 +99,7 @@ def jobs() -> JobRunner:
 
 @st.cache_resource(show_spinner="読み取りエンジンを準備しています…")
 def _engine(name: str, threads: int) -> OcrEngine:
+    # ``name`` and ``threads`` are the cache key: the settings that make another engine.
     return create_engine(settings())
 
 

@@ -34,7 +34,7 @@ from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.store import User
 from review_ui import draft_texts, images, navigation, polling, services, texts
-from review_ui.jobs import JobRunner, JobState
+from review_ui.jobs import JobState
 from review_ui.plain import md
 from review_ui.snap import snap_box
 from review_ui.template_scan import Template, read_template
@@ -124,6 +124,7 @@ def next_step(entry: DraftField) -> dict[str, Any]:
 
 
 def show_tryout(pages: list[TriedPage]) -> None:
+    """What the test reading read on each page of the sample, field by field."""
     for page in pages:
         if page.status != "ok":
             st.warning(
@@ -404,7 +405,7 @@ def try_out(
 ) -> None:
     """5. Test-read a filled sample with the draft (a background job; not before the draft is
     ``ready`` to be saved)."""
-    runner: JobRunner = services.jobs()
+    runner = services.jobs()
     owner = (services.current_tenant(user), user.login)
     st.subheader("試し読み")
     sample = st.file_uploader(
