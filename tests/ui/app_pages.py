@@ -13,11 +13,14 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from review_ui.navigation import PAGES
 
-TITLES = {p.name: p.title for p in PAGES} | {"login": "ログイン"}
-"""Each page's title, which tells it from the login page registered at every address while
-nobody is logged in."""
+def _title(name: str) -> str:
+    """The page's title, which tells it from the login page registered at every address while
+    nobody is logged in. (The UI is imported here, on use: a benchmark imports this module
+    before it sets up the app's environment.)"""
+    from review_ui.navigation import PAGES
+
+    return {p.name: p.title for p in PAGES}.get(name, "ログイン" if name == "login" else name)
 
 
 def goto(at: AppTest, name: str) -> AppTest:
@@ -32,7 +35,7 @@ def goto(at: AppTest, name: str) -> AppTest:
             )
     wanted = calc_hash(name)
     offered = at._registered_pages.get(wanted)
-    if offered is None or offered.get("page_name") != TITLES[name]:
+    if offered is None or offered.get("page_name") != _title(name):
         known = sorted(str(i.get("url_pathname")) for i in at._registered_pages.values())
         raise ValueError(f"Could not find a navigation page {name!r}. Known pages: {known}.")
     at._page_hash = wanted
