@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
 
+from app_pages import goto  # noqa: E402
 from browser_app import seeded_store, wait_idle  # noqa: E402
 
 from form_schemas.reasons import Reason  # noqa: E402
@@ -116,7 +117,7 @@ def server(data: Path, doc_ids: list[int], enters: int) -> dict[str, dict[str, f
         at.text_input(key="login_password").input(PASSWORD)
         at.button(key="login_submit").click()
         out["login_to_queue"].append(_timed(at.run))
-        at.switch_page("screens/review.py")
+        goto(at, "review")
         at.query_params["doc"] = str(doc_id)
         out["open"].append(_timed(at.run))
         for _ in range(enters):

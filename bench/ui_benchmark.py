@@ -28,6 +28,9 @@ from sqlalchemy import insert, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "ui"))
+
+from app_pages import goto  # noqa: E402
 
 from ocr_pipeline.store import DocumentStatus, Store, upgrade  # noqa: E402
 from ocr_pipeline.store.models import AuditEventRow, DocumentRow, FieldRow  # noqa: E402
@@ -123,7 +126,7 @@ def _time_pages(runs: int) -> dict[str, list[float]]:
             started = time.perf_counter()
             if name in ("audit", "review"):
                 at.query_params["doc"] = str(town_doc)
-            at.switch_page(f"screens/{name}.py").run()
+            goto(at, name).run()
             times.setdefault(name, []).append(time.perf_counter() - started)
             if at.exception:
                 raise SystemExit(f"{name}: {at.exception[0].value}")

@@ -4,8 +4,9 @@ folder (``form.yaml`` + ``template.png``) where formocr finds its forms.
 
 A field grows one drawn box at a time: a text-like field gets its writing space (a second box
 adds a segment), a choice one option per box, a date its year, month and day, a checkbox its
-box. The draft is plain data (dicts as in ``form.yaml``), so that a page can keep it in its
-session and a test can build one without a browser.
+box. The draft is plain typed data (:class:`FormDraft` of :class:`DraftField`), so that a page
+can keep it in its session and a test can build one without a browser; each field turns into
+its ``form.yaml`` entry (:meth:`DraftField.as_entry`) only when the form is checked or written.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from .registry import SCHEMA_FILE, FormDefinition, load_form
-from .spec import IDENT, BBox, FieldSpec, FieldType, FormSpec
+from .spec import IDENT, BBox, FieldSpec, FieldType, FormSpec, ReviewPolicy
 
 TEMPLATE_FILE = "template.png"
 DATE_PARTS = ("year", "month", "day")
@@ -40,37 +41,122 @@ class DraftError(ValueError):
 
 
 @dataclass
+class DraftSegment:
+    """A text-like field's writing space; ``boxes`` is its comb's box count (0: no comb)."""
+
+    bbox: BBox
+    boxes: int = 0
+
+
+@dataclass
+class DraftOption:
+    """One option of a choice (or a circled era): its code, its label and its drawn box."""
+
+    code: str
+    label: str
+    bbox: BBox
+
+
+@dataclass
+class DraftField:
+    """A field in the making: what the 帳票作成 page asked, and the boxes drawn so far. Only
+    the boxes its type uses are filled: ``bbox`` (checkbox, presence), ``segments`` (text-like),
+    ``parts`` (a date's year, month and day, in the order drawn), ``options`` (choice, circled
+    era)."""
+
+    id: str
+    label: str
+    type: FieldType
+    required: bool = False
+    review: ReviewPolicy = ReviewPolicy.AUTO
+    double_entry: bool = False
+    sensitive: bool = False
+    era: str | None = None
+    bbox: BBox | None = None
+    segments: list[DraftSegment] = field(default_factory=list)
+    parts: dict[str, BBox] = field(default_factory=dict)
+    options: list[DraftOption] = field(default_factory=list)
+
+    def as_entry(self) -> dict[str, Any]:
+        """The field as its ``form.yaml`` entry: keys in the order the built-in forms write
+        them, and only those that say something (no ``required: false``, no empty lists)."""
+        entry: dict[str, Any] = {"id": self.id, "label": self.label, "type": self.type.value}
+        flags = (
+            ("required", self.required),
+            ("review", self.review is not ReviewPolicy.AUTO and self.review.value),
+            ("double_entry", self.double_entry),
+            ("sensitive", self.sensitive),
+            ("era", self.era),
+        )
+        entry |= {key: value for key, value in flags if value}
+        if self.bbox is not None:
+            entry["bbox"] = list(self.bbox)
+        if self.segments:
+            entry["segments"] = [
+                {"bbox": list(s.bbox)} | ({"boxes": s.boxes} if s.boxes else {})
+                for s in self.segments
+            ]
+        if self.parts:
+            entry["parts"] = {part: {"bbox": list(box)} for part, box in self.parts.items()}
+        if self.options:
+            entry["options"] = [
+                {"code": o.code, "label": o.label, "bbox": list(o.bbox)} for o in self.options
+            ]
+        return entry
+
+    @classmethod
+    def from_entry(cls, entry: dict[str, Any]) -> DraftField:
+        """The field of a ``form.yaml`` entry written by :meth:`as_entry` (the way back)."""
+        return cls(
+            id=str(entry["id"]),
+            label=str(entry["label"]),
+            type=FieldType(entry["type"]),
+            required=bool(entry.get("required", False)),
+            review=ReviewPolicy(entry.get("review", ReviewPolicy.AUTO)),
+            double_entry=bool(entry.get("double_entry", False)),
+            sensitive=bool(entry.get("sensitive", False)),
+            era=entry.get("era"),
+            bbox=_box(entry["bbox"]) if entry.get("bbox") else None,
+            segments=[
+                DraftSegment(_box(s["bbox"]), int(s.get("boxes", 0)))
+                for s in entry.get("segments", ())
+            ],
+            parts={part: _box(seg["bbox"]) for part, seg in entry.get("parts", {}).items()},
+            options=[
+                DraftOption(str(o["code"]), str(o["label"]), _box(o["bbox"]))
+                for o in entry.get("options", ())
+            ],
+        )
+
+
+@dataclass
 class FormDraft:
-    """A form in the making. ``fields`` are ``form.yaml`` field entries, in reading order."""
+    """A form in the making; ``fields`` in reading order."""
 
     id: str = ""
     title: str = ""
     version: int = 1
     dpi: int = 200
-    fields: list[dict[str, Any]] = field(default_factory=list)
+    fields: list[DraftField] = field(default_factory=list)
 
     def field_ids(self) -> list[str]:
-        return [str(f["id"]) for f in self.fields]
+        return [f.id for f in self.fields]
 
-    def get(self, field_id: str) -> dict[str, Any]:
+    def get(self, field_id: str) -> DraftField:
         for entry in self.fields:
-            if entry["id"] == field_id:
+            if entry.id == field_id:
                 return entry
         raise DraftError(f"no field {field_id!r} in the draft", "no_field", field_id)
 
     def boxes(self) -> list[tuple[str, str, BBox]]:
         """Every drawn box: (field id, what it is, box), for drawing them on the template."""
         out: list[tuple[str, str, BBox]] = []
-        for entry in self.fields:
-            fid = str(entry["id"])
-            if entry.get("bbox"):
-                out.append((fid, "", _box(entry["bbox"])))
-            for n, seg in enumerate(entry.get("segments", ()), 1):
-                out.append((fid, f"{n}", _box(seg["bbox"])))
-            for part, seg in entry.get("parts", {}).items():
-                out.append((fid, part, _box(seg["bbox"])))
-            for option in entry.get("options", ()):
-                out.append((fid, str(option["code"]), _box(option["bbox"])))
+        for f in self.fields:
+            if f.bbox is not None:
+                out.append((f.id, "", f.bbox))
+            out.extend((f.id, f"{n}", seg.bbox) for n, seg in enumerate(f.segments, 1))
+            out.extend((f.id, part, box) for part, box in f.parts.items())
+            out.extend((f.id, option.code, option.bbox) for option in f.options)
         return out
 
 
@@ -106,7 +192,7 @@ def add_field(
     era: str | None = None,
     part: str = "year",
     option: tuple[str, str] | None = None,
-) -> dict[str, Any]:
+) -> DraftField:
     """A new field whose first drawn box is ``box``; added at the end of ``draft``.
 
     ``boxes`` is the comb's box count of a text-like field; ``era`` the printed era of a
@@ -122,17 +208,16 @@ def add_field(
         raise DraftError(f"field id {field_id!r} is already in the draft", "duplicate_id", field_id)
     if not label.strip():
         raise DraftError("a field needs a label (the name reviewers see)", "no_label")
-    entry: dict[str, Any] = {"id": field_id, "label": label.strip(), "type": type_.value}
-    if required:
-        entry["required"] = True
-    if review != "auto":
-        entry["review"] = review
-    if double_entry:
-        entry["double_entry"] = True
-    if sensitive:
-        entry["sensitive"] = True
-    if type_ is FieldType.WAREKI_DATE and era:
-        entry["era"] = era
+    entry = DraftField(
+        id=field_id,
+        label=label.strip(),
+        type=type_,
+        required=required,
+        review=ReviewPolicy(review),
+        double_entry=double_entry,
+        sensitive=sensitive,
+        era=era if type_ is FieldType.WAREKI_DATE and era else None,
+    )
     draft.fields.append(entry)
     try:
         add_box(draft, field_id, box, boxes=boxes, part=part, option=option)
@@ -153,43 +238,39 @@ def add_box(
 ) -> None:
     """Add a drawn ``box`` to the field ``field_id`` (see :func:`add_field` for the rest)."""
     entry = draft.get(field_id)
-    type_ = FieldType(entry["type"])
-    bbox = list(box)
+    type_ = entry.type
+    bbox = _box(box)
     if type_ in (FieldType.CHECKBOX, FieldType.PRESENCE):
-        entry["bbox"] = bbox
+        entry.bbox = bbox
     elif type_ is FieldType.CHOICE or (type_ is FieldType.WAREKI_DATE and option is not None):
         if option is None or not option[0].strip() or not option[1].strip():
             raise DraftError(
                 f"field {field_id!r}: an option needs a code and a label", "no_option", field_id
             )
         code, text = option[0].strip(), option[1].strip()
-        options = entry.setdefault("options", [])
-        if any(o["code"] == code for o in options):
+        if any(o.code == code for o in entry.options):
             raise DraftError(
                 f"field {field_id!r} already has an option {code!r}", "duplicate_option", code
             )
-        options.append({"code": code, "label": text, "bbox": bbox})
+        entry.options.append(DraftOption(code, text, bbox))
     elif type_.is_date:
         if part not in DATE_PARTS:
             raise DraftError(
                 f"a date part is one of {', '.join(DATE_PARTS)}, not {part!r}", "bad_part", part
             )
-        entry.setdefault("parts", {})[part] = {"bbox": bbox}
+        entry.parts[part] = bbox
     else:
-        segment: dict[str, Any] = {"bbox": bbox}
-        if boxes:
-            segment["boxes"] = boxes
-        entry.setdefault("segments", []).append(segment)
+        entry.segments.append(DraftSegment(bbox, boxes))
 
 
 def remove_field(draft: FormDraft, field_id: str) -> None:
     draft.fields.remove(draft.get(field_id))
 
 
-def field_problems(entry: dict[str, Any]) -> list[str]:
+def field_problems(entry: DraftField) -> list[str]:
     """What the field still lacks (empty when it is complete), in English."""
     try:
-        FieldSpec.model_validate(_ordered(entry))
+        FieldSpec.model_validate(entry.as_entry())
     except ValidationError as exc:
         return [str(err["msg"]).removeprefix("Value error, ") for err in exc.errors()]
     return []
@@ -219,7 +300,7 @@ def form_problems(draft: FormDraft, size: tuple[int, int]) -> list[str]:
     """Everything that keeps the draft from being saved (empty: it can be saved)."""
     problems = [FORM_GAPS[gap] for gap in form_gaps(draft)]
     for entry in draft.fields:
-        problems.extend(f"{entry['id']}: {p}" for p in field_problems(entry))
+        problems.extend(f"{entry.id}: {p}" for p in field_problems(entry))
     if not problems:
         try:
             FormSpec.model_validate(spec_dict(draft))
@@ -232,28 +313,13 @@ def form_problems(draft: FormDraft, size: tuple[int, int]) -> list[str]:
     return problems
 
 
-_KEY_ORDER = (
-    *("id", "label", "type", "required", "review", "double_entry", "sensitive", "length"),
-    "lines",
-    *("separator", "reading_of", "address_field", "export_column", "era", "bbox", "boxes"),
-    *("segments", "parts", "options"),
-)
-
-
-def _ordered(entry: dict[str, Any]) -> dict[str, Any]:
-    """The entry's keys in the order the built-in forms write them."""
-    return {k: entry[k] for k in _KEY_ORDER if k in entry} | {
-        k: v for k, v in entry.items() if k not in _KEY_ORDER
-    }
-
-
 def spec_dict(draft: FormDraft) -> dict[str, Any]:
     return {
         "id": draft.id,
         "version": draft.version,
         "title": draft.title.strip(),
         "template": {"image": TEMPLATE_FILE, "dpi": draft.dpi},
-        "fields": [_ordered(e) for e in draft.fields],
+        "fields": [e.as_entry() for e in draft.fields],
     }
 
 

@@ -1,6 +1,6 @@
 """The review UI's entry point (``formocr ui`` runs ``streamlit run`` on this file). It only
-sets up the page, the login gate and the navigation for the user's role; each page is a file
-in ``screens/``.
+sets up the page, the login gate and the navigation for the user's role; each page is a
+function, ``render()`` of its file in ``screens/``, that the navigation runs.
 
 pandas and altair are imported here, by the first run of the app, so that two pages running at
 once (reruns of two sessions) never import them half-way in parallel: a chart drawn during

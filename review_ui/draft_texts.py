@@ -3,11 +3,10 @@ taken (:class:`~form_schemas.draft.DraftError` codes) and what a field still lac
 
 from __future__ import annotations
 
-from typing import Any
-
 from form_schemas.draft import (
     DATE_PARTS,
     DraftError,
+    DraftField,
     FormDraft,
     field_problems,
     form_gaps,
@@ -39,17 +38,17 @@ def error(exc: DraftError) -> str:
     return _ERRORS.get(exc.code, str(exc)).format(s=exc.subject)
 
 
-def missing(entry: dict[str, Any]) -> list[str]:
+def missing(entry: DraftField) -> list[str]:
     """What the field still needs, in Japanese (empty: complete)."""
-    type_ = FieldType(entry["type"])
+    type_ = entry.type
     said: list[str] = []
-    if type_ is FieldType.CHOICE and len(entry.get("options", ())) < 2:
-        said.append(f"選択肢の枠をあと {2 - len(entry.get('options', ()))} 個描いてください")
+    if type_ is FieldType.CHOICE and len(entry.options) < 2:
+        said.append(f"選択肢の枠をあと {2 - len(entry.options)} 個描いてください")
     if type_.is_date:
-        lacking = [PART[p] for p in DATE_PARTS if p not in entry.get("parts", {})]
+        lacking = [PART[p] for p in DATE_PARTS if p not in entry.parts]
         if lacking:
             said.append(f"{'・'.join(lacking)} の枠を描いてください")
-    if type_ is FieldType.WAREKI_DATE and not entry.get("era") and not entry.get("options"):
+    if type_ is FieldType.WAREKI_DATE and not entry.era and not entry.options:
         said.append("印刷された元号を選ぶか、丸で囲む元号を選択肢として描いてください")
     if said:
         return said
@@ -67,7 +66,7 @@ def unsaved(draft: FormDraft, size: tuple[int, int]) -> list[str]:
     """What keeps the draft from being saved, in Japanese (empty: it can be saved)."""
     said = [_GAPS[gap] for gap in form_gaps(draft)]
     for entry in draft.fields:
-        said.extend(f"{entry['label']}: {m}" for m in missing(entry))
+        said.extend(f"{entry.label}: {m}" for m in missing(entry))
     if said:
         return said
     return form_problems(draft, size)  # anything else, as the schema says it (rare)

@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from form_schemas.spec import BBox
-from ocr_pipeline.preprocess.register import warp_color
+from ocr_pipeline.preprocess import warp_color
 
 MARGIN = 16
 """Pixels of the page shown around a field, so that writing over the box edge is seen."""

@@ -1,11 +1,17 @@
 """Which pages a user sees, by role, and the sidebar (who is logged in, for which
 municipality, logout). Pages a role may not use are not offered at all, and each page checks
-the role again itself (a URL typed by hand reaches no page that is not offered)."""
+the role again itself (a URL typed by hand reaches no page that is not offered).
+
+Each page is a function, ``render()`` of its module in ``screens/``; its address is its name
+(``/review``, ``/queue``, ...). Pages are opened and linked by name (:func:`screen`,
+:func:`go`), never by file."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import importlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NoReturn, cast
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -43,17 +49,35 @@ PAGES = (
 DEFAULT = {Role.CLERK: "upload", Role.REVIEWER: "queue", Role.ADMINISTRATOR: "queue"}
 
 
+def render_of(name: str) -> Callable[[], None]:
+    """The function that draws the page ``name`` (``render`` of ``screens/<name>.py``). Imported
+    here, on use, because the pages themselves use this module."""
+    module = importlib.import_module(f"review_ui.screens.{name}")
+    return cast(Callable[[], None], module.render)
+
+
 def page(
     name: str, title: str, icon: str | None = None, default: bool = False, hidden: bool = False
 ) -> StreamlitPage:
     return st.Page(
-        f"screens/{name}.py",
+        render_of(name),
         title=title,
         icon=icon,
         url_path=name,
         default=default,
         visibility="hidden" if hidden else "visible",
     )
+
+
+def screen(name: str) -> StreamlitPage:
+    """The page ``name`` of :data:`PAGES`, to link to (``st.page_link``) or switch to."""
+    (found,) = (p for p in PAGES if p.name == name)
+    return page(found.name, found.title, found.icon)
+
+
+def go(name: str, query_params: Mapping[str, str] | None = None) -> NoReturn:
+    """Switch to the page ``name`` of :data:`PAGES` (with ``query_params`` in the URL)."""
+    st.switch_page(screen(name), query_params=query_params)
 
 
 def pages_for(role: Role) -> list[PageDef]:
@@ -64,8 +88,8 @@ def first_page(user: User) -> None:
     """Go on to the user's first page (the document asked for in the URL, if they review)."""
     doc = st.query_params.get("doc")
     if doc and user.role in REVIEWERS:
-        st.switch_page("screens/review.py", query_params={"doc": doc})
-    st.switch_page(f"screens/{DEFAULT[user.role]}.py")
+        go("review", query_params={"doc": doc})
+    go(DEFAULT[user.role])
 
 
 def build(user: User | None) -> StreamlitPage:
@@ -74,7 +98,7 @@ def build(user: User | None) -> StreamlitPage:
         # Every page's address leads to the login page while nobody is logged in, so that a
         # link (e.g. review?doc=12) keeps its place: after logging in, the page it names runs.
         aliases = [
-            st.Page("screens/login.py", title="ログイン", url_path=p.name, visibility="hidden")
+            st.Page(render_of("login"), title="ログイン", url_path=p.name, visibility="hidden")
             for p in PAGES
         ]
         return st.navigation([page("login", "ログイン", default=True), *aliases], position="hidden")

@@ -1,4 +1,5 @@
-"""The review UI's only way to the store, the forms and the export profiles.
+"""The review UI's only way to the store, the forms, the export profiles and the OCR engine
+and pipeline.
 
 The store, registries and job runner are made once per process (``st.cache_resource``) and
 shared by all sessions; everything a page reads or changes goes through
@@ -10,13 +11,18 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
 from form_schemas.registry import FormDefinition, FormRegistry
+from ocr_pipeline.engines import OcrEngine, create_engine
 from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.export import ProfileRegistry
+from ocr_pipeline.extract import Thresholds
+from ocr_pipeline.pipeline import Pipeline
+from ocr_pipeline.preprocess import template_model
 from ocr_pipeline.settings import Settings, config_file, load_settings
 from ocr_pipeline.store import (
     Role,
@@ -96,6 +102,36 @@ def _profiles(profile_dirs: tuple[str, ...]) -> ProfileRegistry:
 def jobs() -> JobRunner:
     """The background job runner of this process."""
     return JobRunner()
+
+
+@st.cache_resource(show_spinner="読み取りエンジンを準備しています…")
+def _engine(name: str, threads: int) -> OcrEngine:
+    # ``name`` and ``threads`` are the cache key: the settings that make another engine.
+    return create_engine(settings())
+
+
+def engine() -> OcrEngine:
+    """The OCR engine of this process: loaded on first use (about a second) and shared by all
+    sessions; loaded again when the settings name another engine or number of threads."""
+    s = settings()
+    return _engine(s.engine, s.threads)
+
+
+def form_pipeline(s: Settings, ocr: OcrEngine) -> Callable[[FormDefinition], Pipeline]:
+    """Makes, for a form that is not installed (a draft being test-read), a pipeline that reads
+    with that form alone, with the settings ``s`` and the engine ``ocr``. Uses no Streamlit, so
+    a background job may call it."""
+
+    def make(form: FormDefinition) -> Pipeline:
+        return Pipeline(
+            settings=s,
+            registry=FormRegistry([form]),
+            engine=ocr,
+            thresholds=Thresholds.load(s.calibration),
+            models={form.id: template_model(form)},
+        )
+
+    return make
 
 
 def forget_forms() -> None:

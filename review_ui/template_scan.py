@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from ocr_pipeline.errors import InputUnreadableError
 from ocr_pipeline.ingest import count_pages, iter_pages
-from ocr_pipeline.preprocess.ink import to_gray
+from ocr_pipeline.preprocess import to_gray
 
 DPI = 200
 MAX_TILT = 3.0

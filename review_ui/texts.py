@@ -1,11 +1,13 @@
-"""What the review UI says, in Japanese: names of states, roles, actions and field types, and
-how times are shown (Japan time). Reason labels come from :mod:`form_schemas.reasons`."""
+"""What the review UI says, in Japanese: names of states, roles, actions, field types and
+review policies, and how times are shown (Japan time). Reason labels come from
+:mod:`form_schemas.reasons`."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from form_schemas.reasons import label as reason_label
+from form_schemas.spec import ReviewPolicy
 from ocr_pipeline.store import Action, DocumentStatus, FieldState, Role, SourceState
 
 JST = timezone(timedelta(hours=9), "JST")
@@ -77,6 +79,13 @@ FIELD_TYPE: dict[str, str] = {
     "checkbox": "チェック欄",
     "presence": "押印・署名",
 }
+
+REVIEW_POLICY: dict[ReviewPolicy, str] = {
+    ReviewPolicy.AUTO: "必要なときだけ",
+    ReviewPolicy.ALWAYS: "必ず",
+    ReviewPolicy.NEVER: "しない",
+}
+"""目視確認: when a person looks at a field, as the form pages (帳票定義, 帳票作成) say it."""
 
 
 def reason(code: str) -> str:

@@ -1,23 +1,21 @@
 """Test-reading a filled sample with a form that is not installed yet (the 帳票作成 page): the
 draft is written to a scratch folder, loaded and checked like any form, and the sample's pages
 go through the real pipeline with that form alone. Runs as a background job (it takes seconds:
-the engine is loaded once per UI process and shared)."""
+the engine is loaded once per UI process and shared). The pipeline that reads with the draft
+alone is made by :func:`review_ui.services.form_pipeline`."""
 
 from __future__ import annotations
 
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from form_schemas.draft import FormDraft, stage
-from form_schemas.registry import FormRegistry
-from ocr_pipeline.engines import OcrEngine
-from ocr_pipeline.extract.routing import Thresholds
+from form_schemas.registry import FormDefinition
 from ocr_pipeline.pipeline import Pipeline, process_document
-from ocr_pipeline.preprocess.templates import template_model
 from ocr_pipeline.results import FieldResult, PageResult
-from ocr_pipeline.settings import Settings
 
 _ONE_AT_A_TIME = threading.Lock()
 
@@ -46,22 +44,16 @@ def try_read(
     *,
     sample: bytes,
     sample_name: str,
-    settings: Settings,
-    engine: OcrEngine,
+    pipeline: Callable[[FormDefinition], Pipeline],
     author: str,
 ) -> list[TriedPage]:
-    """Every page of the sample read as the draft form."""
+    """Every page of the sample read as the draft form, by ``pipeline(form)`` (a pipeline
+    that knows that form alone)."""
     with tempfile.TemporaryDirectory(prefix="formocr-tryout-") as tmp:
         folder = Path(tmp) / "form"
         folder.mkdir()
         form = stage(draft, template_png, folder, author)
-        pipe = Pipeline(
-            settings=settings,
-            registry=FormRegistry([form]),
-            engine=engine,
-            thresholds=Thresholds.load(settings.calibration),
-            models={form.id: template_model(form)},
-        )
+        pipe = pipeline(form)
         path = Path(tmp) / ("sample" + Path(sample_name).suffix.lower()[:8])
         path.write_bytes(sample)
         labels = {f.id: f.label for f in form.fields}

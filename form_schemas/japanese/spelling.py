@@ -87,18 +87,3 @@ def place_prefix(address: str) -> tuple[int, str, str, str] | None:
 def towns(prefecture: str, city: str) -> tuple[str, ...]:
     """Town (大字・町) names of a municipality in Japan Post's data, longest first."""
     return _towns(prefecture, city)
-
-
-def official_spelling(address: str) -> str:
-    """``address`` with its prefecture, municipality and town spelled as in the postal data,
-    when they match it up to variant forms; unchanged otherwise."""
-    found = place_prefix(address)
-    if found is None:
-        return address
-    length, written, prefecture, city = found
-    rest = address[length:]
-    rest_key = fold(rest)
-    town = next((t for t in _towns(prefecture, city) if rest_key.startswith(fold(t))), None)
-    if town is not None:
-        rest = town + rest[len(town) :]
-    return written + rest

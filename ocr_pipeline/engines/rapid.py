@@ -16,6 +16,7 @@ from .ctc import CharTable
 from .japanese import japanese_prior
 from .lines import CtcLineRecognizer
 from .models import rapid_model_file
+from .rapid_loader import load_recognizer
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class RapidOcrEngine(CtcLineRecognizer):
             }
         )
         # RapidOCR builds its recognizer lazily on first use; build it now, with our file.
-        recognizer = rapid._load_rec_model()  # type: ignore[no-untyped-call]
+        recognizer = load_recognizer(rapid)
         self._session = recognizer.session
         characters = tuple(recognizer.postprocess_op.character)
         if characters[0] != "blank":

@@ -64,11 +64,3 @@ def drop_specks(mask: Mask, min_area: int) -> Mask:
     keep = stats[:, cv2.CC_STAT_AREA] >= min_area
     keep[0] = False
     return np.asarray(keep[labels], dtype=bool)
-
-
-def red_ink(image: NDArray[np.uint8]) -> Mask:
-    """Pixels of red ink (seal stamps); empty for grey images."""
-    if image.ndim == 2:
-        return np.zeros(image.shape, dtype=bool)
-    b, g, r = (image[..., i].astype(np.int16) for i in range(3))
-    return np.asarray((r - np.maximum(g, b) > 60) & (r > 110), dtype=bool)

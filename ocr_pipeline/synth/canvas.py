@@ -27,8 +27,3 @@ def blend(page: Image, alpha: Alpha, x0: int, y0: int, color: BGR) -> None:
     factor = np.asarray(color, dtype=np.float32) / 255.0
     mixed = roi.astype(np.float32) * (1.0 - a * (1.0 - factor))
     roi[...] = np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
-
-
-def white_page(width: int, height: int, tone: int = 255) -> Image:
-    """A blank BGR page of the given paper tone."""
-    return np.full((height, width, 3), tone, dtype=np.uint8)

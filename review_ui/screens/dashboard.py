@@ -16,11 +16,6 @@ from review_ui.plain import md
 DAYS = 30
 FRESH = 60  # seconds the figures are shown before they are computed again (in the background)
 
-services.require(*navigation.ALL)
-town = services.tenant_store()
-st.title(f"集計（{md(services.tenant_name(town.tenant_id))}）")
-
-
 Figures = tuple[dict[str, dict[str, int]], tuple[int, int], list[FieldStat], list[DayCount]]
 
 
@@ -35,88 +30,91 @@ def compute(town: ReviewStore) -> Figures:
     )
 
 
-owner = (town.tenant_id, "*dashboard*")  # shared by the tenant's users
-runner = services.jobs()
-
-
 def age(job: Job | None) -> float:
     if job is None:
         return float("inf")
     return (datetime.now(UTC) - (job.finished_at or job.started_at)).total_seconds()
 
 
-done = runner.latest(owner, "figures", JobState.DONE)
-failed = runner.latest(owner, "figures", JobState.FAILED)
-running = runner.latest(owner, "figures", JobState.RUNNING)
-if running is None and age(done) > FRESH and age(failed) > FRESH:
-    running = runner.submit(owner, "figures", functools.partial(compute, town))
-if done is None:
-    if running is None and failed is not None:
-        st.error(f"集計できませんでした。\n\n{md(failed.error)}")
+def render() -> None:
+    """The 集計 page (run by the navigation, review_ui.navigation)."""
+    services.require(*navigation.ALL)
+    town = services.tenant_store()
+    st.title(f"集計（{md(services.tenant_name(town.tenant_id))}）")
+    owner = (town.tenant_id, "*dashboard*")  # shared by the tenant's users
+    runner = services.jobs()
+    done = runner.latest(owner, "figures", JobState.DONE)
+    failed = runner.latest(owner, "figures", JobState.FAILED)
+    running = runner.latest(owner, "figures", JobState.RUNNING)
+    if running is None and age(done) > FRESH and age(failed) > FRESH:
+        running = runner.submit(owner, "figures", functools.partial(compute, town))
+    if done is None:
+        if running is None and failed is not None:
+            st.error(f"集計できませんでした。\n\n{md(failed.error)}")
+            st.stop()
+
+        @st.fragment(run_every=1.0)
+        def wait() -> None:
+            if runner.latest(owner, "figures", JobState.RUNNING) is None:
+                st.rerun()
+            st.info("集計しています…")
+
+        wait()
         st.stop()
+    by_form, (total, straight), stats, days = done.result
+    st.caption(f"{texts.jst(done.finished_at)} 時点")
+    titles = {f.id: f.spec.title for f in services.forms()}
 
-    @st.fragment(run_every=1.0)
-    def wait() -> None:
-        if runner.latest(owner, "figures", JobState.RUNNING) is None:
-            st.rerun()
-        st.info("集計しています…")
-
-    wait()
-    st.stop()
-by_form, (total, straight), stats, days = done.result
-st.caption(f"{texts.jst(done.finished_at)} 時点")
-titles = {f.id: f.spec.title for f in services.forms()}
-
-cols = st.columns(len(texts.DOCUMENT_STATUS) + 1)
-for col, (status, name) in zip(cols, texts.DOCUMENT_STATUS.items(), strict=False):
-    col.metric(name, f"{sum(s.get(status.value, 0) for s in by_form.values()):,}")
-cols[-1].metric(
-    "ストレート処理率",
-    f"{straight / total:.0%}" if total else "—",
-    help="人が修正・確認しなくてよかった書類の割合",
-)
-
-st.subheader("帳票・状態ごとの書類数")
-status_rows = [
-    {"帳票": titles.get(f, f), "状態": texts.DOCUMENT_STATUS[s], "件数": n}
-    for f, by_status in by_form.items()
-    for s in texts.DOCUMENT_STATUS
-    if (n := by_status.get(s.value, 0))
-]
-if status_rows:
-    st.bar_chart(status_rows, x="帳票", y="件数", color="状態", horizontal=True)
-else:
-    st.info("まだ書類はありません。")
-
-st.subheader("項目の種類ごとの修正数")
-fix_rows = [
-    {
-        "帳票": titles.get(s.form_id, s.form_id),
-        "項目の種類": texts.field_type(s.field_type),
-        "修正数": s.count,
-    }
-    for s in stats
-    if s.status is FieldState.CORRECTED
-]
-if fix_rows:
-    st.bar_chart(fix_rows, x="項目の種類", y="修正数", color="帳票")
-table: dict[tuple[str, str], dict[str, object]] = {}
-for s in stats:
-    row = table.setdefault(
-        (s.form_id, s.field_type),
-        {"帳票": titles.get(s.form_id, s.form_id), "項目の種類": texts.field_type(s.field_type)}
-        | {name: 0 for name in texts.FIELD_STATE.values()},
+    cols = st.columns(len(texts.DOCUMENT_STATUS) + 1)
+    for col, (status, name) in zip(cols, texts.DOCUMENT_STATUS.items(), strict=False):
+        col.metric(name, f"{sum(s.get(status.value, 0) for s in by_form.values()):,}")
+    cols[-1].metric(
+        "ストレート処理率",
+        f"{straight / total:.0%}" if total else "—",
+        help="人が修正・確認しなくてよかった書類の割合",
     )
-    row[texts.FIELD_STATE[s.status]] = s.count
-if table:
-    st.dataframe(list(table.values()), hide_index=True, width="stretch")
 
-st.subheader(f"日ごとの処理件数（直近 {DAYS} 日）")
-if days:
-    st.line_chart(
-        [{"日": d.day, "受付": d.created, "承認": d.approved} for d in days],
-        x="日",
-        y=["受付", "承認"],
-    )
-else:
-    st.info(f"直近 {DAYS} 日の受付・承認はありません。")
+    st.subheader("帳票・状態ごとの書類数")
+    status_rows = [
+        {"帳票": titles.get(f, f), "状態": texts.DOCUMENT_STATUS[s], "件数": n}
+        for f, by_status in by_form.items()
+        for s in texts.DOCUMENT_STATUS
+        if (n := by_status.get(s.value, 0))
+    ]
+    if status_rows:
+        st.bar_chart(status_rows, x="帳票", y="件数", color="状態", horizontal=True)
+    else:
+        st.info("まだ書類はありません。")
+
+    st.subheader("項目の種類ごとの修正数")
+    fix_rows = [
+        {
+            "帳票": titles.get(s.form_id, s.form_id),
+            "項目の種類": texts.field_type(s.field_type),
+            "修正数": s.count,
+        }
+        for s in stats
+        if s.status is FieldState.CORRECTED
+    ]
+    if fix_rows:
+        st.bar_chart(fix_rows, x="項目の種類", y="修正数", color="帳票")
+    table: dict[tuple[str, str], dict[str, object]] = {}
+    for s in stats:
+        row = table.setdefault(
+            (s.form_id, s.field_type),
+            {"帳票": titles.get(s.form_id, s.form_id), "項目の種類": texts.field_type(s.field_type)}
+            | {name: 0 for name in texts.FIELD_STATE.values()},
+        )
+        row[texts.FIELD_STATE[s.status]] = s.count
+    if table:
+        st.dataframe(list(table.values()), hide_index=True, width="stretch")
+
+    st.subheader(f"日ごとの処理件数（直近 {DAYS} 日）")
+    if days:
+        st.line_chart(
+            [{"日": d.day, "受付": d.created, "承認": d.approved} for d in days],
+            x="日",
+            y=["受付", "承認"],
+        )
+    else:
+        st.info(f"直近 {DAYS} 日の受付・承認はありません。")

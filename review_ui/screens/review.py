@@ -7,47 +7,76 @@ entry) are typed blind; a 個人番号 stays hidden until revealed, and each rev
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
-from ocr_pipeline.store import Document, DocumentStatus, EntryStatus, FieldView, NotFoundError
+from form_schemas.registry import FormDefinition
+from ocr_pipeline.store import (
+    Document,
+    DocumentStatus,
+    EntryStatus,
+    FieldView,
+    NotFoundError,
+    TenantStore,
+    User,
+)
 from review_ui import field_panel as fp
 from review_ui import labels, navigation, numbers, reviewing, services, texts
 from review_ui.plain import md
 from review_ui.reviewing import Mode
 
-user = services.require(*navigation.REVIEWERS)
-town = services.tenant_store()
-tenant = town.tenant_id
 
-requested = st.query_params.get("doc")
-if requested is None and st.session_state.get(reviewing.DOC_KEY) is not None:
-    requested = str(st.session_state[reviewing.DOC_KEY])
-doc_id = numbers.whole_number(requested)
-if st.session_state.get(reviewing.DOC_KEY) != doc_id:
-    reviewing.open_document(doc_id)
+@dataclass(frozen=True)
+class Desk:
+    """What the parts of the page share in one run: the reviewer, their tenant's store and the
+    open document's form (``None`` when it is not installed)."""
 
-st.title("確認・修正")
-if requested and doc_id is None:
-    st.error("書類番号は数字（0〜9）で指定してください。")
-if doc_id is None:
-    st.info("確認キューから書類を選ぶか、次の書類を開いてください。")
-    if st.button("次の書類を開く", type="primary", shortcut="Alt+J", key="rv_first"):
-        reviewing.open_document(reviewing.next_document(None))
-        st.rerun()
-    st.stop()
-try:
-    doc = town.get_document(doc_id)
-except NotFoundError:
-    st.error(f"書類 {doc_id} は見つかりません。番号を確かめてください。")
-    st.stop()
+    user: User
+    town: TenantStore
+    form: FormDefinition | None
 
-form = services.form(doc.form_id)
-title = form.spec.title if form else doc.form_id
-st.subheader(f"{md(title)}　書類 {doc.id}")
-shown = [doc]  # read once for this run; a rerun of the fragment alone reads it again
+    @property
+    def tenant(self) -> str:
+        return self.town.tenant_id
 
 
-def show_flash(doc: Document) -> None:
+def render() -> None:
+    """The 確認・修正 page (run by the navigation, review_ui.navigation)."""
+    user = services.require(*navigation.REVIEWERS)
+    town = services.tenant_store()
+
+    requested = st.query_params.get("doc")
+    if requested is None and st.session_state.get(reviewing.DOC_KEY) is not None:
+        requested = str(st.session_state[reviewing.DOC_KEY])
+    doc_id = numbers.whole_number(requested)
+    if st.session_state.get(reviewing.DOC_KEY) != doc_id:
+        reviewing.open_document(doc_id)
+
+    st.title("確認・修正")
+    if requested and doc_id is None:
+        st.error("書類番号は数字（0〜9）で指定してください。")
+    if doc_id is None:
+        st.info("確認キューから書類を選ぶか、次の書類を開いてください。")
+        if st.button("次の書類を開く", type="primary", shortcut="Alt+J", key="rv_first"):
+            reviewing.open_document(reviewing.next_document(None))
+            st.rerun()
+        st.stop()
+    try:
+        doc = town.get_document(doc_id)
+    except NotFoundError:
+        st.error(f"書類 {doc_id} は見つかりません。番号を確かめてください。")
+        st.stop()
+
+    form = services.form(doc.form_id)
+    title = form.spec.title if form else doc.form_id
+    st.subheader(f"{md(title)}　書類 {doc.id}")
+    desk = Desk(user, town, form)
+    # The document is read once for this run; a rerun of the fragment alone reads it again.
+    document_body(desk, doc.id, [doc])
+
+
+def show_flash(desk: Desk, doc: Document) -> None:
     """The outcome of the last action (a conflict lists what changed since the reviewer's
     version)."""
     flash = reviewing.take_flash()
@@ -57,15 +86,15 @@ def show_flash(doc: Document) -> None:
     body = flash.text + "".join(f"\n- {d}" for d in flash.details)
     if flash.kind == "conflict" and flash.seen_version is not None:
         names = services.user_names()
-        for e in town.audit_trail(doc.id):
+        for e in desk.town.audit_trail(doc.id):
             if e.doc_version is not None and e.doc_version > flash.seen_version:
-                what = f"「{fp.field_label(form, e.field_id)}」" if e.field_id else ""
+                what = f"「{fp.field_label(desk.form, e.field_id)}」" if e.field_id else ""
                 who = labels.actor_name(e.actor, names)
                 body += f"\n- {texts.jst(e.at)} {md(who)}: {md(what)}{texts.ACTION[e.action]}"
     show[flash.kind](body)
 
 
-def mode_of(entries: dict[str, EntryStatus], field_id: str) -> Mode | None:
+def mode_of(user: User, entries: dict[str, EntryStatus], field_id: str) -> Mode | None:
     """How this reviewer may work on an open field (``None``: not theirs to do now)."""
     entry = entries.get(field_id)
     if entry is None:
@@ -75,12 +104,15 @@ def mode_of(entries: dict[str, EntryStatus], field_id: str) -> Mode | None:
     return None if entry.by_viewer else "blind"
 
 
-def field_panel(doc: Document, mine: list[FieldView], entries: dict[str, EntryStatus]) -> str:
+def field_panel(
+    desk: Desk, doc: Document, mine: list[FieldView], entries: dict[str, EntryStatus]
+) -> str:
     """The flagged field the reviewer is on: heading, reasons, crop, value box; its id."""
     index = int(st.session_state.get(reviewing.FIELD_KEY, 0)) % len(mine)
     view = mine[index]
+    form, tenant = desk.form, desk.tenant
     spec = fp.spec_of(form, view.field_id)
-    mode = mode_of(entries, view.field_id) or "review"
+    mode = mode_of(desk.user, entries, view.field_id) or "review"
     masked = fp.is_hidden(spec, view) and not reviewing.is_revealed(tenant, doc.id, view.field_id)
     st.markdown(f"#### {fp.field_title(form, view)}　（要確認 {index + 1} / {len(mine)}）")
     fp.reasons(view, mode, entries.get(view.field_id), masked)
@@ -124,7 +156,7 @@ def field_panel(doc: Document, mine: list[FieldView], entries: dict[str, EntrySt
     return view.field_id
 
 
-def footer(doc: Document, current: str | None, blind: frozenset[str]) -> None:
+def footer(desk: Desk, doc: Document, current: str | None, blind: frozenset[str]) -> None:
     """ページ全体, 次の書類, 履歴, the keys, the whole page, all fields and 返戻."""
     with st.container(horizontal=True):
         st.button("ページ全体", shortcut="Alt+P", on_click=reviewing.toggle_page, key="rv_page")
@@ -132,12 +164,13 @@ def footer(doc: Document, current: str | None, blind: frozenset[str]) -> None:
             reviewing.open_document(reviewing.next_document(doc.id))
             st.rerun()
         st.page_link(
-            "screens/audit.py",
+            navigation.screen("audit"),
             label="履歴",
             icon=":material/history:",
             query_params={"doc": str(doc.id)},
         )
     st.caption(fp.KEYS)
+    form, tenant = desk.form, desk.tenant
 
     if st.session_state.get(reviewing.PAGE_KEY):
         fp.page_image(tenant, doc, form, current)
@@ -158,10 +191,12 @@ def footer(doc: Document, current: str | None, blind: frozenset[str]) -> None:
 
 
 @st.fragment
-def document_body(doc_id: int) -> None:
+def document_body(desk: Desk, doc_id: int, shown: list[Document]) -> None:
     """Everything below the title, as a fragment: Enter (and every button here) reruns only
     this part, not the navigation, sidebar and login check, so the next field comes at
-    once. Opening another document reruns the whole page."""
+    once. Opening another document reruns the whole page. ``shown`` holds the document when
+    this run has read it already (the fragment's own reruns find it empty)."""
+    form, town, user = desk.form, desk.town, desk.user
     doc = shown.pop() if shown else town.get_document(doc_id)
     st.caption(
         f"状態: {texts.DOCUMENT_STATUS[doc.status]}　受付: {texts.jst(doc.created_at)}　"
@@ -169,7 +204,7 @@ def document_body(doc_id: int) -> None:
     )
     if doc.return_reason and doc.status is DocumentStatus.RETURNED:
         st.warning(f"返戻理由: {md(doc.return_reason)}")
-    show_flash(doc)
+    show_flash(desk, doc)
 
     order = [f.id for f in form.spec.all_fields()] if form else list(doc.fields)
     views = [doc.fields[f] for f in order if f in doc.fields]
@@ -177,12 +212,12 @@ def document_body(doc_id: int) -> None:
     editable = doc.status in (DocumentStatus.REVIEW, DocumentStatus.READY)
     blind = reviewing.blind_fields(doc, entries)
     open_fields = [v for v in views if v.needs_review]
-    mine = [v for v in open_fields if mode_of(entries, v.field_id) is not None]
-    waiting = [v for v in open_fields if mode_of(entries, v.field_id) is None]
+    mine = [v for v in open_fields if mode_of(user, entries, v.field_id) is not None]
+    waiting = [v for v in open_fields if mode_of(user, entries, v.field_id) is None]
 
     current = None
     if editable and mine:
-        current = field_panel(doc, mine, entries)
+        current = field_panel(desk, doc, mine, entries)
     elif editable and waiting:
         st.info(
             "この書類で今できる確認はありません（ほかの担当者の二重入力・確定を待っています）。"
@@ -202,7 +237,4 @@ def document_body(doc_id: int) -> None:
 
     for v in waiting:
         st.caption(f"{fp.field_title(form, v)}: ほかの担当者の入力待ち")
-    footer(doc, current, blind)
-
-
-document_body(doc.id)
+    footer(desk, doc, current, blind)

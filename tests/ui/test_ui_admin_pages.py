@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app_pages import goto
 from streamlit.testing.v1 import AppTest
 
 from ocr_pipeline.store import Action, DocumentStatus, Role
@@ -16,7 +17,7 @@ Helpers = Any
 
 def _page(open_app: Any, login: str, name: str) -> AppTest:
     at = open_app(login)
-    return at.switch_page(f"screens/{name}.py").run()
+    return goto(at, name).run()
 
 
 def _approve(ui: UiWorld, tenant: str, doc_id: int) -> None:

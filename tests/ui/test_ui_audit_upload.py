@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from app_pages import goto
 from PIL import Image
 
 from ocr_pipeline.results import PageResult, PageStatus
@@ -22,7 +23,7 @@ Helpers = Any
 
 def _audit(open_app: Any, login: str, doc_id: int | str) -> Any:
     at = open_app(login)
-    at.switch_page("screens/audit.py")
+    goto(at, "audit")
     at.query_params["doc"] = str(doc_id)
     return at.run()
 
@@ -125,7 +126,7 @@ def test_uploads_are_per_person_and_per_town(open_app: Any, ui: UiWorld) -> None
     at = open_app("clerk-a")
     assert "まだ提出したファイルはありません" in at.info[0].value
     at = open_app("admin-a")
-    at.switch_page("screens/upload.py").run()
+    goto(at, "upload").run()
     at.toggle(key="up_all").set_value(True).run()
     names = [r["ファイル"] for r in at.dataframe[0].value.to_dict("records")]
     assert names == ["other.pdf"]  # town B's upload is not town A's

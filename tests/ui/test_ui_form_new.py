@@ -11,6 +11,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from app_pages import goto
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -20,6 +21,7 @@ from form_schemas.spec import FieldType
 from ocr_pipeline.engines import create_engine
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
+from review_ui import services
 from review_ui.snap import snap_box
 from review_ui.template_scan import find_tilt, read_template, rotate
 from review_ui.tryout import try_read
@@ -84,8 +86,7 @@ def test_a_filled_sample_is_test_read_with_the_draft(
         water.template_path.read_bytes(),
         sample=bytes(sample),
         sample_name="sample.png",
-        settings=settings,
-        engine=create_engine(settings),
+        pipeline=services.form_pipeline(settings, create_engine(settings)),
         author="kanri",
     )
     (read,) = pages
@@ -101,7 +102,7 @@ def test_an_administrator_makes_a_form_on_the_page(
 ) -> None:
     water = registry.get("water_service")
     at: AppTest = open_app("admin-a")
-    at.switch_page("screens/form_new.py").run()
+    goto(at, "form_new").run()
     assert any("白紙の帳票" in i.value for i in at.info)
     at.session_state["fn_template"] = read_template(
         water.template_path.read_bytes(), "template.png"
@@ -130,7 +131,7 @@ def test_an_administrator_makes_a_form_on_the_page(
         ("applicant", FieldType.NAME, True, (396, 934, 1530, 1032))
     ]
     # Now installed: the forms page lists it, and its id cannot be taken again.
-    at.switch_page("screens/forms.py").run()
+    goto(at, "forms").run()
     assert "kaigo" in [r["ID"] for r in at.dataframe[0].value.to_dict("records")]
 
 
@@ -138,7 +139,7 @@ def test_only_administrators_reach_the_page(open_app: Any) -> None:
     for login in ("rev-a", "clerk-a"):
         at: AppTest = open_app(login)
         with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page("screens/form_new.py")
+            goto(at, "form_new")
 
 
 def _draw(at: AppTest, box: tuple[int, int, int, int]) -> None:
@@ -154,7 +155,7 @@ def test_after_each_box_the_page_asks_for_the_next_one(
     on the field until it is complete, then offers a new field with empty inputs."""
     water = registry.get("water_service")
     at: AppTest = open_app("admin-a")
-    at.switch_page("screens/form_new.py").run()
+    goto(at, "form_new").run()
     at.session_state["fn_template"] = read_template(
         water.template_path.read_bytes(), "template.png"
     )
@@ -195,6 +196,6 @@ def test_after_each_box_the_page_asks_for_the_next_one(
     rows = at.dataframe[0].value.to_dict("records")
     assert [(r["ID"], r["足りないもの"]) for r in rows] == [("kind", ""), ("filed_on", "")]
     draft = at.session_state["fn_draft"]
-    assert [o["code"] for o in draft.get("kind")["options"]] == ["start", "stop"]
-    assert draft.get("filed_on")["era"] == "reiwa"
-    assert list(draft.get("filed_on")["parts"]) == ["year", "month", "day"]
+    assert [o.code for o in draft.get("kind").options] == ["start", "stop"]
+    assert draft.get("filed_on").era == "reiwa"
+    assert list(draft.get("filed_on").parts) == ["year", "month", "day"]

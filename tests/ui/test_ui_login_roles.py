@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from app_pages import goto
 from streamlit.testing.v1 import AppTest
 
 from ocr_pipeline.store import Role
@@ -36,7 +37,7 @@ def _fresh(ui: UiWorld) -> AppTest:
 
 def _refused(at: AppTest, page: str, message: str) -> None:
     try:
-        at.switch_page(f"screens/{page}.py")
+        goto(at, page)
     except ValueError:  # not registered at all
         return
     at.run()
@@ -73,7 +74,7 @@ def test_each_role_is_offered_its_pages_only(open_app: Any, login: str) -> None:
     assert {p.name for p in navigation.pages_for(role)} == OFFERED[login]
     for name in APP_PAGES:
         if name in OFFERED[login]:
-            at.switch_page(f"screens/{name}.py").run()
+            goto(at, name).run()
             assert not at.exception, (login, name, at.exception)
             assert not [e for e in at.error if "権限" in e.value], (login, name)
         else:

@@ -149,3 +149,28 @@ def test_the_two_readings_are_shown_in_japanese_and_never_as_markdown() -> None:
     note = texts.readings_note("month: recognizer 04, second reader 08")
     assert note == "`月: 主方式 04, 第2方式 08`"
     assert texts.readings_note("day: x`**y**") == "`日: x'**y**`"
+
+
+def test_every_page_is_a_function_and_its_module_draws_nothing_on_import() -> None:
+    """The navigation runs ``render()`` of each page's module; importing the module only
+    defines things (no Streamlit call, no store access at the top level)."""
+    import ast
+
+    from review_ui import navigation
+
+    screens = Path(__file__).parents[2] / "review_ui" / "screens"
+    for name in [p.name for p in navigation.PAGES] + ["login"]:
+        assert callable(navigation.render_of(name)), name
+        body = ast.parse((screens / f"{name}.py").read_text("utf-8")).body
+        for node in body[1:]:
+            assert isinstance(
+                node,
+                ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef | ast.Assign
+                | ast.AnnAssign,
+            ), f"{name}.py:{node.lineno} runs at import"  # fmt: skip
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                calls = [n for n in ast.walk(node.value) if isinstance(n, ast.Call)]
+                called = [ast.unparse(c.func) for c in calls]
+                assert not [c for c in called if c.startswith(("st.", "services."))], (
+                    f"{name}.py:{node.lineno} calls {called} at import"
+                )

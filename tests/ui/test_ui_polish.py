@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_pages import goto
 from streamlit.testing.v1 import AppTest
 
 from form_schemas.registry import FormRegistry
@@ -37,7 +38,7 @@ NOT_READ = [
 
 def _open(open_app: Any, login: str, page: str, **params: str) -> AppTest:
     at = open_app(login)
-    at.switch_page(f"screens/{page}.py")
+    goto(at, page)
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from app_pages import goto
 from PIL import Image
 from sample_records import FURUSATO_VALUES as FURUSATO
 from streamlit.testing.v1 import AppTest
@@ -34,7 +35,7 @@ VALUE = "値（Enter で確定）"
 
 def _open(open_app: Any, login: str, doc_id: int | str) -> AppTest:
     at = open_app(login)
-    at.switch_page("screens/review.py")
+    goto(at, "review")
     at.query_params["doc"] = str(doc_id)
     return at.run()
 
@@ -159,7 +160,7 @@ def test_a_blind_entrant_sees_no_reading_of_the_fields_being_keyed(
 def test_the_history_hides_values_of_fields_keyed_blind(open_app: Any, ui: UiWorld) -> None:
     _blind_second_entrant(open_app, ui)
     at = open_app("rev-a2")
-    at.switch_page("screens/audit.py")
+    goto(at, "audit")
     at.query_params["doc"] = str(ui.furusato_a)
     at.run()
     rows = at.dataframe[0].value.to_dict("records")
@@ -193,7 +194,7 @@ def test_a_failing_page_shows_a_japanese_message_with_a_logged_reference(
 
     at = open_app("rev-a")
     monkeypatch.setattr(reviewing, "blind_fields", broken)
-    at.switch_page("screens/review.py")
+    goto(at, "review")
     at.query_params["doc"] = str(ui.water_a)
     with caplog.at_level(logging.ERROR, logger="review_ui.failure"):
         at.run()
@@ -241,7 +242,7 @@ def test_a_document_number_that_is_not_ascii_digits_is_refused_in_japanese(
     assert not at.exception
     assert at.error[0].value == "書類番号は数字（0〜9）で指定してください。"
     at = open_app("rev-a")
-    at.switch_page("screens/audit.py").run()
+    goto(at, "audit").run()
     at.text_input(key="au_doc").input(doc).run()
     assert not at.exception
     assert at.error[0].value == "書類番号は数字（0〜9）で入力してください。"
@@ -252,7 +253,7 @@ def test_fullwidth_digits_are_read_as_the_number(open_app: Any, ui: UiWorld) -> 
     at = _open(open_app, "rev-a", wide)
     assert not at.error and f"書類 {ui.water_a}" in at.subheader[0].value
     at = open_app("rev-a")
-    at.switch_page("screens/audit.py").run()
+    goto(at, "audit").run()
     at.text_input(key="au_doc").input(wide).run()
     assert not at.error and at.dataframe
 

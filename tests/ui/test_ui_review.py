@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from app_pages import goto
 from streamlit.testing.v1 import AppTest
 
 from ocr_pipeline.store import Action, DocumentStatus, FieldState
@@ -20,7 +21,7 @@ VALUE = "値（Enter で確定）"
 
 def _open(open_app: Any, login: str, doc_id: int) -> AppTest:
     at = open_app(login)
-    at.switch_page("screens/review.py")
+    goto(at, "review")
     at.query_params["doc"] = str(doc_id)
     return at.run()
 
@@ -130,7 +131,7 @@ def test_another_towns_document_is_not_found_by_url(
 ) -> None:
     wanted = {"other town": str(ui.water_b), "no such": "99999", "not a number": "1;drop"}[doc]
     at = open_app("rev-a")
-    at.switch_page("screens/review.py")
+    goto(at, "review")
     at.query_params["doc"] = wanted
     at.run()
     text = h.text(at)

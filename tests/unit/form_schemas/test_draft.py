@@ -3,12 +3,15 @@ form (and only a complete one is saved)."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
+import yaml
 
 from form_schemas.draft import (
     DraftError,
+    DraftField,
     FormDraft,
     add_box,
     add_field,
@@ -17,6 +20,7 @@ from form_schemas.draft import (
     form_problems,
     remove_field,
     save_form,
+    spec_dict,
 )
 from form_schemas.registry import FormRegistry, load_form
 from form_schemas.spec import FieldType
@@ -60,7 +64,7 @@ def test_a_field_lacks_what_its_type_needs_until_every_box_is_drawn() -> None:
 
 def test_boxes_and_names_that_cannot_be_taken_are_refused_and_change_nothing() -> None:
     d = _draft()
-    before = [dict(e) for e in d.fields]
+    before = copy.deepcopy(d.fields)
     cases = [
         ({"field_id": "Name", "label": "x", "type_": FieldType.TEXT}, "bad_id"),
         ({"field_id": "name", "label": "x", "type_": FieldType.TEXT}, "duplicate_id"),
@@ -115,3 +119,82 @@ def test_the_saved_form_loads_like_every_form(tmp_path: Path, registry: FormRegi
     with pytest.raises(DraftError, match="exists already"):
         save_form(d, _template(registry), tmp_path / "forms", "kanri", set(registry.ids))
     assert sorted(p.name for p in (tmp_path / "forms").iterdir()) == ["kaigo_test"]
+
+
+EXPECTED_FIELDS = [
+    {"id": "name", "label": "氏名", "type": "name", "segments": [{"bbox": [396, 934, 1530, 1032]}]},
+    {
+        "id": "meter",
+        "label": "番号",
+        "type": "digits",
+        "required": True,
+        "segments": [{"bbox": [414, 759, 942, 835], "boxes": 8}, {"bbox": [950, 759, 1100, 835]}],
+    },
+    {
+        "id": "kind",
+        "label": "区分",
+        "type": "choice",
+        "options": [{"code": "start", "label": "開始", "bbox": [412, 448, 510, 508]}],
+    },
+    {
+        "id": "filed_on",
+        "label": "届出日",
+        "type": "wareki_date",
+        "era": "reiwa",
+        "parts": {
+            "year": {"bbox": [1068, 272, 1164, 348]},
+            "day": {"bbox": [1348, 272, 1428, 348]},
+        },
+    },
+    {
+        "id": "secret",
+        "label": "秘",
+        "type": "text",
+        "review": "always",
+        "double_entry": True,
+        "sensitive": True,
+        "segments": [{"bbox": [10, 100, 300, 140]}],
+    },
+    {"id": "seal", "label": "印", "type": "presence", "review": "never", "bbox": [10, 10, 60, 60]},
+    {
+        "id": "born",
+        "label": "生年月日",
+        "type": "wareki_date",
+        "options": [{"code": "showa", "label": "昭和", "bbox": [100, 100, 140, 140]}],
+    },
+]
+"""The fields of :func:`_every_kind` in ``form.yaml``, as the draft wrote them when it was a
+list of dicts (keys in this order)."""
+
+
+def _every_kind() -> FormDraft:
+    """:func:`_draft` with a second segment, a date's day (its month not drawn), review,
+    double entry and sensitive set, a presence field and a circled era."""
+    d = _draft()
+    add_box(d, "meter", (950, 759, 1100, 835))
+    add_box(d, "filed_on", (1348, 272, 1428, 348), part="day")
+    add_field(
+        d, field_id="secret", label="秘", type_=FieldType.TEXT, box=(10, 100, 300, 140),
+        review="always", double_entry=True, sensitive=True,
+    )  # fmt: skip
+    add_field(
+        d, field_id="seal", label="印", type_=FieldType.PRESENCE, box=(10, 10, 60, 60),
+        review="never",
+    )  # fmt: skip
+    add_field(
+        d, field_id="born", label="生年月日", type_=FieldType.WAREKI_DATE,
+        box=(100, 100, 140, 140), option=("showa", "昭和"),
+    )  # fmt: skip
+    return d
+
+
+def test_the_typed_draft_writes_form_yaml_as_before() -> None:
+    written = spec_dict(_every_kind())["fields"]
+    assert yaml.safe_dump(written, sort_keys=False) == yaml.safe_dump(
+        EXPECTED_FIELDS, sort_keys=False
+    )
+
+
+def test_a_field_comes_back_from_its_entry() -> None:
+    for f in _every_kind().fields:
+        assert DraftField.from_entry(f.as_entry()) == f

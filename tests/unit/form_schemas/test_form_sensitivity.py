@@ -34,9 +34,9 @@ def test_the_designer_writes_the_flag() -> None:
         box=(10, 10, 200, 40),
         sensitive=True,
     )
-    assert entry["sensitive"] is True
-    assert is_sensitive(FieldSpec.model_validate(entry))
+    assert entry.as_entry()["sensitive"] is True
+    assert is_sensitive(FieldSpec.model_validate(entry.as_entry()))
     plain = add_field(
         draft, field_id="memo", label="備考", type_=FieldType.TEXT, box=(10, 50, 200, 80)
     )
-    assert "sensitive" not in plain
+    assert "sensitive" not in plain.as_entry()

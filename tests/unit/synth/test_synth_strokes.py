@@ -16,7 +16,6 @@ from form_schemas.registry import FormDefinition, FormRegistry
 from ocr_pipeline.cli import main
 from ocr_pipeline.errors import BadArgumentsError
 from ocr_pipeline.synth import Style, SynthOptions, fill, ink_zones, kvg
-from ocr_pipeline.synth.canvas import white_page
 from ocr_pipeline.synth.fill import choose_pen, render_filled
 from ocr_pipeline.synth.fonts import HAND_FACES, available
 from ocr_pipeline.synth.handwriter import (
@@ -184,7 +183,7 @@ def test_a_character_without_strokes_falls_back_to_the_font() -> None:
     w = writer_for_seed(5)
     assert render_char("﨑", w, 40.0, np.random.default_rng(0)) is None
     pen = stroke_pen(np.random.default_rng(0), available(HAND_FACES), w)
-    page = white_page(200, 200)
+    page = np.full((200, 200, 3), 255, dtype=np.uint8)  # a white BGR page
     draw_char(page, "﨑", (100.0, 100.0), 40.0, pen, rng=np.random.default_rng(0))
     assert (page < 128).any()
 
