@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python bench/grammar_benchmark.py [--pages 9] [--style stroke] [--json]
+    .venv/bin/python -m bench.grammar_benchmark [--pages 9] [--style stroke] [--json]
 
 Pages are synthesized (the built-in forms in turn) or read from ``--dir`` and go through the
 whole pipeline once, with an engine wrapper that records every page's crops, allowed sets and

@@ -4,7 +4,7 @@ bursts over time into several municipalities' inboxes, then every file accounted
 Run from the repository root (it takes a while: about half an hour for 1,000 pages on 2 busy
 cores; run it under nohup)::
 
-    .venv/bin/python bench/soak.py [--pages 1000] [--tenants 3] [--workers 2] [--json]
+    .venv/bin/python -m bench.soak [--pages 1000] [--tenants 3] [--workers 2] [--json]
 
 Scans are made first (``watchkit.make_scans``: single PNG/JPEG pages, some PDFs of 2-3 pages,
 one broken file per 250 pages) and are not timed. Then ``formocr watch --workers N`` starts
@@ -32,8 +32,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from watch_audit import Dropped, audit
-from watchkit import (
+from bench.watch_audit import Dropped, audit
+from bench.watchkit import (
     Scan,
     WatchProcess,
     commit,
@@ -43,7 +43,6 @@ from watchkit import (
     wait_finished,
     watch_env,
 )
-
 from ocr_pipeline.settings import load_settings
 from ocr_pipeline.watch import drop_file
 

@@ -5,9 +5,9 @@ The store is filled with bulk inserts (no OCR), then each page is run in Streaml
 logged in as an administrator, a few times; the script prints the median and the slowest
 seconds per page. It prints figures and asserts nothing.
 
-    .venv/bin/python bench/ui_benchmark.py                 # 100,000 documents, SQLite
-    .venv/bin/python bench/ui_benchmark.py --documents 20000 --runs 5 --json
-    .venv/bin/python bench/ui_benchmark.py --database-url postgresql+psycopg://…  (empty db)
+    .venv/bin/python -m bench.ui_benchmark                 # 100,000 documents, SQLite
+    .venv/bin/python -m bench.ui_benchmark --documents 20000 --runs 5 --json
+    .venv/bin/python -m bench.ui_benchmark --database-url postgresql+psycopg://…  (empty db)
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ from typing import Any
 from argon2 import PasswordHasher, profiles
 from sqlalchemy import insert, select
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from ocr_pipeline.store import DocumentStatus, Store, upgrade
+from ocr_pipeline.store.models import AuditEventRow, DocumentRow, FieldRow
 
-from ocr_pipeline.store import DocumentStatus, Store, upgrade  # noqa: E402
-from ocr_pipeline.store.models import AuditEventRow, DocumentRow, FieldRow  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 APP = ROOT / "review_ui" / "app.py"
 TENANT = "bench"

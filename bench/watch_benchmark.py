@@ -3,7 +3,7 @@ time from dropping a file to its documents being in the store.
 
 Run from the repository root::
 
-    .venv/bin/python bench/watch_benchmark.py [--pages 60] [--workers 1 2] [--json]
+    .venv/bin/python -m bench.watch_benchmark [--pages 60] [--workers 1 2] [--json]
 
 The same scans (``watchkit.make_scans``: single PNG/JPEG pages and some PDFs of 2-3 pages,
 none broken) go through each run. Each run has a fresh data folder and store: ``formocr watch
@@ -33,8 +33,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from watch_audit import Dropped, audit, spread
-from watchkit import (
+from bench.watch_audit import Dropped, audit, spread
+from bench.watchkit import (
     Scan,
     WatchProcess,
     commit,
@@ -44,7 +44,6 @@ from watchkit import (
     wait_finished,
     watch_env,
 )
-
 from ocr_pipeline.settings import load_settings
 from ocr_pipeline.watch import drop_file
 

@@ -25,8 +25,8 @@ from typing import Any
 import cv2
 import numpy as np
 from PIL import Image
-from watch_audit import Dropped
 
+from bench.watch_audit import Dropped
 from ocr_pipeline.store import Counts
 
 Array = np.ndarray[Any, np.dtype[np.uint8]]

@@ -46,7 +46,6 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from pg_schema import fresh_schema
 from PIL import Image
 
 from form_schemas.registry import FormRegistry
@@ -54,6 +53,7 @@ from ocr_pipeline.settings import load_settings
 from ocr_pipeline.store import Store, WorkState
 from ocr_pipeline.synth import Degrade, Style, SynthOptions, blank_page, synth_page
 from ocr_pipeline.watch import backlog, drop_file
+from tests.pg_schema import fresh_schema
 
 pytestmark = pytest.mark.ocr
 

@@ -20,8 +20,6 @@ from typing import Any
 import pytest
 import streamlit as st
 from argon2 import PasswordHasher, profiles
-from sample_records import FURUSATO_VALUES as FURUSATO
-from sample_records import WATER_VALUES as WATER
 from streamlit.testing.v1 import AppTest
 
 from form_schemas.reasons import Reason
@@ -29,6 +27,8 @@ from form_schemas.registry import FormRegistry
 from form_schemas.spec import FieldValue
 from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus
 from ocr_pipeline.store import Store, TenantStore, upgrade
+from tests.sample_records import FURUSATO_VALUES as FURUSATO
+from tests.sample_records import WATER_VALUES as WATER
 
 APP = Path(__file__).parents[2] / "review_ui" / "app.py"
 PASSWORD = "pass-word-123"

@@ -24,7 +24,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from browser_app import (
+from PIL import Image
+
+from form_schemas.registry import FormRegistry
+from ocr_pipeline.store import DocumentStatus, Store
+from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
+from tests.ui.browser_app import (
     PASSWORD,
     chromium,
     log_in,
@@ -34,11 +39,6 @@ from browser_app import (
     skip_unless_browser,
     wait_idle,
 )
-from PIL import Image
-
-from form_schemas.registry import FormRegistry
-from ocr_pipeline.store import DocumentStatus, Store
-from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
 
 pytestmark = pytest.mark.browser
 

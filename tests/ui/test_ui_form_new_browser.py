@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_app import (
+
+from form_schemas.registry import FormRegistry, load_form
+from tests.ui.browser_app import (
     PASSWORD,
     chromium,
     log_in,
@@ -18,8 +20,6 @@ from browser_app import (
     seeded_store,
     skip_unless_browser,
 )
-
-from form_schemas.registry import FormRegistry, load_form
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browser_app import (
+
+from form_schemas.registry import FormRegistry
+from tests.ui.browser_app import (
     PASSWORD,
     chromium,
     log_in,
@@ -24,8 +26,6 @@ from browser_app import (
     seeded_store,
     skip_unless_browser,
 )
-
-from form_schemas.registry import FormRegistry
 
 pytestmark = pytest.mark.browser
 

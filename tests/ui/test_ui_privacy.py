@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from sample_records import FURUSATO_VALUES as FURUSATO
 from streamlit.testing.v1 import AppTest
 
 from form_schemas.registry import FormDefinition
@@ -26,6 +25,7 @@ from ocr_pipeline.store import Action
 from review_ui import field_panel, reviewing, services
 from review_ui.auditcsv import BLIND
 from review_ui.plain import md
+from tests.sample_records import FURUSATO_VALUES as FURUSATO
 
 UiWorld = Any  # tests/ui/conftest.py
 Helpers = Any

@@ -20,7 +20,13 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from browser_app import (
+from PIL import Image
+
+from form_schemas.registry import FormRegistry
+from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
+from tests.sample_records import FURUSATO_VALUES as FURUSATO
+from tests.sample_records import WATER_VALUES as WATER
+from tests.ui.browser_app import (
     PASSWORD,
     chromium,
     log_in,
@@ -29,12 +35,6 @@ from browser_app import (
     seeded_store,
     skip_unless_browser,
 )
-from PIL import Image
-from sample_records import FURUSATO_VALUES as FURUSATO
-from sample_records import WATER_VALUES as WATER
-
-from form_schemas.registry import FormRegistry
-from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
 
 pytestmark = pytest.mark.browser
 

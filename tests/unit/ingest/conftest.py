@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from badinput.pages import damage_frames
 from PIL import Image
+
+from tests.badinput.pages import damage_frames
 
 # Standard security handler padding string (PDF 1.7, 7.6.3.3, algorithm 2).
 _PDF_PASSWORD_PAD = bytes.fromhex(

@@ -12,8 +12,6 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from badinput.pages import damage_frames
-from badinput.pdfbytes import PdfImage, blank_a4, image_page, pdf_file
 from PIL import Image
 
 from form_schemas.registry import FormRegistry
@@ -32,6 +30,8 @@ from ocr_pipeline.synth import (
     synth_page,
     write_document,
 )
+from tests.badinput.pages import damage_frames
+from tests.badinput.pdfbytes import PdfImage, blank_a4, image_page, pdf_file
 
 MakeEngine = Callable[..., Any]  # the ``fake_engine`` fixture
 STAGES = ["load", "blank", "classify", "register", "zones", "ocr", "interpret"]
