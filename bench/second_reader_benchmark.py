@@ -102,7 +102,8 @@ def agreement(pages: int, writers: str) -> dict[str, Any]:
             kind = observations[fid].spec.type
             details[f"{current['page']}|{fid}"] = str(second.reason(kind, findings))
 
-    extract.second_opinion = recording  # type: ignore[assignment]
+    # extract/__init__ imports second_opinion without re-exporting it; the name it calls is patched.
+    extract.second_opinion = recording  # type: ignore[attr-defined]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         _pages(folder, pages, writers)

@@ -74,7 +74,9 @@ def _fill(store: Store, documents: int) -> float:
             )
             fields = [_field(d, at[i], k) for i, d in enumerate(ids) for k in range(len(FIELDS))]
             s.execute(insert(FieldRow), fields)
-            events = [e for i, d in enumerate(ids) for e in _events(d, at[i], docs[i]["status"])]
+            events = [
+                e for i, d in enumerate(ids) for e in _events(d, at[i], str(docs[i]["status"]))
+            ]
             s.execute(insert(AuditEventRow), events)
         print(f"  {first + n:,} documents", file=sys.stderr)
     with store._db.engine.connect() as conn:

@@ -32,7 +32,7 @@ def _writing_spaces(registry: FormRegistry) -> list[tuple[str, tuple[int, int, i
 
 def test_a_roughly_drawn_box_fits_inside_the_printed_lines(registry: FormRegistry) -> None:
     form = registry.get("water_service")
-    gray = cv2.imread(str(form.template_path), cv2.IMREAD_GRAYSCALE)
+    gray = np.asarray(cv2.imread(str(form.template_path), cv2.IMREAD_GRAYSCALE), np.uint8)
     rnd = random.Random(5)
     for field_id, true in _writing_spaces(registry):
         for _ in range(4):
@@ -52,12 +52,14 @@ def _png(gray: np.ndarray[Any, Any]) -> bytes:
 
 def test_an_uploaded_blank_form_is_straightened(registry: FormRegistry) -> None:
     form = registry.get("water_service")
-    gray = cv2.imread(str(form.template_path), cv2.IMREAD_GRAYSCALE)
+    gray = np.asarray(cv2.imread(str(form.template_path), cv2.IMREAD_GRAYSCALE), np.uint8)
     tilted = rotate(gray, -0.8)  # turned by 0.8° counter-clockwise
     template = read_template(_png(tilted), "blank.png")
     assert abs(template.tilt - 0.8) <= 0.1
     assert (template.width, template.height, template.dpi) == (form.width, form.height, 200)
-    straight = cv2.imdecode(np.frombuffer(template.png, np.uint8), cv2.IMREAD_GRAYSCALE)
+    straight = np.asarray(
+        cv2.imdecode(np.frombuffer(template.png, np.uint8), cv2.IMREAD_GRAYSCALE), np.uint8
+    )
     assert abs(find_tilt(straight)) <= 0.1
     # A straight scan is left as it is.
     assert read_template(_png(gray), "blank.png").tilt == 0.0

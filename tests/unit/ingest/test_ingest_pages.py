@@ -75,7 +75,7 @@ def test_tolerant_reading_refuses_a_file_none_of_whose_pages_can_be_read(
     damaged_tiff: Callable[..., Path],
 ) -> None:
     pages = iter_pages_tolerant(damaged_tiff("all.tif", [10, 20, 30], damaged=[0, 1, 2]))
-    seen = []
+    seen: list[object] = []
     with pytest.raises(InputUnreadableError) as caught:
         seen.extend(pages)
     assert seen == [], "nothing comes out of a file that is refused"

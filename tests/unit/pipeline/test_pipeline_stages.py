@@ -165,7 +165,7 @@ def form_scan(registry: FormRegistry) -> tuple[np.ndarray, int]:
 
 def _pdf_page(grey: np.ndarray, dpi: int, render_errors: tuple[str, ...] = ()) -> PageImage:
     """Page 2 of a 3-page PDF as ingest gives it, with poppler's ``render_errors``."""
-    bgr = np.ascontiguousarray(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR))
+    bgr = np.ascontiguousarray(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
     return PageImage(
         Path("scan.pdf"), 1, bgr, float(dpi), page_count=3, render_errors=render_errors
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -23,7 +23,8 @@ from ocr_pipeline.store import (
     TenantStore,
 )
 
-Kit = Any  # tests/unit/store/conftest.py
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import Kit
 
 
 def test_a_correction_is_read_like_typed_input(town_a: TenantStore, saved_document: int) -> None:
