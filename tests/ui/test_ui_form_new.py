@@ -37,7 +37,7 @@ def test_a_roughly_drawn_box_fits_inside_the_printed_lines(registry: FormRegistr
     for field_id, true in _writing_spaces(registry):
         for _ in range(4):
             drawn = tuple(v + rnd.randint(-8, 8) for v in true)
-            got = snap_box(gray, drawn)  # type: ignore[arg-type]
+            got = snap_box(gray, drawn)  # type: ignore[arg-type]  # a 4-tuple built by tuple()
             assert max(abs(a - b) for a, b in zip(got, true, strict=True)) <= 2, (field_id, drawn)
     # Where there is no line near, the box stays as drawn.
     empty = (20, 20, 200, 120)

@@ -14,6 +14,7 @@ from PIL import Image
 from form_schemas import sensitivity
 from form_schemas.fieldtypes import interpret_typed
 from form_schemas.registry import FormRegistry
+from form_schemas.spec import FieldValue
 from ocr_pipeline.cli.cmd_ui import streamlit_command
 from ocr_pipeline.errors import BadArgumentsError
 from review_ui import images, inbox, jobs, texts, values
@@ -32,10 +33,10 @@ from review_ui import images, inbox, jobs, texts, values
     ],
 )
 def test_a_value_shown_for_typing_reads_back_as_itself(
-    registry: FormRegistry, form_id: str, field_id: str, value: object
+    registry: FormRegistry, form_id: str, field_id: str, value: FieldValue
 ) -> None:
     spec = registry.get(form_id).spec.field(field_id)
-    text = values.to_text(spec, value)  # type: ignore[arg-type]
+    text = values.to_text(spec, value)
     assert interpret_typed(spec, text).value == value
     assert values.to_text(spec, None) == ""
 

@@ -244,4 +244,4 @@ def test_hardest_first_orders_by_open_fields_then_confidence(town_a: TenantStore
     assert [d.id for d in town_a.list_documents(DocumentStatus.READY)] == [ids[0]]
     assert [d.id for d in town_a.list_documents(limit=2, offset=1)] == ids[1:3]
     with pytest.raises(BadArgumentsError):
-        town_a.list_documents(order="newest")  # type: ignore[arg-type]
+        town_a.list_documents(order="newest")  # type: ignore[arg-type]  # not an order, on purpose
