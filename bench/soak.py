@@ -33,16 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.watch_audit import Dropped, audit
-from bench.watchkit import (
-    Scan,
-    WatchProcess,
-    commit,
-    formocr,
-    loadavg,
-    make_scans,
-    wait_finished,
-    watch_env,
-)
+from bench.watchkit import Scan, commit, loadavg, make_scans, new_watcher, wait_finished
 from ocr_pipeline.settings import load_settings
 from ocr_pipeline.watch import drop_file
 
@@ -105,17 +96,12 @@ def drop_bursts(
 def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     rng = random.Random(args.seed)
     data = work / "data"
-    env = watch_env(data, args.threads)
-    formocr(env, work, "db", "upgrade")
+    watcher = new_watcher(data, threads=args.threads, workers=args.workers, settle=args.settle)
     print("[soak] making scans ...", file=sys.stderr, flush=True)
     made = time.monotonic()
     scans = make_scans(work / "scans", args.pages, args.seed)
     rng.shuffle(scans)
     made = time.monotonic() - made
-    watch_args = ["--workers", str(args.workers)]
-    if args.settle is not None:
-        watch_args += ["--settle", str(args.settle)]
-    watcher = WatchProcess(env, work, work / "watch.log", tuple(watch_args))
     load_before = loadavg()
     startup = watcher.start()
     inbox = load_settings(data_dir=data).inbox_path.absolute()

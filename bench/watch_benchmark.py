@@ -34,16 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.watch_audit import Dropped, audit, spread
-from bench.watchkit import (
-    Scan,
-    WatchProcess,
-    commit,
-    formocr,
-    loadavg,
-    make_scans,
-    wait_finished,
-    watch_env,
-)
+from bench.watchkit import Scan, commit, loadavg, make_scans, new_watcher, wait_finished
 from ocr_pipeline.settings import load_settings
 from ocr_pipeline.watch import drop_file
 
@@ -62,12 +53,7 @@ def one_run(
 ) -> dict[str, Any]:
     data = work / f"workers-{workers}" / "data"
     data.mkdir(parents=True)
-    env = watch_env(data, args.threads)
-    formocr(env, data.parent, "db", "upgrade")
-    watch_args = ["--workers", str(workers)]
-    if args.settle is not None:
-        watch_args += ["--settle", str(args.settle)]
-    watcher = WatchProcess(env, data.parent, data.parent / "watch.log", tuple(watch_args))
+    watcher = new_watcher(data, threads=args.threads, workers=workers, settle=args.settle)
     startup = watcher.start()
     inbox = load_settings(data_dir=data).inbox_path.absolute()
     load_before = loadavg()
