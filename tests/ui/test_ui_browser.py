@@ -32,7 +32,7 @@ from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
 from tests.ui.browser_app import PASSWORD, Serve, log_in, new_page, seeded_store, wait_idle
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +98,7 @@ def server(
 class Keys:
     """The keyboard, counting every key press (a chord such as Alt+A counts as one)."""
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: Page) -> None:
         self.page = page
         self.log: list[str] = []
 
@@ -111,11 +111,11 @@ class Keys:
         self.log.append(key)
 
 
-def _focused_label(page: Any) -> str | None:
-    return page.evaluate("() => document.activeElement?.getAttribute('aria-label')")  # type: ignore[no-any-return]  # JSON
+def _focused_label(page: Page) -> str | None:
+    return page.evaluate("() => document.activeElement?.getAttribute('aria-label')")  # type: ignore[no-any-return]  # evaluate() gives Any
 
 
-def _wait_focus(page: Any, label: str, timeout: float = 30.0) -> None:
+def _wait_focus(page: Page, label: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while _focused_label(page) != label:
         if time.monotonic() > deadline:
@@ -123,7 +123,7 @@ def _wait_focus(page: Any, label: str, timeout: float = 30.0) -> None:
         time.sleep(0.1)
 
 
-def _review_by_keyboard(page: Any, base: str) -> Keys:
+def _review_by_keyboard(page: Page, base: str) -> Keys:
     """Log in, open the first document of the queue, correct the name, accept the phone
     number and approve, the keyboard only after logging in."""
     from playwright.sync_api import expect
@@ -159,7 +159,7 @@ def _review_by_keyboard(page: Any, base: str) -> Keys:
     return keys
 
 
-def _ime_enter(page: Any) -> None:
+def _ime_enter(page: Page) -> None:
     """The Enter that commits an IME conversion (かな → 漢字), as the browser sends it: a
     keydown with ``isComposing`` set. It must not confirm the field."""
     page.evaluate(
@@ -175,7 +175,7 @@ def _ime_enter(page: Any) -> None:
     )
 
 
-def _export(page: Any, base: str, doc_id: int) -> str:
+def _export(page: Page, base: str, doc_id: int) -> str:
     """Follow a link to the document's history (logging in on the way), then export the
     approved record as the administrator and download the CSV."""
     from playwright.sync_api import expect

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -23,6 +23,9 @@ from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
 from review_ui.snap import snap_box
 from review_ui.template_scan import find_tilt, read_template, rotate
 from review_ui.tryout import try_read
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import OpenApp, UiWorld
 
 
 def _writing_spaces(registry: FormRegistry) -> list[tuple[str, tuple[int, int, int, int]]]:
@@ -99,7 +102,7 @@ def test_a_filled_sample_is_test_read_with_the_draft(
 
 
 def test_an_administrator_makes_a_form_on_the_page(
-    open_app: Any, ui: Any, registry: FormRegistry
+    open_app: OpenApp, ui: UiWorld, registry: FormRegistry
 ) -> None:
     water = registry.get("water_service")
     at: AppTest = open_app("admin-a")
@@ -136,7 +139,7 @@ def test_an_administrator_makes_a_form_on_the_page(
     assert "kaigo" in [r["ID"] for r in at.dataframe[0].value.to_dict("records")]
 
 
-def test_only_administrators_reach_the_page(open_app: Any) -> None:
+def test_only_administrators_reach_the_page(open_app: OpenApp) -> None:
     for login in ("rev-a", "clerk-a"):
         at: AppTest = open_app(login)
         with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -150,7 +153,7 @@ def _draw(at: AppTest, box: tuple[int, int, int, int]) -> None:
 
 
 def test_after_each_box_the_page_asks_for_the_next_one(
-    open_app: Any, registry: FormRegistry
+    open_app: OpenApp, registry: FormRegistry
 ) -> None:
     """A choice takes a box per option and a date one per part: after each box the page stays
     on the field until it is complete, then offers a new field with empty inputs."""

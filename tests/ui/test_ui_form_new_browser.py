@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,7 +14,7 @@ from form_schemas.registry import FormRegistry, load_form
 from tests.ui.browser_app import PASSWORD, Serve, log_in, new_page, seeded_store
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -29,11 +29,12 @@ def _seed(data: Path) -> None:
         )
 
 
-def _drag(page: Any, box: tuple[int, int, int, int], template_width: int) -> None:
+def _drag(page: Page, box: tuple[int, int, int, int], template_width: int) -> None:
     """Drag ``box`` (template pixels) on the canvas with the mouse."""
     image = page.locator("[data-testid='stVegaLiteChart'] svg.marks image").first
     image.wait_for()
     area = image.bounding_box()
+    assert area is not None, "the template image is not laid out"
     scale = area["width"] / template_width
     left, top = area["x"], area["y"]
     x0, y0, x1, y1 = (v * scale for v in box)

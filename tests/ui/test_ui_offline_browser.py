@@ -20,7 +20,7 @@ from form_schemas.registry import FormRegistry
 from tests.ui.browser_app import PASSWORD, Serve, log_in, new_page, seeded_store
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -52,13 +52,13 @@ def server(
     return serve(data), doc_id
 
 
-def _font(page: Any, selector: str) -> str:
+def _font(page: Page, selector: str) -> str:
     """The computed font-family of the first element matching ``selector``."""
     script = "s => getComputedStyle(document.querySelector(s)).fontFamily"
     return str(page.evaluate(script, selector))
 
 
-def _rendered_fonts(page: Any, selector: str) -> set[str]:
+def _rendered_fonts(page: Page, selector: str) -> set[str]:
     """The fonts chromium actually drew the first ``selector``'s text with (DevTools)."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("DOM.enable")
@@ -70,7 +70,7 @@ def _rendered_fonts(page: Any, selector: str) -> set[str]:
     return {str(f["familyName"]) for f in used}
 
 
-def _after(page: Any, selector: str) -> tuple[str, str]:
+def _after(page: Page, selector: str) -> tuple[str, str]:
     """What an element says through CSS (its ``::after`` content) and its own font size."""
     script = """s => { const e = document.querySelector(s);
         return [getComputedStyle(e, '::after').content, getComputedStyle(e).fontSize]; }"""

@@ -29,7 +29,7 @@ from tests.sample_records import WATER_VALUES as WATER
 from tests.ui.browser_app import PASSWORD, Serve, log_in, new_page, seeded_store
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -92,15 +92,15 @@ def server(seeded: tuple[Path, dict[str, int]], serve: Serve) -> tuple[str, dict
     return serve(data), docs
 
 
-def _focused(page: Any) -> dict[str, str | None]:
-    return page.evaluate(  # type: ignore[no-any-return]  # the script's JSON, untyped
+def _focused(page: Page) -> dict[str, str | None]:
+    return page.evaluate(  # type: ignore[no-any-return]  # evaluate() gives Any
         "() => ({tag: document.activeElement?.tagName,"
         " label: document.activeElement?.getAttribute('aria-label'),"
         " text: document.activeElement?.innerText})"
     )
 
 
-def _wait(page: Any, check: Callable[[], bool], what: str, timeout_ms: int = 30_000) -> None:
+def _wait(page: Page, check: Callable[[], bool], what: str, timeout_ms: int = 30_000) -> None:
     for _ in range(timeout_ms // 100):
         if check():
             return

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -24,7 +25,7 @@ from ocr_pipeline.store import (
 )
 
 if TYPE_CHECKING:
-    from tests.unit.store.conftest import Kit
+    from tests.unit.store.conftest import FakeClock, Kit
 
 
 def test_a_correction_is_read_like_typed_input(town_a: TenantStore, saved_document: int) -> None:
@@ -207,7 +208,7 @@ def test_unknown_fields_and_documents_are_not_found(
 
 
 def test_a_form_that_is_not_installed_is_named(
-    migrated_url: str, tmp_path: Any, clock: Any, kit: Kit
+    migrated_url: str, tmp_path: Path, clock: FakeClock, kit: Kit
 ) -> None:
     def nothing(form_id: str, version: int) -> FormSpec:
         raise FormMissingError(f"{form_id}@{version}", None)
