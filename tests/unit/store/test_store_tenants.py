@@ -89,7 +89,7 @@ def _snapshot(town: TenantStore, a: TownA) -> tuple[object, ...]:
     )
 
 
-Call = Callable[[TenantStore, TownA, Kit], Any]
+Call = Callable[[TenantStore, TownA, "Kit"], Any]  # Kit: imported for type checking only
 
 # Methods that, given A's ids, must raise NotFoundError.
 NOT_FOUND: dict[str, Call] = {
