@@ -3,7 +3,7 @@ pages with the same PP-OCRv6 small models, with peak memory and model-loading ti
 
 Run from the repository root::
 
-    .venv/bin/python bench/benchmark.py --pages 30 [--json]
+    .venv/bin/python -m bench.benchmark --pages 30 [--json]
 
 Each measurement runs in its own child process of this script (``--phase``), so one phase's
 memory cannot inflate the other's peak. The parent imports nothing heavy: Linux carries a

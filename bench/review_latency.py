@@ -11,8 +11,8 @@ field sent to review):
 
 It prints the median and the slowest figure per action, asserts nothing, and is not a test.
 
-    .venv/bin/python bench/review_latency.py                 # both, 12 Enters per run
-    .venv/bin/python bench/review_latency.py --only server --json
+    .venv/bin/python -m bench.review_latency                 # both, 12 Enters per run
+    .venv/bin/python -m bench.review_latency --only server --json
 """
 
 from __future__ import annotations
@@ -28,17 +28,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from form_schemas.reasons import Reason
+from form_schemas.registry import FormRegistry
+from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus
+from review_ui import inline_image
+from tests.ui.app_pages import goto
+from tests.ui.browser_app import seeded_store, wait_idle
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "ui"))
-
-from app_pages import goto  # noqa: E402
-from browser_app import seeded_store, wait_idle  # noqa: E402
-
-from form_schemas.reasons import Reason  # noqa: E402
-from form_schemas.registry import FormRegistry  # noqa: E402
-from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus  # noqa: E402
-from review_ui import inline_image  # noqa: E402
 
 APP = ROOT / "review_ui" / "app.py"
 PASSWORD = "bench-pass-123"
@@ -132,8 +129,8 @@ def server(data: Path, doc_ids: list[int], enters: int) -> dict[str, dict[str, f
 
 def chromium(data: Path, workdir: Path, doc_ids: list[int], enters: int) -> dict[str, Any]:
     """The app as ``formocr ui`` starts it, in Debian's chromium (Playwright)."""
-    from browser_app import chromium as browser_of
-    from browser_app import new_page, running_app
+    from tests.ui.browser_app import chromium as browser_of
+    from tests.ui.browser_app import new_page, running_app
 
     out: dict[str, list[float]] = {"login_to_queue": [], "open": [], "enter": []}
     with running_app(workdir, data) as base, browser_of() as browser:

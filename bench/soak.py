@@ -4,7 +4,7 @@ bursts over time into several municipalities' inboxes, then every file accounted
 Run from the repository root (it takes a while: about half an hour for 1,000 pages on 2 busy
 cores; run it under nohup)::
 
-    .venv/bin/python bench/soak.py [--pages 1000] [--tenants 3] [--workers 2] [--json]
+    .venv/bin/python -m bench.soak [--pages 1000] [--tenants 3] [--workers 2] [--json]
 
 Scans are made first (``watchkit.make_scans``: single PNG/JPEG pages, some PDFs of 2-3 pages,
 one broken file per 250 pages) and are not timed. Then ``formocr watch --workers N`` starts
@@ -32,18 +32,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from watch_audit import Dropped, audit
-from watchkit import (
-    Scan,
-    WatchProcess,
-    commit,
-    formocr,
-    loadavg,
-    make_scans,
-    wait_finished,
-    watch_env,
-)
-
+from bench.watch_audit import Dropped, audit
+from bench.watchkit import Scan, commit, loadavg, make_scans, new_watcher, wait_finished
 from ocr_pipeline.settings import load_settings
 from ocr_pipeline.watch import drop_file
 
@@ -106,17 +96,12 @@ def drop_bursts(
 def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     rng = random.Random(args.seed)
     data = work / "data"
-    env = watch_env(data, args.threads)
-    formocr(env, work, "db", "upgrade")
+    watcher = new_watcher(data, threads=args.threads, workers=args.workers, settle=args.settle)
     print("[soak] making scans ...", file=sys.stderr, flush=True)
     made = time.monotonic()
     scans = make_scans(work / "scans", args.pages, args.seed)
     rng.shuffle(scans)
     made = time.monotonic() - made
-    watch_args = ["--workers", str(args.workers)]
-    if args.settle is not None:
-        watch_args += ["--settle", str(args.settle)]
-    watcher = WatchProcess(env, work, work / "watch.log", tuple(watch_args))
     load_before = loadavg()
     startup = watcher.start()
     inbox = load_settings(data_dir=data).inbox_path.absolute()

@@ -5,9 +5,9 @@ The store is filled with bulk inserts (no OCR), then each page is run in Streaml
 logged in as an administrator, a few times; the script prints the median and the slowest
 seconds per page. It prints figures and asserts nothing.
 
-    .venv/bin/python bench/ui_benchmark.py                 # 100,000 documents, SQLite
-    .venv/bin/python bench/ui_benchmark.py --documents 20000 --runs 5 --json
-    .venv/bin/python bench/ui_benchmark.py --database-url postgresql+psycopg://…  (empty db)
+    .venv/bin/python -m bench.ui_benchmark                 # 100,000 documents, SQLite
+    .venv/bin/python -m bench.ui_benchmark --documents 20000 --runs 5 --json
+    .venv/bin/python -m bench.ui_benchmark --database-url postgresql+psycopg://…  (empty db)
 """
 
 from __future__ import annotations
@@ -26,14 +26,11 @@ from typing import Any
 from argon2 import PasswordHasher, profiles
 from sqlalchemy import insert, select
 
+from ocr_pipeline.store import DocumentStatus, Store, upgrade
+from ocr_pipeline.store.models import AuditEventRow, DocumentRow, FieldRow
+from tests.ui.app_pages import goto
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "ui"))
-
-from app_pages import goto  # noqa: E402
-
-from ocr_pipeline.store import DocumentStatus, Store, upgrade  # noqa: E402
-from ocr_pipeline.store.models import AuditEventRow, DocumentRow, FieldRow  # noqa: E402
 
 APP = ROOT / "review_ui" / "app.py"
 TENANT = "bench"
@@ -78,7 +75,9 @@ def _fill(store: Store, documents: int) -> float:
             )
             fields = [_field(d, at[i], k) for i, d in enumerate(ids) for k in range(len(FIELDS))]
             s.execute(insert(FieldRow), fields)
-            events = [e for i, d in enumerate(ids) for e in _events(d, at[i], docs[i]["status"])]
+            events = [
+                e for i, d in enumerate(ids) for e in _events(d, at[i], str(docs[i]["status"]))
+            ]
             s.execute(insert(AuditEventRow), events)
         print(f"  {first + n:,} documents", file=sys.stderr)
     with store._db.engine.connect() as conn:

@@ -17,7 +17,7 @@ file: ``tenant``, ``name`` as it was dropped, ``sha256``, ``pages``, ``documents
 
 Run from the repository root (``FORMOCR_*`` variables apply, e.g. ``FORMOCR_DATABASE_URL``)::
 
-    .venv/bin/python bench/watch_audit.py DATA_DIR MANIFEST.json [--json]
+    .venv/bin/python -m bench.watch_audit DATA_DIR MANIFEST.json [--json]
 
 Exit code 0 when everything is accounted for, 1 otherwise (the problems are listed). The soak
 and throughput scripts import :func:`audit`; the crash test runs this file.

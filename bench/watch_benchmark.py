@@ -3,7 +3,7 @@ time from dropping a file to its documents being in the store.
 
 Run from the repository root::
 
-    .venv/bin/python bench/watch_benchmark.py [--pages 60] [--workers 1 2] [--json]
+    .venv/bin/python -m bench.watch_benchmark [--pages 60] [--workers 1 2] [--json]
 
 The same scans (``watchkit.make_scans``: single PNG/JPEG pages and some PDFs of 2-3 pages,
 none broken) go through each run. Each run has a fresh data folder and store: ``formocr watch
@@ -33,18 +33,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from watch_audit import Dropped, audit, spread
-from watchkit import (
-    Scan,
-    WatchProcess,
-    commit,
-    formocr,
-    loadavg,
-    make_scans,
-    wait_finished,
-    watch_env,
-)
-
+from bench.watch_audit import Dropped, audit, spread
+from bench.watchkit import Scan, commit, loadavg, make_scans, new_watcher, wait_finished
 from ocr_pipeline.settings import load_settings
 from ocr_pipeline.watch import drop_file
 
@@ -63,12 +53,7 @@ def one_run(
 ) -> dict[str, Any]:
     data = work / f"workers-{workers}" / "data"
     data.mkdir(parents=True)
-    env = watch_env(data, args.threads)
-    formocr(env, data.parent, "db", "upgrade")
-    watch_args = ["--workers", str(workers)]
-    if args.settle is not None:
-        watch_args += ["--settle", str(args.settle)]
-    watcher = WatchProcess(env, data.parent, data.parent / "watch.log", tuple(watch_args))
+    watcher = new_watcher(data, threads=args.threads, workers=workers, settle=args.settle)
     startup = watcher.start()
     inbox = load_settings(data_dir=data).inbox_path.absolute()
     load_before = loadavg()

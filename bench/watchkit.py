@@ -25,8 +25,8 @@ from typing import Any
 import cv2
 import numpy as np
 from PIL import Image
-from watch_audit import Dropped
 
+from bench.watch_audit import Dropped
 from ocr_pipeline.store import Counts
 
 Array = np.ndarray[Any, np.dtype[np.uint8]]
@@ -333,3 +333,15 @@ def commit() -> str:
         check=False,
     )
     return done.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
+
+
+def new_watcher(data: Path, *, threads: int, workers: int, settle: float | None) -> WatchProcess:
+    """A migrated store in the data folder ``data`` and a ``formocr watch`` over it, not
+    started yet; both run in ``data``'s parent folder, where the watcher logs to
+    ``watch.log``."""
+    env = watch_env(data, threads)
+    formocr(env, data.parent, "db", "upgrade")
+    watch_args = ["--workers", str(workers)]
+    if settle is not None:
+        watch_args += ["--settle", str(settle)]
+    return WatchProcess(env, data.parent, data.parent / "watch.log", tuple(watch_args))

@@ -10,7 +10,6 @@ import io
 import os
 import struct
 import zipfile
-import zlib
 from collections.abc import Callable
 
 import numpy as np
@@ -19,7 +18,7 @@ from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
 
 from .case import Builder, Target
-from .pages import DPI, damage_frames, encode, g4_data, jbig2_data
+from .pages import DPI, damage_frames, encode, g4_data, jbig2_data, png_declaring
 from .pdfbytes import PdfImage, PdfPage, assemble, blank_a4, image_page, pdf_file
 
 # Helpers ------------------------------------------------------------------------------
@@ -43,22 +42,6 @@ def _encrypt(pdf: bytes, user_password: str, owner_password: str) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _png_declaring(width: int, height: int) -> bytes:
-    """A PNG whose header declares ``width`` x ``height`` pixels but holds a few bytes."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + chunk(b"IEND", b"")
-    )
 
 
 def data(make: Callable[[Target], bytes]) -> Builder:
@@ -243,7 +226,7 @@ def png_bomb(target: Target) -> None:
 
 
 def huge_header(_target: Target) -> bytes:
-    return _png_declaring(100_000, 100_000)
+    return png_declaring(100_000, 100_000, pixel_bytes=64)
 
 
 def one_pixel(_target: Target) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zlib
 from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
@@ -18,15 +19,8 @@ from numpy.typing import NDArray
 from PIL import Image, ImageOps, TiffImagePlugin
 
 from form_schemas.registry import FormRegistry
-from ocr_pipeline.synth import (
-    Degrade,
-    Style,
-    SynthOptions,
-    blank_page,
-    degrade_page,
-    foreign_page,
-    synth_page,
-)
+from ocr_pipeline import synth
+from ocr_pipeline.synth import Degrade
 
 DPI = 200
 FORM_ID = "water_service"
@@ -74,10 +68,10 @@ class Pages:
     @cached_property
     def _form(self) -> Image.Image:
         form = FormRegistry.from_dirs().get(FORM_ID)
-        options = SynthOptions(style=Style.PRINT, degrade=Degrade.MILD)
+        options = synth.SynthOptions(style=synth.Style.PRINT, degrade=Degrade.MILD)
         rng = np.random.default_rng(self.seed)
         while True:  # a mild scan may be turned; the corpus turns pages itself
-            scan, truth = synth_page(form, rng, options)
+            scan, truth = synth.synth_page(form, rng, options)
             if truth["degrade"]["rotation_90s"] == 0:
                 break
         scan = _grey(scan)
@@ -92,14 +86,34 @@ class Pages:
     @cached_property
     def _blank(self) -> Image.Image:
         rng = np.random.default_rng(self.seed + 1)
-        return Image.fromarray(_grey(blank_page(rng, Degrade.MILD, dpi=DPI)), "L")
+        return Image.fromarray(_grey(synth.blank_page(rng, Degrade.MILD, dpi=DPI)), "L")
 
     @cached_property
     def _foreign(self) -> Image.Image:
         rng = np.random.default_rng(self.seed + 2)
-        scan, _ = degrade_page(foreign_page(rng), rng, Degrade.MILD, dpi=DPI)
+        scan, _ = synth.degrade_page(synth.foreign_page(rng), rng, Degrade.MILD, dpi=DPI)
         page = Image.fromarray(_grey(scan), "L")
         return page if page.height > page.width else page.rotate(90, expand=True)
+
+
+def png_declaring(width: int, height: int, *, pixel_bytes: int = 16) -> bytes:
+    """A tiny PNG whose header declares ``width`` x ``height`` grey pixels.
+
+    It carries only ``pixel_bytes`` zero bytes of pixel data, so decoding it would fail: a
+    refusal that names the size proves the size was checked before decoding.
+    """
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * pixel_bytes))
+        + chunk(b"IEND", b"")
+    )
 
 
 def encode(image: Image.Image, fmt: str, **options: Any) -> bytes:

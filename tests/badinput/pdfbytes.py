@@ -92,12 +92,15 @@ def pdf_objects(pages: list[PdfPage]) -> list[bytes]:
     return objects
 
 
-def assemble(objects: list[bytes], *, xref_shift: int = 0, comment: str = "") -> bytes:
+def assemble(
+    objects: list[bytes], *, xref_shift: int = 0, comment: str = "", trailer_extra: bytes = b""
+) -> bytes:
     """A PDF file of ``objects`` (object 1 is the catalog) with its cross-reference table.
 
     ``xref_shift`` moves every recorded offset by that many bytes: a file whose table points
     into the middle of its objects, which readers have to repair by scanning the file.
     ``comment`` goes into a comment line after the header (to make files differ).
+    ``trailer_extra`` is written into the trailer dictionary (``/Encrypt``, ``/ID``).
     """
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     if comment:
@@ -110,7 +113,7 @@ def assemble(objects: list[bytes], *, xref_shift: int = 0, comment: str = "") ->
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % (offset + xref_shift)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\n" % (len(objects) + 1, trailer_extra)
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
 

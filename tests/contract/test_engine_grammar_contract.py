@@ -42,7 +42,7 @@ def with_stroke_ones(parts: list[str], slant: int) -> Image:
     out = np.asarray(img, dtype=np.uint8).copy()
     for end in ends[:-1]:
         cx = end + GAP // 2
-        cv2.line(out, (cx + slant, PAD + 2), (cx - slant, PAD + SIZE - 2), 0, 3)
+        cv2.line(out, (cx + slant, PAD + 2), (cx - slant, PAD + SIZE - 2), (0,), 3)
     return out
 
 

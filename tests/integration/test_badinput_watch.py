@@ -30,9 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from badinput.case import Case, Fault, Outcome, Target
-from badinput.corpus import CASES, build_all
-from badinput.pages import Pages
 
 from ocr_pipeline import pipeline as pipeline_module
 from ocr_pipeline.engines import OcrEngine
@@ -52,6 +49,9 @@ from ocr_pipeline.watch import (
 from ocr_pipeline.watch import intake as watch_intake
 from ocr_pipeline.watch.files import move_durably
 from ocr_pipeline.watch.messages import explain
+from tests.badinput.case import Case, Fault, Outcome, Target
+from tests.badinput.corpus import CASES, build_all
+from tests.badinput.pages import Pages
 
 pytestmark = pytest.mark.ocr
 

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sample_records import WATER_VALUES
 
 from form_schemas.reasons import Reason
 from ocr_pipeline.filemodes import private_umask
@@ -20,6 +19,7 @@ from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatu
 from ocr_pipeline.settings import load_settings
 from ocr_pipeline.store import Store
 from ocr_pipeline.watch import drop_file
+from tests.sample_records import WATER_VALUES
 
 pytestmark = pytest.mark.ocr
 

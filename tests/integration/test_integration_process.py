@@ -15,25 +15,14 @@ from form_schemas.spec import FieldValue
 from ocr_pipeline.evaluate.truth import TruthPage, load_truth, truth_path
 from ocr_pipeline.ingest import iter_pages
 from ocr_pipeline.pipeline import Pipeline, process_page
+from tests.json_contract import FIELD_KEYS, PAGE_KEYS, REPORT_KEYS
 
 pytestmark = pytest.mark.ocr
 
-PAGE_KEYS = {"source", "page", "form", "status", "reason", "fields", "timings"}
-FIELD_KEYS = {"value", "confidence", "status", "reasons"}
 STAGES = {"load", "blank", "classify", "register", "zones", "ocr", "interpret"}
 FIELD_FLOOR = 0.90
 """Share of fields that must equal the truth over the whole synthesised set (print and hand,
 mild degradation). The pipeline reaches about 97-100 %: this fails on a real regression."""
-REPORT_KEYS = {
-    "pages",
-    "field_accuracy",
-    "char_accuracy",
-    "by_type",
-    "by_form",
-    "straight_through_rate",
-    "auto_accept_error_rate",
-    "pages_per_second",
-}
 
 
 def _same(value: FieldValue, truth: FieldValue) -> bool:

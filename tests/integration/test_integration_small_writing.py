@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from forms.school_aid import make_school_aid_form
+
+from tests.forms.school_aid import make_school_aid_form
 
 pytestmark = pytest.mark.ocr
 

@@ -46,14 +46,14 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from pg_schema import fresh_schema
-from PIL import Image
 
+from bench.watchkit import READY, Scan, marked, write_image, write_pdf
 from form_schemas.registry import FormRegistry
 from ocr_pipeline.settings import load_settings
 from ocr_pipeline.store import Store, WorkState
 from ocr_pipeline.synth import Degrade, Style, SynthOptions, blank_page, synth_page
 from ocr_pipeline.watch import backlog, drop_file
+from tests.pg_schema import fresh_schema
 
 pytestmark = pytest.mark.ocr
 
@@ -68,7 +68,6 @@ the start; a wave comes sooner when the watcher has run out of work)."""
 KINDS = {"worker": 0.65, "power_cut": 0.25, "watcher": 0.10}
 EARLY = 0.2
 """Share of restarts killed at a random moment of their start-up instead of after "ready"."""
-READY = "formocr watch: ready"
 DEADLINE = 1500.0
 """Seconds the kills may take at most (about 330 on 2 busy cores)."""
 FINAL_TIMEOUT = 900.0
@@ -81,16 +80,6 @@ PG_REQUIRED = os.environ.get("FORMOCR_REQUIRE_POSTGRES") == "1"
 
 
 # -- the files ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Made:
-    """A file to drop and what must come of it (``documents``: its pages of a known form)."""
-
-    path: Path
-    pages: int
-    documents: int
-    bad: bool = False
 
 
 def _base_pages(rng: np.random.Generator) -> list[Array]:
@@ -107,55 +96,31 @@ def _base_pages(rng: np.random.Generator) -> list[Array]:
     return pages
 
 
-def _marked(page: Array, k: int) -> Array:
-    """``page`` with ``k`` written as dots in its bottom-right corner, far from every field:
-    the same reading, other bytes."""
-    out = page.copy()
-    h, w = out.shape[:2]
-    for bit in range(12):
-        out[h - 8, w - 8 - 3 * bit] = 0 if (k >> bit) & 1 else 255
-    return out
-
-
-def _encode(page: Array, suffix: str) -> bytes:
-    ok, buf = cv2.imencode(suffix, page, [cv2.IMWRITE_JPEG_QUALITY, 90] if suffix == ".jpg" else [])
-    assert ok
-    return bytes(buf)
-
-
-def _pdf(pages: list[Array], path: Path) -> None:
-    images = [
-        Image.fromarray(p, "L") if p.ndim == 2 else Image.fromarray(p[:, :, ::-1].copy(), "RGB")
-        for p in pages
-    ]
-    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=200.0)
-
-
-def make_files(folder: Path, seed: int) -> list[Made]:
+def make_files(folder: Path, seed: int) -> list[Scan]:
     """84 single-page PNG and JPEG files, 8 PDFs of 2-3 pages (some with a blank back side)
     and 3 files that must be refused: 104 documents in 95 files, each with its own SHA-256."""
     rng = np.random.default_rng(seed)
     bases = _base_pages(rng)
     blank = blank_page(rng, Degrade.MILD, dpi=200)
-    made: list[Made] = []
+    made: list[Scan] = []
     for k in range(84):
         suffix = ".png" if k % 2 else ".jpg"
         path = folder / f"scan-{k:03d}{suffix}"
-        path.write_bytes(_encode(_marked(bases[k % len(bases)], k), suffix))
-        made.append(Made(path, 1, 1))
+        write_image(marked(bases[k % len(bases)], k), path)
+        made.append(Scan(path, 1, 1))
     for k in range(8):
-        a, b, c = (_marked(bases[(k + j * 4) % len(bases)], 1000 + 3 * k + j) for j in range(3))
-        pages = [a, _marked(blank, 2000 + k), b] if k % 2 else [a, b, c]
+        a, b, c = (marked(bases[(k + j * 4) % len(bases)], 1000 + 3 * k + j) for j in range(3))
+        pages = [a, marked(blank, 2000 + k), b] if k % 2 else [a, b, c]
         path = folder / f"bundle-{k}.pdf"
-        _pdf(pages, path)
-        made.append(Made(path, 3, 2 if k % 2 else 3))
+        write_pdf(pages, path)
+        made.append(Scan(path, 3, 2 if k % 2 else 3))
     cut = folder / "cut-off.pdf"
     cut.write_bytes(made[-1].path.read_bytes()[:4000])  # no %%EOF, no pages
     text = folder / "notes.pdf"
     text.write_text("not a scan: minutes of the meeting\n", "utf-8")
     empty = folder / "empty.png"
     empty.write_bytes(b"")
-    made += [Made(p, 0, 0, bad=True) for p in (cut, text, empty)]
+    made += [Scan(p, 0, 0, bad=True) for p in (cut, text, empty)]
     return made
 
 
@@ -341,7 +306,7 @@ class Dropper:
     """Drops the files in waves, keeping the manifest the audit checks against."""
 
     inbox: Path
-    waves: list[list[Made]]
+    waves: list[list[Scan]]
     manifest: list[dict[str, Any]] = field(default_factory=list)
     next_wave: int = 0
 

@@ -12,10 +12,10 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from argon2 import PasswordHasher, profiles
@@ -23,9 +23,15 @@ from argon2 import PasswordHasher, profiles
 from ocr_pipeline.cli.cmd_ui import streamlit_command
 from ocr_pipeline.store import Store, TenantStore, upgrade
 
+if TYPE_CHECKING:  # playwright is a dev dependency; without it the tests are skipped
+    from playwright.sync_api import Browser, Page
+
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "browser-pass-123"
 START_TIMEOUT = 60.0
+
+Serve = Callable[[Path], str]
+"""``serve(data)``: the review UI started over the data folder ``data``; its base URL."""
 
 
 @contextmanager
@@ -43,6 +49,7 @@ def seeded_store(data: Path, *, cheap: bool = True) -> Iterator[tuple[Store, Ten
 
 
 def skip_unless_browser() -> None:
+    """Skip the calling test unless Debian's chromium and the playwright package are here."""
     if not CHROMIUM.is_file():
         pytest.skip(
             f"{CHROMIUM} is not installed: the browser test needs Debian's chromium "
@@ -95,7 +102,7 @@ def running_app(workdir: Path, data: Path) -> Iterator[str]:
 
 
 @contextmanager
-def chromium() -> Iterator[Any]:
+def chromium() -> Iterator[Browser]:
     """A headless Debian chromium (a Playwright ``Browser``)."""
     from playwright.sync_api import expect, sync_playwright
 
@@ -110,20 +117,20 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def new_page(browser: Any) -> Any:
+def new_page(browser: Browser) -> Page:
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ja-JP")
     page.set_default_timeout(30_000)
     return page
 
 
-def log_in(page: Any, base: str, login: str) -> None:
+def log_in(page: Page, base: str, login: str) -> None:
     page.goto(base)
     page.get_by_label("ログインID").fill(login)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.keyboard.press("Enter")
 
 
-def wait_idle(page: Any, timeout_ms: float = 30_000) -> None:
+def wait_idle(page: Page, timeout_ms: float = 30_000) -> None:
     """Wait until the app's script (or fragment) run has ended: what a person sees once the
     page has settled. Under load, a shortcut pressed while a run is still drawing the page can
     come before the button it belongs to (Alt+A pressed as soon as the text above 承認 showed

@@ -4,6 +4,7 @@ from made-up readings (no OCR).
 
 - ``ui``: the :class:`UiWorld` (store, settings environment, ids of the documents).
 - ``open_app(login)``: an AppTest of ``review_ui/app.py`` logged in as ``login``.
+- ``browser`` and ``serve(data)``: for the tests in a real browser (``browser_app``).
 """
 
 from __future__ import annotations
@@ -13,15 +14,14 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import streamlit as st
 from argon2 import PasswordHasher, profiles
-from sample_records import FURUSATO_VALUES as FURUSATO
-from sample_records import WATER_VALUES as WATER
 from streamlit.testing.v1 import AppTest
 
 from form_schemas.reasons import Reason
@@ -29,6 +29,12 @@ from form_schemas.registry import FormRegistry
 from form_schemas.spec import FieldValue
 from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus
 from ocr_pipeline.store import Store, TenantStore, upgrade
+from tests.ui.browser_app import Serve, chromium, running_app, skip_unless_browser
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+from tests.sample_records import FURUSATO_VALUES as FURUSATO
+from tests.sample_records import WATER_VALUES as WATER
 
 APP = Path(__file__).parents[2] / "review_ui" / "app.py"
 PASSWORD = "pass-word-123"
@@ -245,3 +251,20 @@ def open_app(ui: UiWorld) -> OpenApp:
         return at
 
     return make
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """A headless Debian chromium for the test (skipped where it or playwright is missing)."""
+    skip_unless_browser()
+    with chromium() as started:
+        yield started
+
+
+@pytest.fixture
+def serve(tmp_path: Path, browser: Browser) -> Iterator[Serve]:
+    """``serve(data)``: the review UI over the data folder ``data``, as ``formocr ui`` starts
+    it, until the test ends; its base URL. Asks for ``browser`` so that a test without one is
+    skipped before anything is set up; the app's log is ``tmp_path / "streamlit.log"``."""
+    with ExitStack() as apps:
+        yield lambda data: apps.enter_context(running_app(tmp_path, data))

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from app_pages import goto
 from streamlit.testing.v1 import AppTest
 
 from ocr_pipeline.store import Action, DocumentStatus, Role
+from tests.ui.app_pages import goto
 
-UiWorld = Any  # tests/ui/conftest.py
-Helpers = Any
+if TYPE_CHECKING:
+    from tests.ui.conftest import Helpers, OpenApp, UiWorld
 
 
-def _page(open_app: Any, login: str, name: str) -> AppTest:
+def _page(open_app: OpenApp, login: str, name: str) -> AppTest:
     at = open_app(login)
     return goto(at, name).run()
 
@@ -41,7 +41,7 @@ def _figures(at: AppTest, timeout: float = 30.0) -> AppTest:
     return at
 
 
-def test_the_dashboard_counts_this_town(open_app: Any, ui: UiWorld, h: Helpers) -> None:
+def test_the_dashboard_counts_this_town(open_app: OpenApp, ui: UiWorld, h: Helpers) -> None:
     _approve(ui, "town-a", ui.water_a)
     straight = ui.add_document("town-a", "water_service", {}, {})
     at = _figures(_page(open_app, "clerk-a", "dashboard"))
@@ -70,7 +70,7 @@ def _wait_for_export(at: AppTest, timeout: float = 30.0) -> AppTest:
     raise AssertionError("the export did not finish")
 
 
-def test_an_export_runs_in_the_background_and_is_logged(open_app: Any, ui: UiWorld) -> None:
+def test_an_export_runs_in_the_background_and_is_logged(open_app: OpenApp, ui: UiWorld) -> None:
     _approve(ui, "town-a", ui.water_a)
     _approve(ui, "town-b", ui.water_b)
     at = _page(open_app, "admin-a", "export")
@@ -98,7 +98,7 @@ def test_an_export_runs_in_the_background_and_is_logged(open_app: Any, ui: UiWor
     assert actions[-1] is Action.EXPORTED
 
 
-def test_the_export_log_is_the_towns_own(open_app: Any, ui: UiWorld) -> None:
+def test_the_export_log_is_the_towns_own(open_app: OpenApp, ui: UiWorld) -> None:
     _approve(ui, "town-b", ui.water_b)
     at = _page(open_app, "boss", "export")  # administrator of both, working for town A
     assert "まだ出力の記録はありません" in at.info[-1].value
@@ -115,7 +115,7 @@ def test_the_export_log_is_the_towns_own(open_app: Any, ui: UiWorld) -> None:
     assert len(ui.town("town-b").export_log()) == 1 and ui.town("town-a").export_log() == []
 
 
-def test_forms_are_listed_with_their_zones(open_app: Any, h: Helpers) -> None:
+def test_forms_are_listed_with_their_zones(open_app: OpenApp, h: Helpers) -> None:
     at = _page(open_app, "admin-a", "forms")
     ids = [r["ID"] for r in at.dataframe[0].value.to_dict("records")]
     assert ids == sorted(ids) and set(ids) >= {"water_service", "furusato_onestop"}
@@ -129,7 +129,7 @@ def test_forms_are_listed_with_their_zones(open_app: Any, h: Helpers) -> None:
     )
 
 
-def test_an_administrator_adds_and_stops_a_user_of_the_town(open_app: Any, ui: UiWorld) -> None:
+def test_an_administrator_adds_and_stops_a_user_of_the_town(open_app: OpenApp, ui: UiWorld) -> None:
     at = _page(open_app, "admin-a", "users")
     logins = [r["ログインID"] for r in at.dataframe[0].value.to_dict("records")]
     assert "rev-b" not in logins and "rev-a" in logins

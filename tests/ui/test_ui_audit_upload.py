@@ -6,9 +6,8 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app_pages import goto
 from PIL import Image
 
 from ocr_pipeline.results import PageResult, PageStatus
@@ -16,19 +15,20 @@ from ocr_pipeline.store import Action, SourceState
 from review_ui import auditcsv
 from review_ui.field_panel import spec_of
 from review_ui.plain import md
+from tests.ui.app_pages import goto
 
-UiWorld = Any  # tests/ui/conftest.py
-Helpers = Any
+if TYPE_CHECKING:
+    from tests.ui.conftest import Helpers, OpenApp, UiWorld
 
 
-def _audit(open_app: Any, login: str, doc_id: int | str) -> Any:
+def _audit(open_app: OpenApp, login: str, doc_id: int | str) -> Any:
     at = open_app(login)
     goto(at, "audit")
     at.query_params["doc"] = str(doc_id)
     return at.run()
 
 
-def test_the_trail_lists_every_change_with_who_and_why(open_app: Any, ui: UiWorld) -> None:
+def test_the_trail_lists_every_change_with_who_and_why(open_app: OpenApp, ui: UiWorld) -> None:
     town = ui.town("town-a")
     doc = town.correct_field(
         ui.water_a, "user_name", "山田 花子", actor="user:rev-a", expected_version=1, reason="原本"
@@ -75,14 +75,14 @@ def test_my_numbers_are_masked_in_the_trail_and_its_csv(ui: UiWorld) -> None:
     assert "●" in ocr["変更後"] or "省略" in ocr["変更後"]
 
 
-def test_another_towns_trail_is_not_found(open_app: Any, ui: UiWorld, h: Helpers) -> None:
+def test_another_towns_trail_is_not_found(open_app: OpenApp, ui: UiWorld, h: Helpers) -> None:
     at = _audit(open_app, "rev-a", ui.water_b)
     assert at.error[0].value == f"書類 {ui.water_b} は見つかりません。番号を確かめてください。"
     assert not at.dataframe and not at.get("download_button")
 
 
 def test_a_clerk_uploads_into_the_inbox_and_follows_the_file(
-    open_app: Any, ui: UiWorld, h: Helpers
+    open_app: OpenApp, ui: UiWorld, h: Helpers
 ) -> None:
     at = open_app("clerk-a")
     at.file_uploader(key="up_files").set_value(
@@ -120,7 +120,7 @@ def test_a_clerk_uploads_into_the_inbox_and_follows_the_file(
     assert town.get_source(refused.id).state is SourceState.QUARANTINED
 
 
-def test_uploads_are_per_person_and_per_town(open_app: Any, ui: UiWorld) -> None:
+def test_uploads_are_per_person_and_per_town(open_app: OpenApp, ui: UiWorld) -> None:
     ui.town("town-a").record_upload("a" * 64, "other.pdf", 1, actor="user:someone")
     ui.town("town-b").record_upload("b" * 64, "b.pdf", 1, actor="user:clerk-a")
     at = open_app("clerk-a")
@@ -133,7 +133,7 @@ def test_uploads_are_per_person_and_per_town(open_app: Any, ui: UiWorld) -> None
 
 
 def test_a_clerk_is_told_which_pages_of_a_read_file_to_scan_again(
-    open_app: Any, ui: UiWorld, h: Helpers, make_page: Any
+    open_app: OpenApp, ui: UiWorld, h: Helpers, make_page: Any
 ) -> None:
     town = ui.town("town-a")
     town.record_upload("c" * 64, "batch.tif", 3, actor="user:clerk-a")

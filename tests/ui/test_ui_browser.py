@@ -18,27 +18,21 @@ import io
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
-from browser_app import (
-    PASSWORD,
-    chromium,
-    log_in,
-    new_page,
-    running_app,
-    seeded_store,
-    skip_unless_browser,
-    wait_idle,
-)
 from PIL import Image
 
 from form_schemas.registry import FormRegistry
 from ocr_pipeline.store import DocumentStatus, Store
 from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
+from tests.ui.browser_app import PASSWORD, Serve, log_in, new_page, seeded_store, wait_idle
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -93,20 +87,18 @@ def _seed(data: Path, registry: FormRegistry, page_result: Callable[..., Any]) -
 
 @pytest.fixture
 def server(
-    tmp_path: Path, registry: FormRegistry, make_page: Callable[..., Any]
-) -> Iterator[tuple[str, Path, int]]:
+    tmp_path: Path, registry: FormRegistry, make_page: Callable[..., Any], serve: Serve
+) -> tuple[str, Path, int]:
     """``(base URL, data folder, document id)`` of a running review UI."""
-    skip_unless_browser()
     data = tmp_path / "data"
     doc_id = _seed(data, registry, make_page)
-    with running_app(tmp_path, data) as base:
-        yield base, data, doc_id
+    return serve(data), data, doc_id
 
 
 class Keys:
     """The keyboard, counting every key press (a chord such as Alt+A counts as one)."""
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: Page) -> None:
         self.page = page
         self.log: list[str] = []
 
@@ -119,11 +111,11 @@ class Keys:
         self.log.append(key)
 
 
-def _focused_label(page: Any) -> str | None:
-    return page.evaluate("() => document.activeElement?.getAttribute('aria-label')")  # type: ignore[no-any-return]
+def _focused_label(page: Page) -> str | None:
+    return page.evaluate("() => document.activeElement?.getAttribute('aria-label')")  # type: ignore[no-any-return]  # evaluate() gives Any
 
 
-def _wait_focus(page: Any, label: str, timeout: float = 30.0) -> None:
+def _wait_focus(page: Page, label: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while _focused_label(page) != label:
         if time.monotonic() > deadline:
@@ -131,7 +123,7 @@ def _wait_focus(page: Any, label: str, timeout: float = 30.0) -> None:
         time.sleep(0.1)
 
 
-def _review_by_keyboard(page: Any, base: str) -> Keys:
+def _review_by_keyboard(page: Page, base: str) -> Keys:
     """Log in, open the first document of the queue, correct the name, accept the phone
     number and approve, the keyboard only after logging in."""
     from playwright.sync_api import expect
@@ -167,7 +159,7 @@ def _review_by_keyboard(page: Any, base: str) -> Keys:
     return keys
 
 
-def _ime_enter(page: Any) -> None:
+def _ime_enter(page: Page) -> None:
     """The Enter that commits an IME conversion (かな → 漢字), as the browser sends it: a
     keydown with ``isComposing`` set. It must not confirm the field."""
     page.evaluate(
@@ -183,7 +175,7 @@ def _ime_enter(page: Any) -> None:
     )
 
 
-def _export(page: Any, base: str, doc_id: int) -> str:
+def _export(page: Page, base: str, doc_id: int) -> str:
     """Follow a link to the document's history (logging in on the way), then export the
     approved record as the administrator and download the CSV."""
     from playwright.sync_api import expect
@@ -203,12 +195,13 @@ def _export(page: Any, base: str, doc_id: int) -> str:
     return Path(info.value.path()).read_bytes().decode("utf-8-sig")
 
 
-def test_keyboard_only_review_approve_and_export(server: tuple[str, Path, int]) -> None:
+def test_keyboard_only_review_approve_and_export(
+    server: tuple[str, Path, int], browser: Browser
+) -> None:
     base, data, doc_id = server
     ARTIFACTS.mkdir(exist_ok=True)
-    with chromium() as browser:
-        keys = _review_by_keyboard(new_page(browser), base)
-        text = _export(new_page(browser), base, doc_id)
+    keys = _review_by_keyboard(new_page(browser), base)
+    text = _export(new_page(browser), base, doc_id)
 
     with Store.open(f"sqlite:///{data / 'formocr.db'}", data / "images") as store:
         doc = store.for_tenant("town-a").get_document(doc_id)

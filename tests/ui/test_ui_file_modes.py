@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-UiWorld = Any  # tests/ui/conftest.py
+if TYPE_CHECKING:
+    from tests.ui.conftest import OpenApp, UiWorld
 
 
-def test_an_upload_through_the_ui_is_owner_only(open_app: Any, ui: UiWorld) -> None:
+def test_an_upload_through_the_ui_is_owner_only(open_app: OpenApp, ui: UiWorld) -> None:
     os.umask(0o022)
     at = open_app("clerk-a")
     at.file_uploader(key="up_files").set_value([("scan.pdf", b"%PDF-1.4 x", "application/pdf")])

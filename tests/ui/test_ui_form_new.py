@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import io
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
 import pytest
-from app_pages import goto
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -25,6 +24,10 @@ from review_ui import services
 from review_ui.snap import snap_box
 from review_ui.template_scan import find_tilt, read_template, rotate
 from review_ui.tryout import try_read
+from tests.ui.app_pages import goto
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import OpenApp, UiWorld
 
 
 def _writing_spaces(registry: FormRegistry) -> list[tuple[str, tuple[int, int, int, int]]]:
@@ -34,12 +37,12 @@ def _writing_spaces(registry: FormRegistry) -> list[tuple[str, tuple[int, int, i
 
 def test_a_roughly_drawn_box_fits_inside_the_printed_lines(registry: FormRegistry) -> None:
     form = registry.get("water_service")
-    gray = cv2.imread(str(form.template_path), cv2.IMREAD_GRAYSCALE)
+    gray = np.asarray(cv2.imread(str(form.template_path), cv2.IMREAD_GRAYSCALE), np.uint8)
     rnd = random.Random(5)
     for field_id, true in _writing_spaces(registry):
         for _ in range(4):
             drawn = tuple(v + rnd.randint(-8, 8) for v in true)
-            got = snap_box(gray, drawn)  # type: ignore[arg-type]
+            got = snap_box(gray, drawn)  # type: ignore[arg-type]  # a 4-tuple built by tuple()
             assert max(abs(a - b) for a, b in zip(got, true, strict=True)) <= 2, (field_id, drawn)
     # Where there is no line near, the box stays as drawn.
     empty = (20, 20, 200, 120)
@@ -54,12 +57,14 @@ def _png(gray: np.ndarray[Any, Any]) -> bytes:
 
 def test_an_uploaded_blank_form_is_straightened(registry: FormRegistry) -> None:
     form = registry.get("water_service")
-    gray = cv2.imread(str(form.template_path), cv2.IMREAD_GRAYSCALE)
+    gray = np.asarray(cv2.imread(str(form.template_path), cv2.IMREAD_GRAYSCALE), np.uint8)
     tilted = rotate(gray, -0.8)  # turned by 0.8° counter-clockwise
     template = read_template(_png(tilted), "blank.png")
     assert abs(template.tilt - 0.8) <= 0.1
     assert (template.width, template.height, template.dpi) == (form.width, form.height, 200)
-    straight = cv2.imdecode(np.frombuffer(template.png, np.uint8), cv2.IMREAD_GRAYSCALE)
+    straight = np.asarray(
+        cv2.imdecode(np.frombuffer(template.png, np.uint8), cv2.IMREAD_GRAYSCALE), np.uint8
+    )
     assert abs(find_tilt(straight)) <= 0.1
     # A straight scan is left as it is.
     assert read_template(_png(gray), "blank.png").tilt == 0.0
@@ -98,7 +103,7 @@ def test_a_filled_sample_is_test_read_with_the_draft(
 
 
 def test_an_administrator_makes_a_form_on_the_page(
-    open_app: Any, ui: Any, registry: FormRegistry
+    open_app: OpenApp, ui: UiWorld, registry: FormRegistry
 ) -> None:
     water = registry.get("water_service")
     at: AppTest = open_app("admin-a")
@@ -135,7 +140,7 @@ def test_an_administrator_makes_a_form_on_the_page(
     assert "kaigo" in [r["ID"] for r in at.dataframe[0].value.to_dict("records")]
 
 
-def test_only_administrators_reach_the_page(open_app: Any) -> None:
+def test_only_administrators_reach_the_page(open_app: OpenApp) -> None:
     for login in ("rev-a", "clerk-a"):
         at: AppTest = open_app(login)
         with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -149,7 +154,7 @@ def _draw(at: AppTest, box: tuple[int, int, int, int]) -> None:
 
 
 def test_after_each_box_the_page_asks_for_the_next_one(
-    open_app: Any, registry: FormRegistry
+    open_app: OpenApp, registry: FormRegistry
 ) -> None:
     """A choice takes a box per option and a date one per part: after each box the page stays
     on the field until it is complete, then offers a new field with empty inputs."""

@@ -7,14 +7,17 @@ tested then."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
-from app_pages import goto
 from streamlit.testing.v1 import AppTest
 
 from ocr_pipeline.store import Role
 from review_ui import navigation
+from tests.ui.app_pages import goto
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import Helpers, OpenApp, UiWorld
 
 APP_PAGES = (
     "queue", "review", "audit", "upload", "dashboard", "export", "forms", "form_new", "users",
@@ -26,9 +29,6 @@ OFFERED = {
 }
 USERS = {"clerk-a": ("clerk",), "rev-a": ("reviewer",), "admin-a": ("administrator",)}
 FIRST = {"clerk-a": "スキャンの提出", "rev-a": "確認キュー", "admin-a": "確認キュー"}
-
-Helpers = Any  # tests/ui/conftest.py
-UiWorld = Any
 
 
 def _fresh(ui: UiWorld) -> AppTest:
@@ -66,7 +66,7 @@ def test_a_refused_login_does_not_say_why(
 
 
 @pytest.mark.parametrize("login", sorted(OFFERED))
-def test_each_role_is_offered_its_pages_only(open_app: Any, login: str) -> None:
+def test_each_role_is_offered_its_pages_only(open_app: OpenApp, login: str) -> None:
     at = open_app(login)
     assert [t.value for t in at.title] == [FIRST[login]]
     assert "login_password" not in at.session_state  # the password is not kept
@@ -81,7 +81,7 @@ def test_each_role_is_offered_its_pages_only(open_app: Any, login: str) -> None:
             _refused(at, name, "権限がありません")
 
 
-def test_logout_and_a_disabled_user_go_back_to_the_login(open_app: Any, ui: UiWorld) -> None:
+def test_logout_and_a_disabled_user_go_back_to_the_login(open_app: OpenApp, ui: UiWorld) -> None:
     at = open_app("rev-a")
     at.button(key="logout").click().run()
     assert [t.value for t in at.title] == ["formocr 確認・修正"]
@@ -92,7 +92,7 @@ def test_logout_and_a_disabled_user_go_back_to_the_login(open_app: Any, ui: UiWo
     assert [t.value for t in at.title] == ["formocr 確認・修正"]
 
 
-def test_an_idle_session_is_logged_out(open_app: Any) -> None:
+def test_an_idle_session_is_logged_out(open_app: OpenApp) -> None:
     at = open_app("rev-a")
     at.session_state["auth_seen"] = at.session_state["auth_seen"] - 31 * 60
     at.run()
@@ -100,7 +100,9 @@ def test_an_idle_session_is_logged_out(open_app: Any) -> None:
     assert "ログアウトしました" in at.info[0].value
 
 
-def test_an_administrator_of_two_towns_switches_between_them(open_app: Any, ui: UiWorld) -> None:
+def test_an_administrator_of_two_towns_switches_between_them(
+    open_app: OpenApp, ui: UiWorld
+) -> None:
     at = open_app("boss")
     rows = at.dataframe[0].value.to_dict("records")
     assert {r["書類番号"] for r in rows} == {ui.water_a, ui.furusato_a}

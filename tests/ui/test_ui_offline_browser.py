@@ -9,23 +9,18 @@ Needs ``/usr/bin/chromium`` (``scripts/setup.sh --dev`` installs it); skipped ot
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
-from browser_app import (
-    PASSWORD,
-    chromium,
-    log_in,
-    new_page,
-    running_app,
-    seeded_store,
-    skip_unless_browser,
-)
 
 from form_schemas.registry import FormRegistry
+from tests.ui.browser_app import PASSWORD, Serve, log_in, new_page, seeded_store
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -50,22 +45,20 @@ def _seed(data: Path, registry: FormRegistry, page_result: Callable[..., Any]) -
 
 @pytest.fixture
 def server(
-    tmp_path: Path, registry: FormRegistry, make_page: Callable[..., Any]
-) -> Iterator[tuple[str, int]]:
-    skip_unless_browser()
+    tmp_path: Path, registry: FormRegistry, make_page: Callable[..., Any], serve: Serve
+) -> tuple[str, int]:
     data = tmp_path / "data"
     doc_id = _seed(data, registry, make_page)
-    with running_app(tmp_path, data) as base:
-        yield base, doc_id
+    return serve(data), doc_id
 
 
-def _font(page: Any, selector: str) -> str:
+def _font(page: Page, selector: str) -> str:
     """The computed font-family of the first element matching ``selector``."""
     script = "s => getComputedStyle(document.querySelector(s)).fontFamily"
     return str(page.evaluate(script, selector))
 
 
-def _rendered_fonts(page: Any, selector: str) -> set[str]:
+def _rendered_fonts(page: Page, selector: str) -> set[str]:
     """The fonts chromium actually drew the first ``selector``'s text with (DevTools)."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("DOM.enable")
@@ -77,7 +70,7 @@ def _rendered_fonts(page: Any, selector: str) -> set[str]:
     return {str(f["familyName"]) for f in used}
 
 
-def _after(page: Any, selector: str) -> tuple[str, str]:
+def _after(page: Page, selector: str) -> tuple[str, str]:
     """What an element says through CSS (its ``::after`` content) and its own font size."""
     script = """s => { const e = document.querySelector(s);
         return [getComputedStyle(e, '::after').content, getComputedStyle(e).fontSize]; }"""
@@ -85,7 +78,7 @@ def _after(page: Any, selector: str) -> tuple[str, str]:
     return str(content), str(size)
 
 
-def test_no_page_asks_any_other_host(server: tuple[str, int]) -> None:
+def test_no_page_asks_any_other_host(server: tuple[str, int], browser: Browser) -> None:
     """Login, every page of an administrator (the review page on a document, with its
     crop), the sign-in again: no request goes anywhere but the app's own host. Headings and
     text use the Japanese font stack; the uploader speaks Japanese."""
@@ -93,35 +86,34 @@ def test_no_page_asks_any_other_host(server: tuple[str, int]) -> None:
 
     base, doc_id = server
     requested: list[str] = []
-    with chromium() as browser:
-        page = new_page(browser)
-        page.on("request", lambda r: requested.append(r.url))
-        log_in(page, base, "kanri")
-        expect(page.get_by_role("heading", name="確認キュー")).to_be_visible()
-        fonts = {"h1": _font(page, "h1"), "p": _font(page, "[data-testid='stCaptionContainer']")}
-        page.get_by_role("button", name=re.compile("^開く")).click()
-        expect(page.get_by_role("heading", name="確認・修正")).to_be_visible()
-        expect(page.get_by_role("img").first).to_be_visible()
-        fonts["h4"] = _font(page, "h4")
-        drawn = _rendered_fonts(page, "h1") | _rendered_fonts(page, "h4")
-        nav = page.get_by_test_id("stSidebarNav")
-        for title in TITLES:
-            nav.get_by_role("link", name=title, exact=True).click()
-            heading = page.get_by_role("heading", level=1, name=re.compile("^" + re.escape(title)))
-            expect(heading).to_be_visible()
-            if title == "履歴":
-                page.get_by_label("書類番号").fill(str(doc_id))
-                page.keyboard.press("Enter")
-                expect(page.get_by_text(f"書類 {doc_id}")).to_be_visible()
-            if title == "スキャンの提出":
-                expect(page.get_by_test_id("stFileUploaderDropzoneInstructions")).to_be_visible()
-                button = "[data-testid='stFileUploaderDropzone'] button p"
-                note = "[data-testid='stFileUploaderDropzoneInstructions'] span"
-                uploader = (_after(page, button), _after(page, note))
-            page.wait_for_timeout(800)  # late requests: favicon, fonts, images
-        page.get_by_role("button", name="ログアウト").click()
-        expect(page.get_by_label("ログインID")).to_be_visible()
-        page.wait_for_timeout(800)
+    page = new_page(browser)
+    page.on("request", lambda r: requested.append(r.url))
+    log_in(page, base, "kanri")
+    expect(page.get_by_role("heading", name="確認キュー")).to_be_visible()
+    fonts = {"h1": _font(page, "h1"), "p": _font(page, "[data-testid='stCaptionContainer']")}
+    page.get_by_role("button", name=re.compile("^開く")).click()
+    expect(page.get_by_role("heading", name="確認・修正")).to_be_visible()
+    expect(page.get_by_role("img").first).to_be_visible()
+    fonts["h4"] = _font(page, "h4")
+    drawn = _rendered_fonts(page, "h1") | _rendered_fonts(page, "h4")
+    nav = page.get_by_test_id("stSidebarNav")
+    for title in TITLES:
+        nav.get_by_role("link", name=title, exact=True).click()
+        heading = page.get_by_role("heading", level=1, name=re.compile("^" + re.escape(title)))
+        expect(heading).to_be_visible()
+        if title == "履歴":
+            page.get_by_label("書類番号").fill(str(doc_id))
+            page.keyboard.press("Enter")
+            expect(page.get_by_text(f"書類 {doc_id}")).to_be_visible()
+        if title == "スキャンの提出":
+            expect(page.get_by_test_id("stFileUploaderDropzoneInstructions")).to_be_visible()
+            button = "[data-testid='stFileUploaderDropzone'] button p"
+            note = "[data-testid='stFileUploaderDropzoneInstructions'] span"
+            uploader = (_after(page, button), _after(page, note))
+        page.wait_for_timeout(800)  # late requests: favicon, fonts, images
+    page.get_by_role("button", name="ログアウト").click()
+    expect(page.get_by_label("ログインID")).to_be_visible()
+    page.wait_for_timeout(800)
     outside = sorted({u for u in requested if urlsplit(u).hostname not in LOCAL_HOSTS})
     outside = [u for u in outside if not u.startswith(("data:", "blob:"))]
     assert len(requested) > 20, requested

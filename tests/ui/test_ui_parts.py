@@ -6,12 +6,15 @@ from __future__ import annotations
 import io
 import threading
 from pathlib import Path
+from typing import cast
 
 import pytest
 from PIL import Image
 
+from form_schemas import sensitivity
 from form_schemas.fieldtypes import interpret_typed
 from form_schemas.registry import FormRegistry
+from form_schemas.spec import FieldValue
 from ocr_pipeline.cli.cmd_ui import streamlit_command
 from ocr_pipeline.errors import BadArgumentsError
 from review_ui import images, inbox, jobs, texts, values
@@ -30,16 +33,16 @@ from review_ui import images, inbox, jobs, texts, values
     ],
 )
 def test_a_value_shown_for_typing_reads_back_as_itself(
-    registry: FormRegistry, form_id: str, field_id: str, value: object
+    registry: FormRegistry, form_id: str, field_id: str, value: FieldValue
 ) -> None:
     spec = registry.get(form_id).spec.field(field_id)
-    text = values.to_text(spec, value)  # type: ignore[arg-type]
+    text = values.to_text(spec, value)
     assert interpret_typed(spec, text).value == value
     assert values.to_text(spec, None) == ""
 
 
 def test_masks_and_era_dates() -> None:
-    assert values.mask("4630 0996-8008") == "●●●● ●●●●-●●●●"
+    assert sensitivity.mask("4630 0996-8008") == "●●●● ●●●●-●●●●"
     assert values.shown(None, "mynumber", "463009968008", revealed=False) == "●" * 12
     assert values.shown(None, "mynumber", "463009968008", revealed=True) == "463009968008"
     assert values.shown(None, "phone", "03-1", revealed=False) == "03-1"
@@ -80,8 +83,8 @@ def test_jobs_run_in_the_background_and_belong_to_their_owner() -> None:
     gate.set()
     done = runner.wait(job.id, ("town-a", "sato"), timeout=5)
     assert done is not None and (done.state, done.result) == (jobs.JobState.DONE, 42)
-    failed = runner.submit(("town-a", "sato"), "export", lambda: 1 / 0)
-    failed = runner.wait(failed.id, ("town-a", "sato"), timeout=5)
+    submitted = runner.submit(("town-a", "sato"), "export", lambda: 1 / 0)
+    failed = runner.wait(submitted.id, ("town-a", "sato"), timeout=5)
     assert failed is not None and failed.state is jobs.JobState.FAILED
     # a bug is logged with a reference; the person is given the reference, not the exception
     assert "参照番号" in (failed.error or "") and "ZeroDivisionError" not in (failed.error or "")
@@ -123,7 +126,7 @@ def test_a_scanned_page_is_brought_onto_the_template_by_its_matrix() -> None:
     assert images.matrix_of(None) is None
     out = Image.open(io.BytesIO(images.registered(buf.getvalue(), matrix, (120, 80))))
     assert out.size == (120, 80)
-    dark = [(x, y) for x in range(120) for y in range(80) if out.getpixel((x, y)) < 128]
+    dark = [(x, y) for x in range(120) for y in range(80) if cast(int, out.getpixel((x, y))) < 128]
     assert dark == [(94, 47)]
 
 

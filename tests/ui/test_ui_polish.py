@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from app_pages import goto
 from streamlit.testing.v1 import AppTest
 
 from form_schemas.registry import FormRegistry
+from form_schemas.spec import FieldValue
 from ocr_pipeline.watch.layout import scan_tenant
 from review_ui import auditcsv, inbox, labels
 from review_ui.field_panel import spec_of
 from review_ui.plain import md
+from tests.ui.app_pages import goto
 
-UiWorld = Any  # tests/ui/conftest.py
-Helpers = Any
+if TYPE_CHECKING:
+    from tests.ui.conftest import Helpers, OpenApp, UiWorld
+
 VALUE = "値（Enter で確定）"
 NOT_READ = [
     ".hidden.png",
@@ -36,7 +38,7 @@ NOT_READ = [
 ]
 
 
-def _open(open_app: Any, login: str, page: str, **params: str) -> AppTest:
+def _open(open_app: OpenApp, login: str, page: str, **params: str) -> AppTest:
     at = open_app(login)
     goto(at, page)
     for k, v in params.items():
@@ -58,7 +60,7 @@ def test_names_the_watcher_reads_are_accepted(name: str, tmp_path: Path) -> None
 
 
 def test_upload_refuses_unread_names_in_japanese_and_keeps_the_others(
-    open_app: Any, ui: UiWorld, h: Helpers
+    open_app: OpenApp, ui: UiWorld, h: Helpers
 ) -> None:
     at = _open(open_app, "clerk-a", "upload")
     files = [(n, b"%PDF-1.4", "application/pdf") for n in NOT_READ[:5]]
@@ -78,7 +80,7 @@ def test_upload_refuses_unread_names_in_japanese_and_keeps_the_others(
     assert "None" not in str(rows) and "None" not in h.text(at)
 
 
-def test_the_page_count_is_shown_once_known(open_app: Any, ui: UiWorld) -> None:
+def test_the_page_count_is_shown_once_known(open_app: OpenApp, ui: UiWorld) -> None:
     town = ui.town("town-a")
     town.record_upload("d" * 64, "late.pdf", 3, actor="user:clerk-a")
     at = _open(open_app, "clerk-a", "upload")
@@ -99,9 +101,12 @@ def test_table_cells_are_titled_with_table_row_and_column(registry: FormRegistry
 
 
 def test_a_table_cell_under_review_and_in_a_conflict_says_its_row(
-    open_app: Any, ui: UiWorld
+    open_app: OpenApp, ui: UiWorld
 ) -> None:
-    values = {"members.1.kana": "ヤマダ\u3000ハナコ", "members.1.name": "山田\u3000花子"}
+    values: dict[str, FieldValue] = {
+        "members.1.kana": "ヤマダ\u3000ハナコ",
+        "members.1.name": "山田\u3000花子",
+    }
     doc_id = ui.add_document(
         "town-a", "resident_move", values, {"members.1.kana": "low_confidence"}
     )
@@ -121,7 +126,7 @@ def test_a_table_cell_under_review_and_in_a_conflict_says_its_row(
 
 
 def test_the_trail_is_in_japanese_with_names_and_no_personal_number(
-    open_app: Any, ui: UiWorld
+    open_app: OpenApp, ui: UiWorld
 ) -> None:
     ui.store.users.add(
         "yamada", password="pass-word-123", role="reviewer", tenants=["town-a"], actor="test",
@@ -162,7 +167,9 @@ def test_double_entries_in_the_trail_hide_the_personal_number(ui: UiWorld) -> No
     assert {"甲", "b", "OCR 読み取り"} <= {r["担当"] for r in table}
 
 
-def test_confidences_always_have_two_decimals(open_app: Any, ui: UiWorld, make_page: Any) -> None:
+def test_confidences_always_have_two_decimals(
+    open_app: OpenApp, ui: UiWorld, make_page: Any
+) -> None:
     town = ui.town("town-a")
     town.confirm_field(ui.water_a, "user_name", actor="user:rev-a", expected_version=1)
     page = make_page(ui.registry, "water_service", {"phone": "0312345678"}, {"phone": "x"})
@@ -184,7 +191,7 @@ def test_confidences_always_have_two_decimals(open_app: Any, ui: UiWorld, make_p
 
 
 def test_enter_in_the_fragment_saves_and_moves_to_the_next_field(
-    open_app: Any, ui: UiWorld
+    open_app: OpenApp, ui: UiWorld
 ) -> None:
     """The field panel is a fragment (Enter reruns it alone): the value is still saved, the
     next field comes with its own box, and the rest of the page follows the document."""
@@ -219,7 +226,7 @@ def test_enter_in_the_fragment_saves_and_moves_to_the_next_field(
     ],
 )
 def test_no_page_says_none(
-    open_app: Any, ui: UiWorld, h: Helpers, page: str, with_doc: bool
+    open_app: OpenApp, ui: UiWorld, h: Helpers, page: str, with_doc: bool
 ) -> None:
     """Nothing unknown is shown as Python's "None" (in text or in a table's cells)."""
     ui.town("town-a").record_upload("f" * 64, "waiting.pdf", 5, actor="user:admin-a")

@@ -11,13 +11,11 @@ import io
 import json
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
-from app_pages import goto
 from PIL import Image
-from sample_records import FURUSATO_VALUES as FURUSATO
 from streamlit.testing.v1 import AppTest
 
 from form_schemas.registry import FormDefinition
@@ -27,13 +25,16 @@ from ocr_pipeline.store import Action
 from review_ui import field_panel, reviewing, services
 from review_ui.auditcsv import BLIND
 from review_ui.plain import md
+from tests.sample_records import FURUSATO_VALUES as FURUSATO
+from tests.ui.app_pages import goto
 
-UiWorld = Any  # tests/ui/conftest.py
-Helpers = Any
+if TYPE_CHECKING:
+    from tests.ui.conftest import Helpers, OpenApp, UiWorld
+
 VALUE = "値（Enter で確定）"
 
 
-def _open(open_app: Any, login: str, doc_id: int | str) -> AppTest:
+def _open(open_app: OpenApp, login: str, doc_id: int | str) -> AppTest:
     at = open_app(login)
     goto(at, "review")
     at.query_params["doc"] = str(doc_id)
@@ -65,7 +66,7 @@ def _reveals(ui: UiWorld, doc_id: int) -> list[tuple[str | None, str]]:
 
 
 def test_the_whole_page_blacks_out_the_my_number_until_a_logged_reveal(
-    open_app: Any, ui: UiWorld, h: Helpers
+    open_app: OpenApp, ui: UiWorld, h: Helpers
 ) -> None:
     zone = ui.registry.get("furusato_onestop").spec.field("my_number").outline()
     at = _open(open_app, "rev-a", ui.furusato_a)
@@ -98,7 +99,7 @@ def _with_sensitive_phone(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_field_marked_sensitive_is_hidden_until_a_logged_reveal(
-    open_app: Any, ui: UiWorld, h: Helpers, monkeypatch: pytest.MonkeyPatch
+    open_app: OpenApp, ui: UiWorld, h: Helpers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _with_sensitive_phone(monkeypatch)
     zone = ui.registry.get("water_service").spec.field("phone").outline()
@@ -118,7 +119,7 @@ def test_a_field_marked_sensitive_is_hidden_until_a_logged_reveal(
 
 
 def test_images_are_inline_and_never_served_under_media(
-    open_app: Any, ui: UiWorld, h: Helpers
+    open_app: OpenApp, ui: UiWorld, h: Helpers
 ) -> None:
     at = _open(open_app, "rev-a", ui.water_a)
     at.button(key="rv_page").click().run()
@@ -128,7 +129,7 @@ def test_images_are_inline_and_never_served_under_media(
     assert not any("/media/" in b for b in bodies)
 
 
-def _blind_second_entrant(open_app: Any, ui: UiWorld) -> AppTest:
+def _blind_second_entrant(open_app: OpenApp, ui: UiWorld) -> AppTest:
     """rev-a keys the 個人番号; rev-a2 opens the document and reveals it to key it."""
     first = _open(open_app, "rev-a", ui.furusato_a)
     first.button(key=f"rv_reveal_{ui.furusato_a}_my_number").click().run()
@@ -141,7 +142,7 @@ def _blind_second_entrant(open_app: Any, ui: UiWorld) -> AppTest:
 
 
 def test_a_blind_entrant_sees_no_reading_of_the_fields_being_keyed(
-    open_app: Any, ui: UiWorld, h: Helpers
+    open_app: OpenApp, ui: UiWorld, h: Helpers
 ) -> None:
     at = _blind_second_entrant(open_app, ui)
     assert "二重入力（2 人目）" in at.warning[0].value
@@ -157,7 +158,7 @@ def test_a_blind_entrant_sees_no_reading_of_the_fields_being_keyed(
     assert box.value == ""
 
 
-def test_the_history_hides_values_of_fields_keyed_blind(open_app: Any, ui: UiWorld) -> None:
+def test_the_history_hides_values_of_fields_keyed_blind(open_app: OpenApp, ui: UiWorld) -> None:
     _blind_second_entrant(open_app, ui)
     at = open_app("rev-a2")
     goto(at, "audit")
@@ -171,7 +172,7 @@ def test_the_history_hides_values_of_fields_keyed_blind(open_app: Any, ui: UiWor
 
 
 def test_a_hidden_field_opens_on_its_reveal_button_with_the_keyboard_on_it(
-    open_app: Any, ui: UiWorld, h: Helpers
+    open_app: OpenApp, ui: UiWorld, h: Helpers
 ) -> None:
     at = _open(open_app, "rev-a", ui.furusato_a)
     assert "「表示」を押してから、画像を見て" in at.warning[0].value
@@ -187,7 +188,10 @@ def test_a_hidden_field_opens_on_its_reveal_button_with_the_keyboard_on_it(
 
 
 def test_a_failing_page_shows_a_japanese_message_with_a_logged_reference(
-    open_app: Any, ui: UiWorld, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    open_app: OpenApp,
+    ui: UiWorld,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     def broken(*_: object) -> frozenset[str]:
         raise RuntimeError("boom in /srv/formocr/secret_path.py")
@@ -214,7 +218,7 @@ def test_a_failing_page_shows_a_japanese_message_with_a_logged_reference(
     [RuntimeError("boom /srv/x.py"), OutputUnwritableError("/srv/formocr/x.db", "disk full")],
 )
 def test_a_failing_button_shows_the_japanese_message_not_streamlits(
-    open_app: Any,
+    open_app: OpenApp,
     ui: UiWorld,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
@@ -236,7 +240,7 @@ def test_a_failing_button_shows_the_japanese_message_not_streamlits(
 
 @pytest.mark.parametrize("doc", ["¹", "²3", "٣", "1e3", "-1", "1" * 19])
 def test_a_document_number_that_is_not_ascii_digits_is_refused_in_japanese(
-    open_app: Any, ui: UiWorld, doc: str
+    open_app: OpenApp, ui: UiWorld, doc: str
 ) -> None:
     at = _open(open_app, "rev-a", doc)
     assert not at.exception
@@ -248,7 +252,7 @@ def test_a_document_number_that_is_not_ascii_digits_is_refused_in_japanese(
     assert at.error[0].value == "書類番号は数字（0〜9）で入力してください。"
 
 
-def test_fullwidth_digits_are_read_as_the_number(open_app: Any, ui: UiWorld) -> None:
+def test_fullwidth_digits_are_read_as_the_number(open_app: OpenApp, ui: UiWorld) -> None:
     wide = str(ui.water_a).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     at = _open(open_app, "rev-a", wide)
     assert not at.error and f"書類 {ui.water_a}" in at.subheader[0].value
@@ -261,7 +265,9 @@ def test_fullwidth_digits_are_read_as_the_number(open_app: Any, ui: UiWorld) -> 
 MARKUP = "**x** [a](http://x) # h"
 
 
-def test_reasons_names_and_labels_are_plain_text(open_app: Any, ui: UiWorld, h: Helpers) -> None:
+def test_reasons_names_and_labels_are_plain_text(
+    open_app: OpenApp, ui: UiWorld, h: Helpers
+) -> None:
     doc = ui.add_document(
         "town-a",
         "water_service",

@@ -13,28 +13,23 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from browser_app import (
-    PASSWORD,
-    chromium,
-    log_in,
-    new_page,
-    running_app,
-    seeded_store,
-    skip_unless_browser,
-)
 from PIL import Image
-from sample_records import FURUSATO_VALUES as FURUSATO
-from sample_records import WATER_VALUES as WATER
 
 from form_schemas.registry import FormRegistry
 from ocr_pipeline.synth import Degrade, Style, SynthOptions, render_page
+from tests.sample_records import FURUSATO_VALUES as FURUSATO
+from tests.sample_records import WATER_VALUES as WATER
+from tests.ui.browser_app import PASSWORD, Serve, log_in, new_page, seeded_store
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -85,31 +80,27 @@ def _seed(data: Path, registry: FormRegistry, page_result: Callable[..., Any]) -
 
 @pytest.fixture
 def seeded(
-    tmp_path: Path, registry: FormRegistry, make_page: Callable[..., Any]
+    tmp_path: Path, registry: FormRegistry, make_page: Callable[..., Any], browser: Browser
 ) -> tuple[Path, dict[str, int]]:
-    skip_unless_browser()
     data = tmp_path / "data"
     return data, _seed(data, registry, make_page)
 
 
 @pytest.fixture
-def server(
-    tmp_path: Path, seeded: tuple[Path, dict[str, int]]
-) -> Iterator[tuple[str, dict[str, int]]]:
+def server(seeded: tuple[Path, dict[str, int]], serve: Serve) -> tuple[str, dict[str, int]]:
     data, docs = seeded
-    with running_app(tmp_path, data) as base:
-        yield base, docs
+    return serve(data), docs
 
 
-def _focused(page: Any) -> dict[str, str | None]:
-    return page.evaluate(  # type: ignore[no-any-return]
+def _focused(page: Page) -> dict[str, str | None]:
+    return page.evaluate(  # type: ignore[no-any-return]  # evaluate() gives Any
         "() => ({tag: document.activeElement?.tagName,"
         " label: document.activeElement?.getAttribute('aria-label'),"
         " text: document.activeElement?.innerText})"
     )
 
 
-def _wait(page: Any, check: Callable[[], bool], what: str, timeout_ms: int = 30_000) -> None:
+def _wait(page: Page, check: Callable[[], bool], what: str, timeout_ms: int = 30_000) -> None:
     for _ in range(timeout_ms // 100):
         if check():
             return
@@ -118,35 +109,34 @@ def _wait(page: Any, check: Callable[[], bool], what: str, timeout_ms: int = 30_
 
 
 def test_no_media_url_and_a_hidden_number_opens_on_its_reveal_button(
-    server: tuple[str, dict[str, int]],
+    server: tuple[str, dict[str, int]], browser: Browser
 ) -> None:
     from playwright.sync_api import expect
 
     base, docs = server
-    with chromium() as browser:
-        page = new_page(browser)
-        responses: list[tuple[str, str]] = []
-        page.on("response", lambda r: responses.append((r.url, r.headers.get("content-type", ""))))
-        log_in(page, f"{base}/review?doc={docs['furusato']}", "sato")
-        expect(page.get_by_text("個人番号（個人番号）")).to_be_visible()
-        expect(page.get_by_text("Enter または Alt+M")).to_be_visible()
-        expect(page.get_by_label(VALUE_LABEL)).to_have_count(0)
-        _wait(
-            page,
-            lambda: (_focused(page)["text"] or "").startswith("個人番号を表示"),
-            "reveal button focus",
-        )
-        page.keyboard.press("Alt+P")  # the whole page: the number is blacked out
-        expect(page.get_by_alt_text("ページ全体")).to_be_visible()
-        expect(page.get_by_text("黒: 隠している項目", exact=False)).to_be_visible()
-        page.get_by_role("button", name="個人番号を表示").first.focus()
-        page.keyboard.press("Enter")  # the reveal (logged), then the crop and the value box
-        expect(page.get_by_alt_text("読み取った欄")).to_be_visible()
-        _wait(page, lambda: _focused(page)["label"] == VALUE_LABEL, "value box focus")
-        images = page.locator("img[src^='data:image/png;base64,']")
-        expect(images).to_have_count(2)  # the crop and the whole page, inline
-        page.wait_for_timeout(500)
-        served = page.evaluate("() => Array.from(document.images).map(i => i.src)")
+    page = new_page(browser)
+    responses: list[tuple[str, str]] = []
+    page.on("response", lambda r: responses.append((r.url, r.headers.get("content-type", ""))))
+    log_in(page, f"{base}/review?doc={docs['furusato']}", "sato")
+    expect(page.get_by_text("個人番号（個人番号）")).to_be_visible()
+    expect(page.get_by_text("Enter または Alt+M")).to_be_visible()
+    expect(page.get_by_label(VALUE_LABEL)).to_have_count(0)
+    _wait(
+        page,
+        lambda: (_focused(page)["text"] or "").startswith("個人番号を表示"),
+        "reveal button focus",
+    )
+    page.keyboard.press("Alt+P")  # the whole page: the number is blacked out
+    expect(page.get_by_alt_text("ページ全体")).to_be_visible()
+    expect(page.get_by_text("黒: 隠している項目", exact=False)).to_be_visible()
+    page.get_by_role("button", name="個人番号を表示").first.focus()
+    page.keyboard.press("Enter")  # the reveal (logged), then the crop and the value box
+    expect(page.get_by_alt_text("読み取った欄")).to_be_visible()
+    _wait(page, lambda: _focused(page)["label"] == VALUE_LABEL, "value box focus")
+    images = page.locator("img[src^='data:image/png;base64,']")
+    expect(images).to_have_count(2)  # the crop and the whole page, inline
+    page.wait_for_timeout(500)
+    served = page.evaluate("() => Array.from(document.images).map(i => i.src)")
     # Streamlit serves st.image bytes at /media/<id>.<ext> (its own fonts are /static/media).
     media = [(u, t) for u, t in responses if urlparse(u).path.startswith("/media/")]
     assert media == [], media
@@ -157,7 +147,11 @@ def test_no_media_url_and_a_hidden_number_opens_on_its_reveal_button(
 
 
 def test_a_failing_page_shows_the_japanese_message_and_no_details(
-    tmp_path: Path, seeded: tuple[Path, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    seeded: tuple[Path, dict[str, int]],
+    monkeypatch: pytest.MonkeyPatch,
+    serve: Serve,
+    browser: Browser,
 ) -> None:
     from playwright.sync_api import expect
 
@@ -167,11 +161,11 @@ def test_a_failing_page_shows_the_japanese_message_and_no_details(
     (hook / "sitecustomize.py").write_text(BREAK_REVIEW, encoding="utf-8")
     paths = [str(hook), *filter(None, [os.environ.get("PYTHONPATH")])]
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
-    with running_app(tmp_path, data) as base, chromium() as browser:
-        page = new_page(browser)
-        log_in(page, f"{base}/review?doc={docs['furusato']}", "sato")
-        expect(page.get_by_text("エラーが発生したため", exact=False)).to_be_visible()
-        text = page.inner_text("body")
+    base = serve(data)
+    page = new_page(browser)
+    log_in(page, f"{base}/review?doc={docs['furusato']}", "sato")
+    expect(page.get_by_text("エラーが発生したため", exact=False)).to_be_visible()
+    text = page.inner_text("body")
     reference = re.search(r"参照番号: ([0-9a-f]{8})", text)
     assert reference is not None, text
     for leak in ("secret_module", "/srv/", ".py", "Traceback", "RuntimeError", "Google", "ChatGPT"):
@@ -181,17 +175,16 @@ def test_a_failing_page_shows_the_japanese_message_and_no_details(
 
 
 def test_markdown_in_a_return_reason_and_a_file_name_shows_as_typed(
-    server: tuple[str, dict[str, int]],
+    server: tuple[str, dict[str, int]], browser: Browser
 ) -> None:
     from playwright.sync_api import expect
 
     base, docs = server
-    with chromium() as browser:
-        page = new_page(browser)
-        log_in(page, f"{base}/review?doc={docs['water']}", "sato")
-        expect(page.get_by_text(f"返戻理由: {MARKUP}")).to_be_visible()
-        expect(page.get_by_text(f"{MARKUP}.pdf", exact=False)).to_be_visible()
-        main = page.locator("section.stMain, [data-testid='stMain']").first
-        assert main.locator("a[href^='http://x']").count() == 0
-        assert main.locator("strong", has_text=re.compile("^x$")).count() == 0
-        assert main.locator("h1", has_text=re.compile("^h$")).count() == 0
+    page = new_page(browser)
+    log_in(page, f"{base}/review?doc={docs['water']}", "sato")
+    expect(page.get_by_text(f"返戻理由: {MARKUP}")).to_be_visible()
+    expect(page.get_by_text(f"{MARKUP}.pdf", exact=False)).to_be_visible()
+    main = page.locator("section.stMain, [data-testid='stMain']").first
+    assert main.locator("a[href^='http://x']").count() == 0
+    assert main.locator("strong", has_text=re.compile("^x$")).count() == 0
+    assert main.locator("h1", has_text=re.compile("^h$")).count() == 0

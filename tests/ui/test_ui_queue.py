@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ocr_pipeline.store import DocumentStatus
 
-UiWorld = Any  # tests/ui/conftest.py
+if TYPE_CHECKING:
+    from tests.ui.conftest import OpenApp, UiWorld
 
 
 def _ids(at: Any) -> list[int]:
     return [r["書類番号"] for r in at.dataframe[0].value.to_dict("records")]
 
 
-def test_the_queue_shows_this_town_only_with_counts(open_app: Any, ui: UiWorld) -> None:
+def test_the_queue_shows_this_town_only_with_counts(open_app: OpenApp, ui: UiWorld) -> None:
     at = open_app("rev-a")
     assert _ids(at) == [ui.water_a, ui.furusato_a]
     metrics = {m.label: m.value for m in at.metric}
@@ -24,7 +25,7 @@ def test_the_queue_shows_this_town_only_with_counts(open_app: Any, ui: UiWorld) 
     assert {m.label: m.value for m in at.metric}["要確認"] == "1"
 
 
-def test_filters_order_and_paging(open_app: Any, ui: UiWorld) -> None:
+def test_filters_order_and_paging(open_app: OpenApp, ui: UiWorld) -> None:
     extra = [
         ui.add_document("town-a", "water_service", {}, {"phone": "low_confidence"})
         for _ in range(3)
@@ -46,7 +47,7 @@ def test_filters_order_and_paging(open_app: Any, ui: UiWorld) -> None:
     assert "該当する書類はありません" in at.info[0].value
 
 
-def test_a_page_of_fifty_at_a_time(open_app: Any, ui: UiWorld) -> None:
+def test_a_page_of_fifty_at_a_time(open_app: OpenApp, ui: UiWorld) -> None:
     town = ui.town("town-a")
     for n in range(55):
         ui.add_document("town-a", "water_service", {}, {"phone": "low_confidence"}, name=f"{n}.pdf")
@@ -57,7 +58,7 @@ def test_a_page_of_fifty_at_a_time(open_app: Any, ui: UiWorld) -> None:
     assert len(_ids(at)) == 7 and town.count_documents() == 57
 
 
-def test_opening_a_document_goes_to_the_review(open_app: Any, ui: UiWorld) -> None:
+def test_opening_a_document_goes_to_the_review(open_app: OpenApp, ui: UiWorld) -> None:
     at = open_app("rev-a")
     at.selectbox(key="q_open").select(ui.furusato_a)
     at.button(key="q_open_button").click().run()

@@ -4,22 +4,23 @@ a logged reveal, and blind double entry by two (and a third) reviewers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from app_pages import goto
 from streamlit.testing.v1 import AppTest
 
 from ocr_pipeline.store import Action, DocumentStatus, FieldState
 from review_ui.field_panel import BLIND_VALUE
 from review_ui.plain import md
+from tests.ui.app_pages import goto
 
-UiWorld = Any  # tests/ui/conftest.py
-Helpers = Any
+if TYPE_CHECKING:
+    from tests.ui.conftest import Helpers, OpenApp, UiWorld
+
 VALUE = "値（Enter で確定）"
 
 
-def _open(open_app: Any, login: str, doc_id: int) -> AppTest:
+def _open(open_app: OpenApp, login: str, doc_id: int) -> AppTest:
     at = open_app(login)
     goto(at, "review")
     at.query_params["doc"] = str(doc_id)
@@ -41,7 +42,7 @@ def _heading(at: AppTest) -> str:
 
 
 def test_a_flagged_field_is_shown_with_its_crop_reading_and_reasons(
-    open_app: Any, ui: UiWorld, h: Helpers
+    open_app: OpenApp, ui: UiWorld, h: Helpers
 ) -> None:
     at = _open(open_app, "rev-a", ui.water_a)
     assert "使用者氏名（氏名）" in _heading(at) and "要確認 1 / 2" in _heading(at)
@@ -54,7 +55,7 @@ def test_a_flagged_field_is_shown_with_its_crop_reading_and_reasons(
     assert h.elements(at.main, "html"), "the script that puts the keyboard in the value box"
 
 
-def test_correct_confirm_and_approve(open_app: Any, ui: UiWorld) -> None:
+def test_correct_confirm_and_approve(open_app: OpenApp, ui: UiWorld) -> None:
     town = ui.town("town-a")
     at = _open(open_app, "rev-a", ui.water_a)
     _value_box(at).input("山田 花子")
@@ -82,7 +83,9 @@ def test_correct_confirm_and_approve(open_app: Any, ui: UiWorld) -> None:
     ]
 
 
-def test_a_value_that_fails_its_checks_is_refused_in_japanese(open_app: Any, ui: UiWorld) -> None:
+def test_a_value_that_fails_its_checks_is_refused_in_japanese(
+    open_app: OpenApp, ui: UiWorld
+) -> None:
     at = _open(open_app, "rev-a", ui.water_a)
     at.button(key="rv_next").click().run()
     assert "電話番号" in _heading(at)
@@ -93,7 +96,7 @@ def test_a_value_that_fails_its_checks_is_refused_in_japanese(open_app: Any, ui:
     assert ui.town("town-a").get_document(ui.water_a).fields["phone"].needs_review
 
 
-def test_unreadable_and_return_with_a_reason(open_app: Any, ui: UiWorld) -> None:
+def test_unreadable_and_return_with_a_reason(open_app: OpenApp, ui: UiWorld) -> None:
     town = ui.town("town-a")
     at = _open(open_app, "rev-a", ui.water_a)
     (give_up,) = [b for b in at.button if b.label == "判読不能"]
@@ -109,7 +112,7 @@ def test_unreadable_and_return_with_a_reason(open_app: Any, ui: UiWorld) -> None
 
 
 def test_a_second_writer_sees_what_changed_and_overwrites_nothing(
-    open_app: Any, ui: UiWorld
+    open_app: OpenApp, ui: UiWorld
 ) -> None:
     first = _open(open_app, "rev-a", ui.water_a)
     second = _open(open_app, "rev-a2", ui.water_a)
@@ -127,7 +130,7 @@ def test_a_second_writer_sees_what_changed_and_overwrites_nothing(
 
 @pytest.mark.parametrize("doc", ["other town", "no such", "not a number"])
 def test_another_towns_document_is_not_found_by_url(
-    open_app: Any, ui: UiWorld, h: Helpers, doc: str
+    open_app: OpenApp, ui: UiWorld, h: Helpers, doc: str
 ) -> None:
     wanted = {"other town": str(ui.water_b), "no such": "99999", "not a number": "1;drop"}[doc]
     at = open_app("rev-a")
@@ -145,7 +148,7 @@ def test_another_towns_document_is_not_found_by_url(
 
 
 def test_a_my_number_is_hidden_until_revealed_and_the_reveal_is_logged(
-    open_app: Any, ui: UiWorld, h: Helpers
+    open_app: OpenApp, ui: UiWorld, h: Helpers
 ) -> None:
     town = ui.town("town-a")
     at = _open(open_app, "rev-a", ui.furusato_a)
@@ -162,14 +165,14 @@ def test_a_my_number_is_hidden_until_revealed_and_the_reveal_is_logged(
     assert "463009968008" not in h.text(at)  # the reading stays hidden from a blind typist
 
 
-def _enter(open_app: Any, login: str, doc_id: int, typed: str) -> AppTest:
+def _enter(open_app: OpenApp, login: str, doc_id: int, typed: str) -> AppTest:
     at = _open(open_app, login, doc_id)
     at.button(key=f"rv_reveal_{doc_id}_my_number").click().run()
     _value_box(at).input(typed)
     return _confirm(at)
 
 
-def test_double_entry_by_two_reviewers_who_agree(open_app: Any, ui: UiWorld) -> None:
+def test_double_entry_by_two_reviewers_who_agree(open_app: OpenApp, ui: UiWorld) -> None:
     town = ui.town("town-a")
     at = _enter(open_app, "rev-a", ui.furusato_a, "4630 0996 8008")
     assert "別の担当者の入力と照合されます" in at.success[0].value
@@ -181,7 +184,7 @@ def test_double_entry_by_two_reviewers_who_agree(open_app: Any, ui: UiWorld) -> 
     assert (field.status, field.updated_by) == (FieldState.CONFIRMED, "user:rev-a2")
 
 
-def test_a_mismatch_goes_to_a_third_reviewer(open_app: Any, ui: UiWorld, h: Helpers) -> None:
+def test_a_mismatch_goes_to_a_third_reviewer(open_app: OpenApp, ui: UiWorld, h: Helpers) -> None:
     town = ui.town("town-a")
     _enter(open_app, "rev-a", ui.furusato_a, "463009968008")
     at = _enter(open_app, "rev-a2", ui.furusato_a, "123456789018")
@@ -199,7 +202,9 @@ def test_a_mismatch_goes_to_a_third_reviewer(open_app: Any, ui: UiWorld, h: Help
     assert (field.value, field.updated_by) == ("463009968008", "user:rev-a3")
 
 
-def test_the_whole_page_with_field_boxes_on_demand(open_app: Any, ui: UiWorld, h: Helpers) -> None:
+def test_the_whole_page_with_field_boxes_on_demand(
+    open_app: OpenApp, ui: UiWorld, h: Helpers
+) -> None:
     at = _open(open_app, "rev-a", ui.water_a)
     assert len(h.images(at)) == 1
     at.button(key="rv_page").click().run()
@@ -208,7 +213,7 @@ def test_the_whole_page_with_field_boxes_on_demand(open_app: Any, ui: UiWorld, h
     assert len(h.images(at)) == 1
 
 
-def test_next_document_moves_through_the_queue(open_app: Any, ui: UiWorld) -> None:
+def test_next_document_moves_through_the_queue(open_app: OpenApp, ui: UiWorld) -> None:
     at = _open(open_app, "rev-a", ui.water_a)
     at.button(key="rv_next_doc").click().run()
     assert at.query_params["doc"] == str(ui.furusato_a)

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 import yaml
-from sample_records import FURUSATO_VALUES
 
 from form_schemas.reasons import Reason
 from form_schemas.registry import FormRegistry
@@ -25,6 +24,7 @@ from ocr_pipeline import pipeline as pipeline_module
 from ocr_pipeline.cli import cmd_process, main
 from ocr_pipeline.cli.masking import masked_page
 from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus
+from tests.sample_records import FURUSATO_VALUES
 
 pytestmark = pytest.mark.usefixtures("no_formocr_env")
 

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from sample_records import WATER_VALUES
 
 from form_schemas.registry import FormRegistry
 from form_schemas.spec import FieldValue
@@ -16,6 +15,7 @@ from ocr_pipeline.errors import ExitCode
 from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus
 from ocr_pipeline.settings import load_settings
 from ocr_pipeline.store import Store
+from tests.sample_records import WATER_VALUES
 
 pytestmark = pytest.mark.usefixtures("no_formocr_env")
 

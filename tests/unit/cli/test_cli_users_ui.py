@@ -33,7 +33,9 @@ def _run(
 def test_users_add_list_passwd_disable(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = lambda *a, stdin="": _run(capsys, monkeypatch, *a, stdin=stdin)  # noqa: E731
+    def run(*a: str, stdin: str = "") -> tuple[int, str, str]:
+        return _run(capsys, monkeypatch, *a, stdin=stdin)
+
     code, _, err = run(
         "users", "add", "sato", "--role", "reviewer", "--tenant", "town-a", "--name", "佐藤",
         "--password-stdin", stdin="a long password\n",
@@ -64,7 +66,9 @@ def test_users_add_list_passwd_disable(
 def test_users_refusals_have_their_exit_code(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = lambda *a, stdin="": _run(capsys, monkeypatch, *a, stdin=stdin)  # noqa: E731
+    def run(*a: str, stdin: str = "") -> tuple[int, str, str]:
+        return _run(capsys, monkeypatch, *a, stdin=stdin)
+
     add = ("users", "add", "sato", "--role", "clerk", "--tenant", "town-a")
     code, _, err = run(*add)  # no terminal, no --password-stdin
     assert code == ExitCode.BAD_ARGS and "--password-stdin" in err

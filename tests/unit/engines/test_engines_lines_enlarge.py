@@ -12,7 +12,7 @@ from ocr_pipeline.engines.lines import REC_HEIGHT, make_batch, to_rec_height
 def _diagonal(h: int, w: int) -> np.ndarray:
     """A white BGR crop with a 1-px dark diagonal stroke, as a thin pen draws it."""
     img = np.full((h, w), 255, np.uint8)
-    cv2.line(img, (2, h - 3), (w - 3, 2), 30, 1, cv2.LINE_AA)
+    cv2.line(img, (2, h - 3), (w - 3, 2), (30,), 1, cv2.LINE_AA)
     return np.asarray(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), np.uint8)
 
 

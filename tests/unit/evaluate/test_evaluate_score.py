@@ -19,17 +19,7 @@ from ocr_pipeline.evaluate.score import (
 from ocr_pipeline.evaluate.stats import wilson_upper
 from ocr_pipeline.evaluate.truth import TruthPage, load_truth, scans_with_truth
 from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus
-
-REPORT_KEYS = {
-    "pages",
-    "field_accuracy",
-    "char_accuracy",
-    "by_type",
-    "by_form",
-    "straight_through_rate",
-    "auto_accept_error_rate",
-    "pages_per_second",
-}
+from tests.json_contract import REPORT_KEYS
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ def test_boxes_and_names_that_cannot_be_taken_are_refused_and_change_nothing() -
     ]
     for kwargs, code in cases:
         with pytest.raises(DraftError) as caught:
-            add_field(d, box=(10, 10, 50, 50), **kwargs)  # type: ignore[arg-type]
+            add_field(d, box=(10, 10, 50, 50), **kwargs)  # type: ignore[arg-type]  # dict values: object
         assert caught.value.code == code
     with pytest.raises(DraftError) as caught:
         add_box(d, "kind", (549, 448, 647, 508), option=("start", "開始"))

@@ -91,6 +91,7 @@ VALUES: dict[str, Any] = {
 
 
 def test_typed_attributes() -> None:
+    # record_model builds the class at run time: mypy knows only BaseModel's attributes.
     record = record_model(FORM).model_validate(VALUES)
     assert record.birth == date(1989, 1, 7)  # type: ignore[attr-defined]
     assert record.amount == 10000  # type: ignore[attr-defined]

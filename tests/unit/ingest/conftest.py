@@ -6,15 +6,15 @@ The fixtures return small factories so that each test states the file it needs.
 from __future__ import annotations
 
 import hashlib
-import struct
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from badinput.pages import damage_frames
 from PIL import Image
+
+from tests.badinput.pages import damage_frames, png_declaring
+from tests.badinput.pdfbytes import assemble
 
 # Standard security handler padding string (PDF 1.7, 7.6.3.3, algorithm 2).
 _PDF_PASSWORD_PAD = bytes.fromhex(
@@ -61,21 +61,6 @@ def _encrypt_dict(user_password_needed: bool) -> bytes:
     )
 
 
-def _assemble_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\n" % (len(objects) + 1, trailer_extra)
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
-
-
 def build_pdf(
     media_boxes: list[tuple[float, float]],
     encrypt: str | None = None,
@@ -103,27 +88,7 @@ def build_pdf(
         objects.append(_encrypt_dict(user_password_needed=encrypt == "user"))
         ident = _PDF_ID.hex().encode()
         trailer = b"/Encrypt %d 0 R /ID [<%s> <%s>] " % (len(objects), ident, ident)
-    return _assemble_pdf(objects, trailer)
-
-
-def png_declaring(width: int, height: int) -> bytes:
-    """A tiny PNG whose header declares ``width`` x ``height`` grey pixels.
-
-    Its pixel data is a few bytes, so decoding it would fail: a refusal that names the size
-    proves the size was checked before decoding.
-    """
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
-        + chunk(b"IEND", b"")
-    )
+    return assemble(objects, trailer_extra=trailer)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def png(save_image: Callable[..., Path]) -> Path:
 @pytest.mark.parametrize("dpi", [0, 49, 1201, 200.0, True])
 def test_unusable_dpi_is_a_bad_argument(png: Path, dpi: object) -> None:
     with pytest.raises(BadArgumentsError, match="dpi must be"):
-        iter_pages(png, dpi=dpi)  # type: ignore[arg-type]
+        iter_pages(png, dpi=dpi)  # type: ignore[arg-type]  # bad values on purpose
 
 
 @pytest.mark.parametrize("max_pages", [0, -1])
@@ -75,7 +75,7 @@ def test_tolerant_reading_refuses_a_file_none_of_whose_pages_can_be_read(
     damaged_tiff: Callable[..., Path],
 ) -> None:
     pages = iter_pages_tolerant(damaged_tiff("all.tif", [10, 20, 30], damaged=[0, 1, 2]))
-    seen = []
+    seen: list[object] = []
     with pytest.raises(InputUnreadableError) as caught:
         seen.extend(pages)
     assert seen == [], "nothing comes out of a file that is refused"
@@ -104,7 +104,7 @@ def test_page_image_is_frozen_and_sized(png: Path) -> None:
     page = next(iter_pages(png))
     assert (page.width, page.height) == SMALL
     with pytest.raises(dataclasses.FrozenInstanceError):
-        page.index = 3  # type: ignore[misc]
+        page.index = 3  # type: ignore[misc]  # frozen: the point of the test
     assert page != PageImage(page.source, page.index, page.image.copy(), page.dpi)
 
 

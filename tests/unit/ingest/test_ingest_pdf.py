@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from badinput.pdfbytes import PdfImage, image_page, pdf_file
 from pdf2image import convert_from_path
 from pdf2image.exceptions import PDFPopplerTimeoutError, PDFSyntaxError
 from PIL import Image, ImageDraw
@@ -25,6 +24,7 @@ from ocr_pipeline.ingest import (
     iter_pages_tolerant,
 )
 from ocr_pipeline.ingest import pdf as ingest_pdf
+from tests.badinput.pdfbytes import PdfImage, image_page, pdf_file
 
 A4_POINTS = (595.28, 841.89)
 A4_200DPI = (1654, 2339)

@@ -12,8 +12,6 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from badinput.pages import damage_frames
-from badinput.pdfbytes import PdfImage, blank_a4, image_page, pdf_file
 from PIL import Image
 
 from form_schemas.registry import FormRegistry
@@ -32,6 +30,8 @@ from ocr_pipeline.synth import (
     synth_page,
     write_document,
 )
+from tests.badinput.pages import damage_frames
+from tests.badinput.pdfbytes import PdfImage, blank_a4, image_page, pdf_file
 
 MakeEngine = Callable[..., Any]  # the ``fake_engine`` fixture
 STAGES = ["load", "blank", "classify", "register", "zones", "ocr", "interpret"]
@@ -165,7 +165,7 @@ def form_scan(registry: FormRegistry) -> tuple[np.ndarray, int]:
 
 def _pdf_page(grey: np.ndarray, dpi: int, render_errors: tuple[str, ...] = ()) -> PageImage:
     """Page 2 of a 3-page PDF as ingest gives it, with poppler's ``render_errors``."""
-    bgr = np.ascontiguousarray(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR))
+    bgr = np.ascontiguousarray(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
     return PageImage(
         Path("scan.pdf"), 1, bgr, float(dpi), page_count=3, render_errors=render_errors
     )

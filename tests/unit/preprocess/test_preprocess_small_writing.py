@@ -12,7 +12,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from forms.school_aid import FURIGANA_H, make_school_aid_form
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
@@ -23,6 +22,7 @@ from ocr_pipeline.preprocess.ink import to_gray
 from ocr_pipeline.preprocess.register import WRITING_LEVEL, register, scaled_features
 from ocr_pipeline.preprocess.templates import TemplateModel, template_model
 from ocr_pipeline.preprocess.zones import crop_zone, min_stroke_area, zone_scale
+from tests.forms.school_aid import FURIGANA_H, make_school_aid_form
 
 FONT = "/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf"  # thin strokes, like a pen
 KANA = "すずき　だいすけ"  # dakuten and the detached strokes of い, け: small components

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from reader2_glyphs import drawn
 
 from ocr_pipeline.reader2.glyph import N_FEATURES, SIZE, feature_matrix, features, square
+from tests.reader2_glyphs import drawn
 
 
 def test_features_have_a_fixed_length_whatever_the_image_size() -> None:

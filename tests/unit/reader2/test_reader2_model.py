@@ -7,7 +7,6 @@ import socket
 from pathlib import Path
 
 import pytest
-from reader2_glyphs import drawn
 
 from ocr_pipeline.engines.models import sha256_of
 from ocr_pipeline.errors import ExitCode, ModelMissingError
@@ -19,6 +18,7 @@ from ocr_pipeline.reader2.model import (
     SecondReader,
 )
 from ocr_pipeline.reader2.train import classes_path
+from tests.reader2_glyphs import drawn
 
 
 def test_the_shipped_files_match_their_recorded_checksums() -> None:

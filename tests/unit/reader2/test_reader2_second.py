@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from reader2_glyphs import drawn
 
 from form_schemas.reasons import CATALOGUE
 from form_schemas.spec import DateParts, Era, FieldSpec, FieldType, Segment
@@ -13,6 +12,7 @@ from ocr_pipeline.extract.observe import Observation
 from ocr_pipeline.extract.second import second_opinion
 from ocr_pipeline.preprocess.zones import ZoneCrop
 from ocr_pipeline.reader2.model import SecondReader
+from tests.reader2_glyphs import drawn
 
 MASK = np.zeros((4, 4), dtype=bool)
 

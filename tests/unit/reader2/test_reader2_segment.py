@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from reader2_glyphs import drawn
 
 from ocr_pipeline.reader2.segment import by_positions, cut_group, ink_height, separate_marks
+from tests.reader2_glyphs import drawn
 
 
 def _ink_columns(piece: np.ndarray) -> int:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from reader2_glyphs import drawn
 
 from ocr_pipeline.cli import main
 from ocr_pipeline.reader2.model import SecondReader
+from tests.reader2_glyphs import drawn
 
 pytest.importorskip("sklearn")
 pytest.importorskip("skl2onnx")

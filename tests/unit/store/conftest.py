@@ -23,15 +23,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from pg_schema import fresh_schema
 from PIL import Image
-from sample_records import FURUSATO_VALUES, WATER_VALUES
 
 from form_schemas.reasons import Reason
 from form_schemas.registry import FormRegistry
 from form_schemas.spec import FieldValue
 from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus
 from ocr_pipeline.store import Store, TenantStore, registry_forms, upgrade
+from tests.pg_schema import fresh_schema
+from tests.sample_records import FURUSATO_VALUES, WATER_VALUES
 
 PG_URL_ENV = "FORMOCR_TEST_POSTGRES_URL"
 PG_REQUIRED_ENV = "FORMOCR_REQUIRE_POSTGRES"

@@ -7,7 +7,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,7 +17,9 @@ from ocr_pipeline.export import ExportEncodingError, ProfileRegistry, render
 from ocr_pipeline.export.ledger import repeat_export, run_export, to_record
 from ocr_pipeline.store import Action, DocumentStatus, TenantStore
 
-Kit = Any  # tests/unit/store/conftest.py
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import Kit
+
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 FORMS = FormRegistry.from_dirs([])

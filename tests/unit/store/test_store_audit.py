@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import select, text
@@ -17,7 +17,9 @@ from ocr_pipeline.store._convert import event
 from ocr_pipeline.store._sealed import Sealer
 from ocr_pipeline.store.models import AuditEventRow
 
-Kit = Any  # tests/unit/store/conftest.py
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import Kit
+
 
 # Record changes: each writes at least the listed actions.
 AUDITED: dict[str, set[Action]] = {

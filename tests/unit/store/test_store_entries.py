@@ -4,7 +4,7 @@ before making their own."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,7 +19,9 @@ from ocr_pipeline.store import (
     TenantStore,
 )
 
-Kit = Any  # tests/unit/store/conftest.py
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import Kit
+
 MY_NUMBER = "463009968008"  # as read, check digit right
 OTHER_NUMBER = "123456789018"  # also a valid 個人番号
 

@@ -3,7 +3,7 @@ can be repeated byte for byte."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,7 +15,8 @@ from ocr_pipeline.store import (
     TenantStore,
 )
 
-Kit = Any  # tests/unit/store/conftest.py
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import Kit
 
 
 def _approved(town: TenantStore, kit: Kit, n: int, name: str = "x.pdf") -> list[int]:

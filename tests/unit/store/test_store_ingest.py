@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -22,7 +22,8 @@ from ocr_pipeline.store import (
     WorkState,
 )
 
-Kit = Any  # tests/unit/store/conftest.py: kit.water(), kit.other(), kit.png(), kit.sha()
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import Kit
 
 
 def test_a_new_file_is_recorded_and_queued(town_a: TenantStore, kit: Kit) -> None:

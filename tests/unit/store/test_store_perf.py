@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, insert
 
 from ocr_pipeline.store import DocumentStatus, Store, TenantStore
 from ocr_pipeline.store.models import DocumentRow
 
-Kit = Any  # tests/unit/store/conftest.py
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import Kit
+
 
 N_DOCUMENTS = 100_000
 FORMS = ("water_service", "furusato_onestop", "resident_move")

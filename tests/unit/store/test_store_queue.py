@@ -12,7 +12,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -27,7 +27,8 @@ from ocr_pipeline.store import (
     WorkState,
 )
 
-Kit = Any  # tests/unit/store/conftest.py
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import Kit
 
 
 def _queue(town: TenantStore, kit: Kit, n: int) -> list[int]:

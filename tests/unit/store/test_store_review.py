@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -23,7 +24,8 @@ from ocr_pipeline.store import (
     TenantStore,
 )
 
-Kit = Any  # tests/unit/store/conftest.py
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import FakeClock, Kit
 
 
 def test_a_correction_is_read_like_typed_input(town_a: TenantStore, saved_document: int) -> None:
@@ -206,7 +208,7 @@ def test_unknown_fields_and_documents_are_not_found(
 
 
 def test_a_form_that_is_not_installed_is_named(
-    migrated_url: str, tmp_path: Any, clock: Any, kit: Kit
+    migrated_url: str, tmp_path: Path, clock: FakeClock, kit: Kit
 ) -> None:
     def nothing(form_id: str, version: int) -> FormSpec:
         raise FormMissingError(f"{form_id}@{version}", None)
@@ -243,4 +245,4 @@ def test_hardest_first_orders_by_open_fields_then_confidence(town_a: TenantStore
     assert [d.id for d in town_a.list_documents(DocumentStatus.READY)] == [ids[0]]
     assert [d.id for d in town_a.list_documents(limit=2, offset=1)] == ids[1:3]
     with pytest.raises(BadArgumentsError):
-        town_a.list_documents(order="newest")  # type: ignore[arg-type]
+        town_a.list_documents(order="newest")  # type: ignore[arg-type]  # not an order, on purpose

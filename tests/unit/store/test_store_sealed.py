@@ -11,7 +11,7 @@ import re
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from alembic import command
@@ -31,7 +31,9 @@ from ocr_pipeline.store.keys import (
     parse_keys,
 )
 
-Kit = Any  # tests/unit/store/conftest.py
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import Kit
+
 READ = "463009968008"  # what OCR read (sample_records)
 FIRST = "123456789018"  # the first blind entry
 SECOND = "987654321093"  # the second one, different

@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import insert
@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from ocr_pipeline.store import NotFoundError, Store, TenantStore
 from ocr_pipeline.store.models import FieldRow
 
-Kit = Any  # tests/unit/store/conftest.py
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import Kit
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _snapshot(town: TenantStore, a: TownA) -> tuple[object, ...]:
     )
 
 
-Call = Callable[[TenantStore, TownA, Kit], Any]
+Call = Callable[[TenantStore, TownA, "Kit"], Any]  # Kit: imported for type checking only
 
 # Methods that, given A's ids, must raise NotFoundError.
 NOT_FOUND: dict[str, Call] = {

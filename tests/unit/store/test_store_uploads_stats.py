@@ -4,11 +4,12 @@ filters by day with counts for paging; dashboard figures computed in the databas
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ocr_pipeline.store import DocumentStatus, FieldState, SourceState, TenantStore
 
-Kit = Any  # tests/unit/store/conftest.py
+if TYPE_CHECKING:
+    from tests.unit.store.conftest import Kit
 
 
 def test_an_upload_shows_what_the_watcher_made_of_it(town_a: TenantStore, kit: Kit) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from watch_fakes import FAST, FakeProcessor, scan_bytes
 
 from ocr_pipeline.settings import Settings, load_settings
 from ocr_pipeline.store import Store
 from ocr_pipeline.watch import RunSummary, Watcher, WatchOptions, WatchPaths
+from tests.unit.watch.watch_fakes import FAST, FakeProcessor, scan_bytes
 
 RUN_TIMEOUT = 60.0
 

@@ -93,7 +93,7 @@ def test_move_across_file_systems_copies_then_removes(
     def no_cross(a: object, b: object) -> None:
         if Path(str(a)).parent == src.parent:
             raise OSError(errno.EXDEV, "Invalid cross-device link")
-        real_rename(a, b)  # type: ignore[arg-type]
+        real_rename(a, b)  # type: ignore[arg-type]  # passes on what os.rename was given
 
     monkeypatch.setattr(os, "rename", no_cross)
     dst = tmp_path / "out" / "x"

@@ -13,12 +13,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from watch_fakes import FAST, fake_factory
-
 from form_schemas.registry import FormRegistry
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.store import SourceState, Store, WorkState
 from ocr_pipeline.watch import Outcome, RunSummary, Watcher, WatchOptions, WatchPaths
+from tests.unit.watch.watch_fakes import FAST, fake_factory
 
 TIMEOUT = 120.0
 

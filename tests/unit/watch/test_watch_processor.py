@@ -9,9 +9,6 @@ import json
 from pathlib import Path
 
 import pytest
-from badinput.builders import tiff_corrupt_page
-from badinput.case import Target
-from badinput.pages import DPI, Pages, damage_frames
 
 from ocr_pipeline.pipeline import Pipeline
 from ocr_pipeline.store import SourceState, Store, TenantStore, WorkState
@@ -22,6 +19,9 @@ from ocr_pipeline.watch.lease import WorkerOptions
 from ocr_pipeline.watch.processor import PipelineProcessor
 from ocr_pipeline.watch.quarantine import note_path
 from ocr_pipeline.watch.worker import Worker
+from tests.badinput.builders import tiff_corrupt_page
+from tests.badinput.case import Target
+from tests.badinput.pages import DPI, Pages, damage_frames
 
 pytestmark = pytest.mark.ocr
 

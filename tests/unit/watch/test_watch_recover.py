@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from watch_fakes import FakeProcessor
 
 from ocr_pipeline.settings import Settings, load_settings
 from ocr_pipeline.store import SourceState, Store, TenantStore
@@ -21,6 +20,7 @@ from ocr_pipeline.watch.quarantine import QuarantineNote, note_path, reserve
 from ocr_pipeline.watch.recover import remove_stray_notes
 from ocr_pipeline.watch.single import only_watcher
 from ocr_pipeline.watch.watcher import worker_settings
+from tests.unit.watch.watch_fakes import FakeProcessor
 
 FORMS = ["water_service"]
 RunOnce = Callable[..., tuple[RunSummary, FakeProcessor]]

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from watch_fakes import FAST, FakeProcessor, scan_bytes
 
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.store import SourceState, Store, WorkState
 from ocr_pipeline.watch import Outcome, Watcher, WatchOptions, WatchPaths
 from ocr_pipeline.watch.identity import hostname
+from tests.unit.watch.watch_fakes import FAST, FakeProcessor, scan_bytes
 
 Run = Callable[..., Any]
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from watch_fakes import FakeProcessor
 
 from ocr_pipeline.store import SourceState, Store, StoreUnavailableError, TenantStore, WorkState
 from ocr_pipeline.watch import FileOutcome, Outcome, WatchPaths
@@ -18,6 +17,7 @@ from ocr_pipeline.watch.layout import scan_tenant
 from ocr_pipeline.watch.lease import WorkerOptions
 from ocr_pipeline.watch.quarantine import note_path
 from ocr_pipeline.watch.worker import Worker
+from tests.unit.watch.watch_fakes import FakeProcessor
 
 FORMS = ["water_service"]
 
