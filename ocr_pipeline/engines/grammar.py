@@ -173,6 +173,8 @@ class _A(IntEnum):
     LONE_BAN = 7  # after 番 not following a number: only a place name (番場, 番田) goes on
     LATIN = 8  # inside a Latin word
     LONE_LATIN = 9  # after l or I not inside a Latin word: another letter must follow
+    DIGIT = 10  # after a digit (a kanji numeral is NUMBER): as NUMBER, but see DIGIT_CHO
+    DIGIT_CHO = 11  # after 丁 that follows a digit: only 目 (２丁目; 八丁堀 is kanji)
 
 
 def _is_latin(ch: str) -> bool:
@@ -184,8 +186,16 @@ def _is_word_char(ch: str) -> bool:
     return "\u3041" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
+def _numeral(char: str) -> _A:
+    return _A.DIGIT if char in DIGITS else _A.NUMBER
+
+
 def _after_dash(char: str) -> _A | None:
-    return _A.NUMBER if char in NUMERALS else None
+    return _numeral(char) if char in NUMERALS else None
+
+
+def _after_digit_cho(char: str) -> _A | None:
+    return _A.TEXT if char == "目" else None
 
 
 def _after_lone_ban(char: str) -> _A | None:
@@ -197,7 +207,12 @@ def _after_lone_latin(char: str) -> _A | None:
     return _A.LATIN if _is_latin(char) else None
 
 
-_ONLY_NEXT = {_A.DASH: _after_dash, _A.LONE_BAN: _after_lone_ban, _A.LONE_LATIN: _after_lone_latin}
+_ONLY_NEXT = {
+    _A.DASH: _after_dash,
+    _A.LONE_BAN: _after_lone_ban,
+    _A.LONE_LATIN: _after_lone_latin,
+    _A.DIGIT_CHO: _after_digit_cho,
+}
 # What must follow a number: its state after a number, and otherwise (None: impossible).
 _SUFFIXES = {"番": (_A.BAN, _A.LONE_BAN), "号": (_A.TEXT, None), "丁": (_A.CHO, _A.LONE_CHO)}
 
@@ -209,14 +224,21 @@ def _dash(state: _A, char: str, after_number: bool) -> _A | None:
     return _A.TEXT if char == LONG_MARK and state is not _A.START else None
 
 
+def _suffix(state: _A, char: str, after_number: bool) -> _A | None:
+    """The state after 番, 号 or 丁; ２丁 must go on as ２丁目 (八丁堀 is a place name)."""
+    if char == "丁" and state is _A.DIGIT:
+        return _A.DIGIT_CHO
+    return _SUFFIXES[char][0 if after_number else 1]
+
+
 def _next(state: _A, char: str, after_number: bool) -> _A | None:
     """The address state after ``char`` in a state without restrictions of its own."""
     if char in NUMERALS:
-        return _A.NUMBER
+        return _numeral(char)
     if char in DASHES or char == LONG_MARK:
         return _dash(state, char, after_number)
     if char in _SUFFIXES:
-        return _SUFFIXES[char][0 if after_number else 1]
+        return _suffix(state, char, after_number)
     if char == "目" and state is _A.LONE_CHO:
         return None
     if char in LONE_LATIN and state is not _A.LATIN:
@@ -253,7 +275,8 @@ class Address:
             return state
         if state in _ONLY_NEXT:
             return _ONLY_NEXT[state](char)
-        return _next(state, char, state is _A.NUMBER or (state is _A.START and self.continued))
+        after_number = state in (_A.NUMBER, _A.DIGIT) or (state is _A.START and self.continued)
+        return _next(state, char, after_number)
 
     def accepting(self, state: State) -> bool:
         if state is _A.DASH:

@@ -43,7 +43,8 @@ def table() -> CharTable:
 @pytest.mark.parametrize(
     "text",
     ["荘園町１番１５号", "府内町三丁目10番1号", "千代田区一番町", "番場町", "丁子", "1-2-3",
-     "１－２", "センター", "Villa 101号", "ＬＩＦＥ", "III", "五番丁", "101号室", ""],
+     "１－２", "センター", "Villa 101号", "ＬＩＦＥ", "III", "五番丁", "101号室", "八丁堀２丁目",
+     "２丁", ""],
 )  # fmt: skip
 def test_addresses_that_can_be_written(text: str) -> None:
     assert g.accepts(g.address_grammar(), text)
@@ -52,7 +53,8 @@ def test_addresses_that_can_be_written(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["荘園町/番Ｓ号", "三丁目番１号", "町番", "町番1", "町号", "丁目", "町番地", "1-", "-1",
-     "1-町", "町l番", "1|2", "町＿", "ー", "1番号", "a\\b", "7番√5号", "曙町1)4番地", "番地ｉ"],
+     "1-町", "町l番", "1|2", "町＿", "ー", "1番号", "a\\b", "7番√5号", "曙町1)4番地", "番地ｉ",
+     "沢２丁日１５番", "２丁ョ６"],
 )  # fmt: skip
 def test_addresses_that_cannot_be_written(text: str) -> None:
     assert not g.accepts(g.address_grammar(), text)
