@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from ocr_pipeline.engines import Image, Recognition, create_engine
 from ocr_pipeline.engines.ctc import (
-    _best_grammatical_path,
+    best_grammatical_path,
     decode,
     decode_constrained,
     read_alignment,
@@ -115,7 +115,7 @@ def time_page(engine: CtcLineRecognizer, call: Call, repeat: int) -> dict[str, f
         for (p, f), a, g in zip(outputs, allowed, grammars, strict=True):
             w = weighted(p, table, a)
             out.append(read_alignment(w, w.argmax(axis=1), table, f))
-            path = None if g is None else _best_grammatical_path(w, table, g)
+            path = None if g is None else best_grammatical_path(w, table, g)
             if path is not None:
                 out.append(read_alignment(w, path, table, f))
         return out

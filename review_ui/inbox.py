@@ -10,8 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ocr_pipeline.cli.cmd_ui import MAX_UPLOAD_MB
 from ocr_pipeline.ingest import SUPPORTED_SUFFIXES
+from ocr_pipeline.ingest.limits import MAX_UPLOAD_MB
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.watch import drop_file
 from ocr_pipeline.watch.layout import is_ignorable

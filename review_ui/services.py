@@ -21,8 +21,9 @@ from ocr_pipeline.engines import OcrEngine, create_engine
 from ocr_pipeline.errors import FormocrError
 from ocr_pipeline.export import ProfileRegistry
 from ocr_pipeline.extract import Thresholds
-from ocr_pipeline.pipeline import Pipeline
+from ocr_pipeline.pipeline import Pipeline, process_document
 from ocr_pipeline.preprocess import template_model
+from ocr_pipeline.results import PageResult
 from ocr_pipeline.settings import Settings, config_file, load_settings
 from ocr_pipeline.store import (
     Role,
@@ -117,19 +118,25 @@ def engine() -> OcrEngine:
     return _engine(s.engine, s.threads)
 
 
-def form_pipeline(s: Settings, ocr: OcrEngine) -> Callable[[FormDefinition], Pipeline]:
-    """Makes, for a form that is not installed (a draft being test-read), a pipeline that reads
-    with that form alone, with the settings ``s`` and the engine ``ocr``. Uses no Streamlit, so
-    a background job may call it."""
+ReadPages = Callable[[Path], list[PageResult]]
+"""Reads a scan's pages with one form (see :func:`form_reader`)."""
 
-    def make(form: FormDefinition) -> Pipeline:
-        return Pipeline(
+
+def form_reader(s: Settings, ocr: OcrEngine) -> Callable[[FormDefinition], ReadPages]:
+    """Makes, for a form that is not installed (a draft being test-read), a reader of scans
+    with that form alone, with the settings ``s`` and the engine ``ocr``: the real pipeline,
+    so the draft is read as it will be once installed. Uses no Streamlit, so a background
+    job may call it."""
+
+    def make(form: FormDefinition) -> ReadPages:
+        pipe = Pipeline(
             settings=s,
             registry=FormRegistry([form]),
             engine=ocr,
             thresholds=Thresholds.load(s.calibration),
             models={form.id: template_model(form)},
         )
+        return lambda path: list(process_document(pipe, path, form.id))
 
     return make
 

@@ -4,7 +4,7 @@ hints hidden (every page says in Japanese which keys do what)."""
 
 from __future__ import annotations
 
-from ocr_pipeline.cli.cmd_ui import MAX_UPLOAD_MB
+from ocr_pipeline.ingest.limits import MAX_UPLOAD_MB
 
 UPLOAD_BUTTON = "ファイルを選ぶ"
 UPLOAD_NOTE = f"ここにドラッグ＆ドロップもできます（1 ファイル {MAX_UPLOAD_MB} MB まで）"

@@ -2,7 +2,7 @@
 draft is written to a scratch folder, loaded and checked like any form, and the sample's pages
 go through the real pipeline with that form alone. Runs as a background job (it takes seconds:
 the engine is loaded once per UI process and shared). The pipeline that reads with the draft
-alone is made by :func:`review_ui.services.form_pipeline`."""
+alone is made by :func:`review_ui.services.form_reader`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from pathlib import Path
 
 from form_schemas.draft import FormDraft, stage
 from form_schemas.registry import FormDefinition
-from ocr_pipeline.pipeline import Pipeline, process_document
 from ocr_pipeline.results import FieldResult, PageResult
 
 _ONE_AT_A_TIME = threading.Lock()
@@ -44,21 +43,21 @@ def try_read(
     *,
     sample: bytes,
     sample_name: str,
-    pipeline: Callable[[FormDefinition], Pipeline],
+    reader: Callable[[FormDefinition], Callable[[Path], list[PageResult]]],
     author: str,
 ) -> list[TriedPage]:
-    """Every page of the sample read as the draft form, by ``pipeline(form)`` (a pipeline
-    that knows that form alone)."""
+    """Every page of the sample read as the draft form, by ``reader(form)`` (the pipeline
+    with that form alone)."""
     with tempfile.TemporaryDirectory(prefix="formocr-tryout-") as tmp:
         folder = Path(tmp) / "form"
         folder.mkdir()
         form = stage(draft, template_png, folder, author)
-        pipe = pipeline(form)
+        read = reader(form)
         path = Path(tmp) / ("sample" + Path(sample_name).suffix.lower()[:8])
         path.write_bytes(sample)
         labels = {f.id: f.label for f in form.fields}
         with _ONE_AT_A_TIME:
-            return [_page(r, labels) for r in process_document(pipe, path, form.id)]
+            return [_page(r, labels) for r in read(path)]
 
 
 def _page(result: PageResult, labels: dict[str, str]) -> TriedPage:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadArgumentsError
+from ..ingest.limits import MAX_UPLOAD_MB
 from ..store import database_url, upgrade
 from ..store.api import default_keys
 from .common import add_settings_args, settings_from
@@ -28,8 +29,6 @@ UI_FONTS = (
 system has (Debian's fonts-noto-cjk on the server, Yu Gothic / Meiryo on Windows clients),
 never a remote font and never whatever handwriting font fontconfig would pick for bold CJK."""
 UI_CODE_FONTS = "'Noto Sans Mono CJK JP', monospace"
-MAX_UPLOAD_MB = 50
-"""Largest file the upload screen takes (``server.maxUploadSize``, in MB)."""
 
 
 def app_path() -> Path:

@@ -194,7 +194,7 @@ def decode_constrained(
     greedy = read_alignment(p, best, table, width_fraction)
     if grammar is None or accepts(grammar, greedy.text):
         return greedy
-    path = _best_grammatical_path(p, table, grammar)
+    path = best_grammatical_path(p, table, grammar)
     if path is None:
         return replace(greedy, confidence=0.0, grammar_forced=True)
     held = read_alignment(p, path, table, width_fraction)
@@ -238,7 +238,7 @@ def _candidates(p: NDArray[np.float32], table: CharTable, grammar: Grammar) -> C
 Key = tuple[State, int]  # grammar state, class of the previous frame (0: blank)
 
 
-def _best_grammatical_path(
+def best_grammatical_path(
     p: NDArray[np.float32], table: CharTable, grammar: Grammar
 ) -> NDArray[np.int64] | None:
     """The likeliest class per frame whose CTC reading ``grammar`` accepts (a beam of

@@ -14,6 +14,11 @@ from ocr_pipeline.errors import BadArgumentsError, InputUnreadableError
 DEFAULT_MAX_PIXELS = 12_000 * 12_000
 """144 megapixels: A3 at 600 dpi is 70 Mpx, so only broken or hostile files reach this."""
 
+MAX_UPLOAD_MB = 50
+"""Largest file the review UI's upload screen takes, in MB (``formocr ui`` sets Streamlit's
+``server.maxUploadSize`` to it). The watched folder has no such limit: its files are
+checked page by page against :class:`PageLimits`."""
+
 DEFAULT_MIN_SIDE = 200
 """Pixels on the shorter side; one inch at 200 dpi. Anything smaller is an icon, not a scan."""
 

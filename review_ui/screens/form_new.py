@@ -421,7 +421,7 @@ def try_out(
     ):
         work_draft = copy.deepcopy(draft)  # the job reads it while the page may change it
         data, name, png = sample.getvalue(), sample.name, template.png
-        pipeline = services.form_pipeline(settings, services.engine())
+        reader = services.form_reader(settings, services.engine())
         job = runner.submit(
             owner,
             KIND,
@@ -430,7 +430,7 @@ def try_out(
                 png,
                 sample=data,
                 sample_name=name,
-                pipeline=pipeline,
+                reader=reader,
                 author=user.login,
             ),
         )

@@ -91,7 +91,7 @@ def test_a_filled_sample_is_test_read_with_the_draft(
         water.template_path.read_bytes(),
         sample=bytes(sample),
         sample_name="sample.png",
-        pipeline=services.form_pipeline(settings, create_engine(settings)),
+        reader=services.form_reader(settings, create_engine(settings)),
         author="kanri",
     )
     (read,) = pages
