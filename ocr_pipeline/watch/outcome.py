@@ -101,17 +101,7 @@ class FileOutcome:
     ) -> FileOutcome:
         """A file set aside with ``note`` (its code, English detail, file, tenant, source);
         ``path`` is where it (or, without a file, its note) now is."""
-        return cls(
-            tenant=note.tenant,
-            name=note.file,
-            outcome=Outcome.QUARANTINED,
-            seconds=time.monotonic() - started,
-            source_id=note.source_file_id,
-            code=note.code,
-            reason=note.detail,
-            path=path,
-            duplicate_of=duplicate_of,
-        )
+        return cls._noted(Outcome.QUARANTINED, note, started, path, duplicate_of)
 
     @classmethod
     def duplicate(
@@ -132,14 +122,27 @@ class FileOutcome:
     @classmethod
     def vanished(cls, note: QuarantineNote, *, started: float) -> FileOutcome:
         """A file recorded but gone before it was archived; ``note`` is what was recorded."""
+        return cls._noted(Outcome.VANISHED, note, started)
+
+    @classmethod
+    def _noted(
+        cls,
+        outcome: Outcome,
+        note: QuarantineNote,
+        started: float,
+        path: str | None = None,
+        duplicate_of: int | None = None,
+    ) -> FileOutcome:
         return cls(
             tenant=note.tenant,
             name=note.file,
-            outcome=Outcome.VANISHED,
+            outcome=outcome,
             seconds=time.monotonic() - started,
             source_id=note.source_file_id,
             code=note.code,
             reason=note.detail,
+            path=path,
+            duplicate_of=duplicate_of,
         )
 
     def to_dict(self) -> dict[str, Any]:
