@@ -38,5 +38,6 @@ class HandBackCode(StrEnum):
     POPPLER_MISSING = "poppler_missing"  # an installation fault: the watcher stops
     TRANSIENT = "transient"  # a passing fault (store unreachable, disk full)
     ERROR = "error"  # an unexpected exception; counts as a crash
-    WORKER_DIED = "worker_died"  # its worker process died while the watcher lived
-    WORKER_GONE = "worker_gone"  # its worker is gone (the watcher stopped or restarted)
+    WORKER_DIED = "worker_died"  # its worker process died on it; counts as a crash
+    WORKER_GONE = "worker_gone"  # its worker stopped without a crash (recycled to load changed
+    # forms, stopped with the watcher, or left over from a watcher that was killed)

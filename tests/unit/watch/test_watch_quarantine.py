@@ -151,3 +151,11 @@ def test_a_file_none_of_whose_pages_was_read_is_not_said_to_have_other_pages() -
     every = explain_error_pages([1], total=1)
     assert every.reason == "1ページ目を読み取れませんでした。"
     assert every.what_to_do.startswith("スキャンし直して")
+
+
+def test_every_quarantine_code_is_in_the_readme() -> None:
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("\n## Watched folder\n")
+    section = readme[start : readme.index("\n## ", start + 1)]
+    for code in QuarantineCode:
+        assert f"`{code}`" in section, code
