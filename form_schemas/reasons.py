@@ -45,18 +45,24 @@ class ReasonCode(StrEnum):
     READERS_DISAGREE = "readers_disagree"
 
 
+_BY_VALUE: dict[str, ReasonCode] = {code.value: code for code in ReasonCode}
+
+
 @dataclass(frozen=True, init=False)
 class Reason:
     """One finding on a field: a stable ``code`` and an English ``detail`` for logs.
 
-    ``code`` may be given as its string (as the store and ``--json`` hold it); a string that
-    is no :class:`ReasonCode` raises ``ValueError``."""
+    ``code`` may be given as its string (as the store and ``--json`` hold it) and is then
+    carried as its :class:`ReasonCode`. A string that is no ``ReasonCode`` (data written by
+    something else) is kept as given, as before the enum existed; :func:`label` shows it
+    as-is."""
 
-    code: ReasonCode
+    code: ReasonCode | str
     detail: str
 
     def __init__(self, code: ReasonCode | str, detail: str = "") -> None:
-        object.__setattr__(self, "code", ReasonCode(code))
+        known = code in _BY_VALUE
+        object.__setattr__(self, "code", _BY_VALUE[code] if known else code)
         object.__setattr__(self, "detail", detail)
 
     def __str__(self) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pickle
 
-import pytest
-
 from form_schemas.reasons import CATALOGUE, Reason, ReasonCode, label
 
 
@@ -26,9 +24,10 @@ def test_a_reason_given_its_string_carries_the_code() -> None:
     assert pickle.loads(pickle.dumps(reason)) == reason
 
 
-def test_an_unknown_code_is_refused() -> None:
-    with pytest.raises(ValueError, match="low_confidance"):
-        Reason("low_confidance")
+def test_an_unknown_code_is_kept_as_given() -> None:
+    reason = Reason("from_elsewhere", "d")
+    assert reason.code == "from_elsewhere" and not isinstance(reason.code, ReasonCode)
+    assert label(reason.code) == "from_elsewhere"
 
 
 def test_label_of_an_unknown_code_is_the_code() -> None:
