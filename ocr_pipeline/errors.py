@@ -7,7 +7,7 @@ Low confidence and failed validation are *not* errors: they are record states.
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 
 
@@ -48,13 +48,40 @@ class BadArgumentsError(FormocrError):
     exit_code = ExitCode.BAD_ARGS
 
 
+class RefusalCode(StrEnum):
+    """Why an input file was refused: the stable code an :class:`InputUnreadableError`
+    carries, so that callers (the watcher's note for the clerk) choose their words by code,
+    never by the English message. The table of what each code means is the README's
+    "Bad input" section."""
+
+    EMPTY = "empty"  # 0 bytes
+    MISSING = "missing"  # does not exist, or a dangling symbolic link
+    NOT_A_FILE = "not_a_file"  # a directory, FIFO, socket or device
+    NO_ACCESS = "no_access"  # permission denied, or the disk would not give the bytes
+    UNSUPPORTED_FORMAT = "unsupported_format"  # the content is no format we read
+    FORMAT_MISMATCH = "format_mismatch"  # named as one format, the content is none we read
+    PASSWORD_PROTECTED = "password_protected"
+    NO_PAGES = "no_pages"
+    TOO_MANY_PAGES = "too_many_pages"  # more than max_pages
+    TOO_LARGE = "too_large"  # more pixels than allowed (decompression bomb)
+    TOO_SMALL = "too_small"  # too few pixels to be a scanned form
+    DAMAGED = "damaged"  # damaged or truncated data
+    TIMED_OUT = "timed_out"  # poppler did not finish in time
+    TOOLS_MISSING = "tools_missing"  # poppler is not installed: no fault of the file
+    MALFORMED = "malformed"  # not a scan: a data file (truth, outcomes) that does not parse
+
+
 class InputUnreadableError(FormocrError):
-    """An input file cannot be read as a scan. Names the file."""
+    """An input file cannot be read as a scan. Names the file; ``code`` says why, ``reason``
+    is the English message alone (without the path)."""
 
     exit_code = ExitCode.INPUT_UNREADABLE
 
-    def __init__(self, path: Path | str, message: str, remedy: str = "") -> None:
+    def __init__(
+        self, path: Path | str, message: str, remedy: str = "", *, code: RefusalCode
+    ) -> None:
         self.path = Path(path)
+        self.code = code
         super().__init__(
             f"{path}: {message}",
             remedy

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ocr_pipeline.errors import InputUnreadableError
+from ocr_pipeline.errors import InputUnreadableError, RefusalCode
 from ocr_pipeline.ingest import count_pages, iter_pages
 from ocr_pipeline.preprocess import to_gray
 
@@ -52,6 +52,7 @@ def read_template(data: bytes, name: str) -> Template:
                 name,
                 f"the file has {pages} pages",
                 "Upload a scan of the blank form's first page only (one page).",
+                code=RefusalCode.TOO_MANY_PAGES,
             )
         page = next(iter_pages(path, dpi=DPI, max_pages=1))
     gray = to_gray(page.image)
@@ -60,7 +61,9 @@ def read_template(data: bytes, name: str) -> Template:
         gray = rotate(gray, tilt)
     ok, buf = cv2.imencode(".png", gray)
     if not ok:
-        raise InputUnreadableError(name, "the page could not be encoded as PNG", "")
+        raise InputUnreadableError(
+            name, "the page could not be encoded as PNG", "", code=RefusalCode.DAMAGED
+        )
     height, width = gray.shape[:2]
     return Template(bytes(buf), round(page.dpi), width, height, tilt)
 

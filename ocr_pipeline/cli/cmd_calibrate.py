@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadArgumentsError, InputUnreadableError, OutputUnwritableError
+from ..errors import BadArgumentsError, InputUnreadableError, OutputUnwritableError, RefusalCode
 from ..evaluate.calibrate import calibrate
 from ..evaluate.run import evaluate
 from ..evaluate.score import FieldOutcome
@@ -51,6 +51,7 @@ def _read_outcomes(paths: list[Path]) -> list[FieldOutcome]:
                 path,
                 f"not an outcomes file: {exc}",
                 "write one with `formocr eval DIR --outcomes FILE`",
+                code=RefusalCode.MALFORMED,
             ) from exc
     return out
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from form_schemas.spec import FieldValue
 
-from ..errors import BadArgumentsError, InputUnreadableError
+from ..errors import BadArgumentsError, InputUnreadableError, RefusalCode
 from ..ingest import SUPPORTED_SUFFIXES
 
 TRUTH_SUFFIX = ".truth.json"
@@ -54,7 +54,10 @@ def load_truth(path: Path) -> list[TruthPage]:
         return pages
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputUnreadableError(
-            path, f"not a valid truth file: {exc}", 'a truth file holds {"pages": [...]}'
+            path,
+            f"not a valid truth file: {exc}",
+            'a truth file holds {"pages": [...]}',
+            code=RefusalCode.MALFORMED,
         ) from exc
 
 

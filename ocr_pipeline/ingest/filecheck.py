@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from ocr_pipeline.errors import InputUnreadableError
+from ocr_pipeline.errors import InputUnreadableError, RefusalCode
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ def check_regular_file(path: Path) -> int:
                 f"is a symbolic link to {os.readlink(path)}, which does not exist or cannot "
                 "be resolved (dangling link)",
                 "Fix or remove the link, or copy the scan itself into the folder.",
+                code=RefusalCode.MISSING,
             )
         st = path.stat()
     except FileNotFoundError:
@@ -51,12 +52,14 @@ def check_regular_file(path: Path) -> int:
             path,
             "does not exist",
             "Check the path; the file may have been moved or deleted in the meantime.",
+            code=RefusalCode.MISSING,
         ) from None
     except OSError as exc:
         raise InputUnreadableError(
             path,
             f"cannot be examined: {exc.strerror or exc}",
             "Check that the folder and the file are readable by the user formocr runs as.",
+            code=RefusalCode.NO_ACCESS,
         ) from exc
     _check_mode(path, st.st_mode)
     if st.st_size == 0:
@@ -65,6 +68,7 @@ def check_regular_file(path: Path) -> int:
             f"the file is empty (0 bytes){_link_note(path)}",
             "The scanner or the copy into the folder may not have finished: wait and try "
             "again, or scan the form again.",
+            code=RefusalCode.EMPTY,
         )
     if is_link:
         logger.debug("%s: following symbolic link to %s", path, path.resolve())
@@ -78,6 +82,7 @@ def _check_mode(path: Path, mode: int) -> None:
             f"is a directory, not a file{_link_note(path)}",
             "Pass the scan file itself; to process a whole folder, use the watched folder "
             "or pass each file.",
+            code=RefusalCode.NOT_A_FILE,
         )
     if not stat.S_ISREG(mode):
         kind = _NOT_REGULAR.get(stat.S_IFMT(mode), "not a regular file")
@@ -85,6 +90,7 @@ def _check_mode(path: Path, mode: int) -> None:
             path,
             f"is {kind}, not a regular file{_link_note(path)}",
             "Pass a scan file (PDF, TIFF, JPEG or PNG) stored on disk.",
+            code=RefusalCode.NOT_A_FILE,
         )
 
 
@@ -99,10 +105,12 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
             "cannot be read: permission denied",
             "Give the user that formocr runs as read permission on the file "
             "(for example through the group of the shared folder).",
+            code=RefusalCode.NO_ACCESS,
         ) from None
     except OSError as exc:
         raise InputUnreadableError(
             path,
             f"cannot be read: {exc.strerror or exc}",
             "Check the disk or network share holding the file, then try again.",
+            code=RefusalCode.NO_ACCESS,
         ) from exc

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ocr_pipeline.errors import BadArgumentsError, InputUnreadableError
+from ocr_pipeline.errors import BadArgumentsError, InputUnreadableError, RefusalCode
 
 DEFAULT_MAX_PIXELS = 12_000 * 12_000
 """144 megapixels: A3 at 600 dpi is 70 Mpx, so only broken or hostile files reach this."""
@@ -63,6 +63,7 @@ def check_page_size(path: Path, label: str, width: int, height: int, limits: Pag
             "(possible decompression bomb)",
             "Scan the form again at 200 or 300 dpi. If such a large page is genuine, "
             "raise max_pixels.",
+            code=RefusalCode.TOO_LARGE,
         )
     if min(width, height) < limits.min_side:
         raise InputUnreadableError(
@@ -70,6 +71,7 @@ def check_page_size(path: Path, label: str, width: int, height: int, limits: Pag
             f"{label}the page is only {width} x {height} pixels, too small to be a scanned "
             f"form (minimum {limits.min_side} pixels on each side)",
             "Scan the paper form at 200 or 300 dpi; a thumbnail or icon cannot be read.",
+            code=RefusalCode.TOO_SMALL,
         )
 
 
@@ -89,4 +91,5 @@ def declared_pixels_refused(path: Path, label: str, pillow_message: str) -> Inpu
         f"(possible decompression bomb): {pillow_message}",
         "Scan the form again at 200 or 300 dpi; the file's header claims an image far larger "
         "than any paper form.",
+        code=RefusalCode.TOO_LARGE,
     )

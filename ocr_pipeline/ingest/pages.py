@@ -7,7 +7,7 @@ from collections.abc import Generator, Iterator
 from contextlib import closing
 from pathlib import Path
 
-from ocr_pipeline.errors import BadArgumentsError, InputUnreadableError
+from ocr_pipeline.errors import BadArgumentsError, InputUnreadableError, RefusalCode
 from ocr_pipeline.ingest.filecheck import check_regular_file, read_head
 from ocr_pipeline.ingest.limits import DEFAULT_MAX_PIXELS, DEFAULT_MIN_SIDE, PageLimits
 from ocr_pipeline.ingest.page import PageFailure, PageImage
@@ -125,6 +125,7 @@ def _open_pages(
             f"the file has {count} pages, more than max_pages ({max_pages}); no page was read",
             f"Split the file into parts of at most {max_pages} pages (or scan in smaller "
             "batches), or raise max_pages (FORMOCR_MAX_PAGES).",
+            code=RefusalCode.TOO_MANY_PAGES,
         )
     return pages
 

@@ -36,7 +36,7 @@ from pdf2image.exceptions import (
 )
 from PIL import Image
 
-from ocr_pipeline.errors import InputUnreadableError
+from ocr_pipeline.errors import InputUnreadableError, RefusalCode
 from ocr_pipeline.ingest.convert import to_bgr
 from ocr_pipeline.ingest.limits import PageLimits, check_page_size, page_label
 from ocr_pipeline.ingest.page import PageFailure, PageImage
@@ -66,6 +66,9 @@ class PopplerMissingError(InputUnreadableError):
     it instead of refusing every PDF. Subclasses ``InputUnreadableError`` so that the exit code
     and the "names the file" contract stay the same.
     """
+
+    def __init__(self, path: Path | str, message: str, remedy: str = "") -> None:
+        super().__init__(path, message, remedy, code=RefusalCode.TOOLS_MISSING)
 
 
 PageSize: TypeAlias = tuple[float, float] | None
@@ -168,7 +171,10 @@ def _render(path: Path, number: int, dpi: int, label: str) -> tuple[Image.Image,
         images = _convert(path, number, dpi, label, strict=False)
     if len(images) != 1:
         raise InputUnreadableError(
-            path, f"{label}poppler rendered no image: the page is damaged", _DAMAGED_REMEDY
+            path,
+            f"{label}poppler rendered no image: the page is damaged",
+            _DAMAGED_REMEDY,
+            code=RefusalCode.DAMAGED,
         )
     if render_errors:
         logger.debug("%s: %spoppler reported %s", path, label, "; ".join(render_errors))
@@ -196,6 +202,7 @@ def _convert(path: Path, number: int, dpi: int, label: str, *, strict: bool) -> 
             path,
             f"{label}rendering did not finish within {RENDER_TIMEOUT_S} s",
             "The page may be damaged or extremely complex; scan the form again.",
+            code=RefusalCode.TIMED_OUT,
         ) from None
     except FileNotFoundError:  # pdftoppm vanished between the check and the call
         require_poppler(path)
@@ -234,6 +241,7 @@ def _pdfinfo(path: Path, through_page: int | None = None) -> Any:
             path,
             f"pdfinfo did not finish within {PDFINFO_TIMEOUT_S} s",
             "The PDF may be damaged; open it in a PDF viewer, or scan the form again.",
+            code=RefusalCode.TIMED_OUT,
         ) from None
 
 
@@ -264,6 +272,7 @@ def _no_pages(path: Path) -> InputUnreadableError:
         path,
         "the PDF has no pages",
         "The scan produced an empty document: scan the form again.",
+        code=RefusalCode.NO_PAGES,
     )
 
 
@@ -276,6 +285,7 @@ def _pdfinfo_failure(path: Path, message: str, label: str) -> InputUnreadableErr
             f"{label}the PDF is password-protected",
             "Open it with the password and save an unprotected copy, or scan the paper form "
             "again without a password.",
+            code=RefusalCode.PASSWORD_PROTECTED,
         )
     if "Invalid page count 0" in stderr or "last page (0)" in stderr:
         return _no_pages(path)
@@ -288,6 +298,7 @@ def _pdfinfo_failure(path: Path, message: str, label: str) -> InputUnreadableErr
         path,
         f"{label}the PDF is damaged and poppler cannot read it ({detail}){truncated}",
         _DAMAGED_REMEDY,
+        code=RefusalCode.DAMAGED,
     )
 
 

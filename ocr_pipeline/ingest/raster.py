@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ocr_pipeline.errors import InputUnreadableError
+from ocr_pipeline.errors import InputUnreadableError, RefusalCode
 from ocr_pipeline.ingest.convert import to_bgr
 from ocr_pipeline.ingest.limits import (
     PageLimits,
@@ -70,7 +70,10 @@ def _open(path: Path, fmt: ScanFormat) -> Iterator[Image.Image]:
         raise declared_pixels_refused(path, "", str(exc)) from None
     except UnidentifiedImageError:
         raise InputUnreadableError(
-            path, f"the {fmt.value} header is damaged or truncated", _DAMAGED_REMEDY
+            path,
+            f"the {fmt.value} header is damaged or truncated",
+            _DAMAGED_REMEDY,
+            code=RefusalCode.DAMAGED,
         ) from None
     except _DECODE_ERRORS as exc:
         raise _damaged(path, "", fmt, exc) from exc
@@ -83,6 +86,7 @@ def _damaged(path: Path, label: str, fmt: ScanFormat, exc: BaseException) -> Inp
         path,
         f"{label}the {fmt.value} data is damaged or truncated ({type(exc).__name__}: {exc})",
         _DAMAGED_REMEDY,
+        code=RefusalCode.DAMAGED,
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
-from ocr_pipeline.errors import InputUnreadableError
+from ocr_pipeline.errors import InputUnreadableError, RefusalCode
 from ocr_pipeline.ingest.filecheck import HEAD_BYTES
 
 logger = logging.getLogger(__name__)
@@ -126,10 +126,12 @@ def _refusal(path: Path, head: bytes, named: ScanFormat | None) -> InputUnreadab
             f"not a {named.value}: {what}; the file may be mis-named or not a scan",
             f"Open the file to see what it is. Supported formats are {SUPPORTED_TEXT}; "
             "save or export the scan again in one of them.",
+            code=RefusalCode.FORMAT_MISMATCH,
         )
     return InputUnreadableError(
         path,
         f"unsupported format: {what}; supported formats are {SUPPORTED_TEXT}",
         "Convert the file to PDF or TIFF, or set the scanner to save PDF or TIFF "
         "(JPEG and PNG are also accepted).",
+        code=RefusalCode.UNSUPPORTED_FORMAT,
     )

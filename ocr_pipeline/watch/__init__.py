@@ -30,12 +30,17 @@ Public API::
     drop_file(inbox, tenant, name, data=... | source=..., form_id=None) -> Path
     FileOutcome, Outcome, RunSummary, QuarantineNote, backlog(store)
     FileProcessor, ProcessedFile, pipeline_processor
+    QuarantineCode, HandBackCode          # stable codes (stored; see .codes)
+    explain(code, refusal=None), explain_error_pages(pages, total=None) -> Explanation
+                                          # the clerk's Japanese words (see .messages)
 """
 
 from __future__ import annotations
 
+from .codes import HandBackCode, QuarantineCode
 from .drop import drop_file
 from .layout import InboxEntry, Refusal
+from .messages import Explanation, explain, explain_error_pages
 from .options import RunSummary, WatchFatalError, WatchOptions
 from .outcome import FileOutcome, Outcome
 from .paths import WatchPaths
@@ -46,12 +51,15 @@ from .watcher import Watcher
 
 __all__ = [
     "NOTE_SUFFIX",
+    "Explanation",
     "FileOutcome",
     "FileProcessor",
+    "HandBackCode",
     "InboxEntry",
     "Outcome",
     "ProcessedFile",
     "ProcessorFactory",
+    "QuarantineCode",
     "QuarantineNote",
     "Refusal",
     "RunSummary",
@@ -61,5 +69,7 @@ __all__ = [
     "Watcher",
     "backlog",
     "drop_file",
+    "explain",
+    "explain_error_pages",
     "pipeline_processor",
 ]

@@ -23,9 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..store import SourceFile, SourceState, Store, WorkQueueStore
+from .codes import NEVER_READ, QuarantineCode
 from .files import FileChangedError, NotRegularFileError, move_durably, sha256_of
 from .layout import InboxEntry, Refusal
-from .outcome import FileOutcome, Outcome
+from .outcome import FileOutcome
 from .paths import WatchPaths
 from .quarantine import QuarantineNote, quarantine_file
 
@@ -39,10 +40,6 @@ REFUSAL_DETAIL = {
     Refusal.NESTED_FOLDER: "a folder inside a form folder; files go directly into it",
     Refusal.NOT_REGULAR: "not a regular file (a FIFO, socket or device)",
 }
-
-
-NEVER_READ = frozenset({"vanished", "missing_file"})
-"""Quarantine codes of files lost before they were read: the same bytes dropped again are read."""
 
 
 class NotSettledError(Exception):
@@ -138,37 +135,22 @@ class Intake:
             note = QuarantineNote.make(
                 file=entry.name,
                 tenant=entry.tenant,
-                code="duplicate_of_quarantined",
+                code=QuarantineCode.DUPLICATE_OF_QUARANTINED,
                 detail=f"the same bytes as {first.name} (source {first.id}), which was "
                 "quarantined: " + str((first.error or {}).get("detail", "")),
                 sha256=first.sha256,
                 source_file_id=first.id,
             )
-            target = quarantine_file(
-                entry.path, self.paths.quarantine_folder(entry.tenant), entry.name, note
-            )
-            return FileOutcome(
-                tenant=entry.tenant,
-                name=entry.name,
-                outcome=Outcome.QUARANTINED,
-                seconds=time.monotonic() - started,
-                source_id=first.id,
-                code=note.code,
-                reason=note.detail,
-                path=str(target),
-                duplicate_of=first.id,
-            )
+            return self._set_aside(entry, note, started, duplicate_of=first.id)
         target = self.paths.duplicate_file(entry.tenant, first.sha256, entry.name)
         move_durably(entry.path, target)
-        return FileOutcome(
-            tenant=entry.tenant,
-            name=entry.name,
-            outcome=Outcome.DUPLICATE,
-            seconds=time.monotonic() - started,
-            source_id=first.id,
+        return FileOutcome.duplicate(
+            entry.tenant,
+            entry.name,
+            started=started,
+            first=first.id,
             reason=f"the same bytes as {first.name} (source {first.id}, {first.state})",
             path=str(target),
-            duplicate_of=first.id,
         )
 
     def _refuse(self, entry: InboxEntry, refusal: Refusal, started: float) -> FileOutcome:
@@ -176,17 +158,21 @@ class Intake:
         if refusal is Refusal.UNKNOWN_FORM_FOLDER:
             detail += f" (known forms: {', '.join(sorted(self.forms))})"
         note = QuarantineNote.make(
-            file=entry.name, tenant=entry.tenant, code=refusal.value, detail=detail
+            file=entry.name, tenant=entry.tenant, code=QuarantineCode(refusal), detail=detail
         )
-        target = quarantine_file(
-            entry.path, self.paths.quarantine_folder(entry.tenant), entry.name, note
-        )
-        return FileOutcome(
-            tenant=entry.tenant,
-            name=entry.name,
-            outcome=Outcome.QUARANTINED,
-            seconds=time.monotonic() - started,
-            code=refusal.value,
-            reason=detail,
-            path=str(target),
+        return self._set_aside(entry, note, started)
+
+    def _set_aside(
+        self,
+        entry: InboxEntry,
+        note: QuarantineNote,
+        started: float,
+        duplicate_of: int | None = None,
+    ) -> FileOutcome:
+        """Quarantine an inbox entry the store keeps no record of (refused, or a copy of a
+        quarantined file); the file stays in the inbox if the move fails."""
+        folder = self.paths.quarantine_folder(entry.tenant)
+        target = quarantine_file(entry.path, folder, entry.name, note)
+        return FileOutcome.quarantined(
+            note, started=started, path=str(target), duplicate_of=duplicate_of
         )

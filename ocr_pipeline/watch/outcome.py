@@ -1,15 +1,26 @@
 """What became of one file: the event the watcher reports once per file it finishes with.
 
 Sinks (the CLI's stderr line, ``--json`` on stdout, a test collecting them) receive
-:class:`FileOutcome` objects; :meth:`FileOutcome.line` is the one log line per file.
+:class:`FileOutcome` objects; :meth:`FileOutcome.line` is the one log line per file. Each
+outcome has one constructor (:meth:`FileOutcome.read`, :meth:`~FileOutcome.quarantined`,
+:meth:`~FileOutcome.duplicate`, :meth:`~FileOutcome.vanished`), which takes the monotonic
+clock reading of when the file's handling started.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ..results import PageStatus
+from .codes import QuarantineCode
+
+if TYPE_CHECKING:
+    from .quarantine import QuarantineNote
 
 
 class Outcome(StrEnum):
@@ -43,10 +54,96 @@ class FileOutcome:
     pages: dict[str, int] = field(default_factory=dict)
     error_pages: list[int] = field(default_factory=list)
     fields_to_review: int = 0
-    code: str | None = None
+    code: QuarantineCode | None = None
     reason: str | None = None
     path: str | None = None
     duplicate_of: int | None = None
+
+    @classmethod
+    def read(
+        cls,
+        tenant: str,
+        name: str,
+        *,
+        started: float,
+        source_id: int,
+        documents: int,
+        pages: Iterable[tuple[int, str]],
+        fields_to_review: int,
+        path: str | None,
+    ) -> FileOutcome:
+        """A file read and saved; ``pages`` are its pages' (number, status)."""
+        pages = list(pages)
+        counts: dict[str, int] = {}
+        for _, status in pages:
+            counts[str(status)] = counts.get(str(status), 0) + 1
+        return cls(
+            tenant=tenant,
+            name=name,
+            outcome=Outcome.DOCUMENTS,
+            seconds=time.monotonic() - started,
+            source_id=source_id,
+            documents=documents,
+            pages=counts,
+            error_pages=[n for n, status in pages if status == PageStatus.ERROR],
+            fields_to_review=fields_to_review,
+            path=path,
+        )
+
+    @classmethod
+    def quarantined(
+        cls,
+        note: QuarantineNote,
+        *,
+        started: float,
+        path: str,
+        duplicate_of: int | None = None,
+    ) -> FileOutcome:
+        """A file set aside with ``note`` (its code, English detail, file, tenant, source);
+        ``path`` is where it (or, without a file, its note) now is."""
+        return cls._noted(Outcome.QUARANTINED, note, started, path, duplicate_of)
+
+    @classmethod
+    def duplicate(
+        cls, tenant: str, name: str, *, started: float, first: int, reason: str, path: str
+    ) -> FileOutcome:
+        """A copy of bytes taken before (source ``first``), archived and not read again."""
+        return cls(
+            tenant=tenant,
+            name=name,
+            outcome=Outcome.DUPLICATE,
+            seconds=time.monotonic() - started,
+            source_id=first,
+            reason=reason,
+            path=path,
+            duplicate_of=first,
+        )
+
+    @classmethod
+    def vanished(cls, note: QuarantineNote, *, started: float) -> FileOutcome:
+        """A file recorded but gone before it was archived; ``note`` is what was recorded."""
+        return cls._noted(Outcome.VANISHED, note, started)
+
+    @classmethod
+    def _noted(
+        cls,
+        outcome: Outcome,
+        note: QuarantineNote,
+        started: float,
+        path: str | None = None,
+        duplicate_of: int | None = None,
+    ) -> FileOutcome:
+        return cls(
+            tenant=note.tenant,
+            name=note.file,
+            outcome=outcome,
+            seconds=time.monotonic() - started,
+            source_id=note.source_file_id,
+            code=note.code,
+            reason=note.detail,
+            path=path,
+            duplicate_of=duplicate_of,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

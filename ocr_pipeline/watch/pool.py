@@ -29,7 +29,6 @@ from ..filemodes import private_umask
 from ..settings import Settings
 from .identity import hostname
 from .lease import WorkerOptions
-from .outcome import FileOutcome
 from .paths import WatchPaths
 from .processor import ProcessorFactory
 from .worker import Worker
@@ -205,10 +204,6 @@ class WorkerPool:
         """How many workers have loaded their engine."""
         return sum(1 for s in self._slots.values() if s.ready and s.process.is_alive())
 
-    @property
-    def worker_ids(self) -> list[str]:
-        return [s.worker_id for s in self._slots.values()]
-
     def receive(self, timeout: float) -> list[Message]:
         """Messages from the workers, waiting up to ``timeout`` seconds for the first."""
         conns = [s.conn for s in self._slots.values() if s.conn is not None]
@@ -307,7 +302,3 @@ def parent_log_levels() -> dict[str, int]:
         if isinstance(logger, logging.Logger) and logger.level != logging.NOTSET:
             levels[name] = logger.level
     return levels
-
-
-def is_outcome(message: Message) -> bool:
-    return bool(message) and message[0] == "outcome" and isinstance(message[1], FileOutcome)

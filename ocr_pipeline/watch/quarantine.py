@@ -2,7 +2,9 @@
 
 The note is written first, under a name claimed with exclusive creation, so two workers
 quarantining files of the same name never take the same place and nothing is overwritten
-(``scan.pdf``, then ``scan (2).pdf``…). Then the file is moved there. The note::
+(``scan.pdf``, then ``scan (2).pdf``…). Then the store records it (for a file it knows), then
+the file is moved there: :func:`quarantine_file` is the one routine for every file quarantined. The
+note::
 
     {"file": "water_service/scan.pdf", "tenant": "012025", "sha256": "…" | null,
      "code": "unreadable", "reason": "ファイルが壊れているか、…", "detail": "<English>",
@@ -13,15 +15,21 @@ quarantining files of the same name never take the same place and nothing is ove
 from __future__ import annotations
 
 import json
+import logging
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..durable import fsync_dir
+from ..errors import RefusalCode
+from .codes import QuarantineCode
 from .files import fit_name, move_durably, numbered
 from .messages import explain
+
+log = logging.getLogger(__name__)
 
 NOTE_SUFFIX = ".error.json"
 MAX_TRIES = 10_000
@@ -34,7 +42,7 @@ class QuarantineNote:
     file: str
     tenant: str
     sha256: str | None
-    code: str
+    code: QuarantineCode
     reason: str
     detail: str
     what_to_do: str
@@ -48,13 +56,17 @@ class QuarantineNote:
         *,
         file: str,
         tenant: str,
-        code: str,
+        code: QuarantineCode,
         detail: str,
+        refusal: RefusalCode | None = None,
         remedy: str = "",
         sha256: str | None = None,
         source_file_id: int | None = None,
     ) -> QuarantineNote:
-        said = explain(code, detail)
+        """The note for ``file``, the clerk's words chosen by ``code`` (and, for a file the
+        reader refused, its ``refusal``); ``detail`` and ``remedy`` are the English ones."""
+        code = QuarantineCode(code)
+        said = explain(code, refusal)
         return cls(
             file=file,
             tenant=tenant,
@@ -108,13 +120,46 @@ def unreserve(target: Path) -> None:
     note_path(target).unlink(missing_ok=True)
 
 
-def quarantine_file(src: Path, folder: Path, name: str, note: QuarantineNote) -> Path:
-    """Move ``src`` into ``folder`` under ``name`` (or a numbered variant) with its note;
-    return where it went. If the move fails the note is removed and the error raised."""
+def quarantine_file(
+    src: Path | None,
+    folder: Path,
+    name: str,
+    note: QuarantineNote,
+    record: Callable[[Path], None] | None = None,
+) -> Path:
+    """Quarantine a file, the one way every file is set aside: claim its place in ``folder``
+    under ``name`` (or a numbered variant) by writing ``note`` there, ``record(place)`` (the
+    store's quarantine, for a file the store knows), then move ``src`` there (``None``: no
+    file is left, the note alone tells the clerk). Returns the place.
+
+    A failed ``record`` gives the place back and raises. A failed move without ``record``
+    does too (nothing was recorded: the file stays where it was); with ``record`` the store
+    already points at the place, so an ``OSError`` is logged and the next start of the
+    watcher moves the file (``recover.finish_quarantine_moves``)."""
     target = reserve(folder, name, note)
     try:
-        move_durably(src, target)
+        if record is not None:
+            record(target)
     except BaseException:
         unreserve(target)
+        raise
+    if src is None:
+        return target
+    try:
+        move_durably(src, target)
+    except OSError as exc:
+        if record is None:
+            unreserve(target)
+            raise
+        log.error(
+            "source %s: cannot move %s to %s (%s); the next start of the watcher moves it",
+            note.source_file_id,
+            src,
+            target,
+            exc,
+        )
+    except BaseException:
+        if record is None:
+            unreserve(target)
         raise
     return target

@@ -23,9 +23,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..store import NotFoundError, SourceFile, SourceState, Store, WorkQueueStore, WorkState
+from .codes import HandBackCode, QuarantineCode
 from .files import move_durably, sha256_of
 from .lease import crashes_of
-from .outcome import FileOutcome, Outcome
+from .outcome import FileOutcome
 from .paths import WatchPaths
 from .quarantine import NOTE_SUFFIX, QuarantineNote, note_path
 
@@ -44,7 +45,8 @@ def release_items(store: Store, held_by: Callable[[str | None], bool], *, crashe
             if item.worker_id is None or not held_by(item.worker_id):
                 continue
             crashes = crashes_of(item) + (1 if crashed else 0)
-            error = {"code": "worker_died" if crashed else "worker_gone", "crashes": crashes}
+            code = HandBackCode.WORKER_DIED if crashed else HandBackCode.WORKER_GONE
+            error = {"code": code, "crashes": crashes}
             try:
                 town.fail(item.id, item.worker_id, error, retry=True)
             except Exception as exc:  # taken meanwhile: nothing to do
@@ -88,23 +90,13 @@ def finish_received(store: Store, paths: WatchPaths, report: Callable[[FileOutco
             note = QuarantineNote.make(
                 file=source.name,
                 tenant=tenant,
-                code="vanished",
+                code=QuarantineCode.VANISHED,
                 detail="the file was recorded but removed from the inbox before it was archived",
                 sha256=source.sha256,
                 source_file_id=source.id,
             )
             town.quarantine(source.id, note.to_dict(), None)
-            report(
-                FileOutcome(
-                    tenant=tenant,
-                    name=source.name,
-                    outcome=Outcome.VANISHED,
-                    seconds=time.monotonic() - started,
-                    source_id=source.id,
-                    code="vanished",
-                    reason=note.detail,
-                )
-            )
+            report(FileOutcome.vanished(note, started=started))
     return queued
 
 
@@ -166,7 +158,10 @@ def _stray(note: dict[str, object], inbox: Path, town: WorkQueueStore | None) ->
     if isinstance(name, str) and name and _still_in_inbox(inbox / name, note.get("sha256")):
         return True
     source_id = note.get("source_file_id")
-    if not isinstance(source_id, int) or note.get("code") == "duplicate_of_quarantined":
+    if (
+        not isinstance(source_id, int)
+        or note.get("code") == QuarantineCode.DUPLICATE_OF_QUARANTINED
+    ):
         return False  # refused by the intake: its file was moved, then taken away
     if town is None:
         return True

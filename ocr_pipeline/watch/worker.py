@@ -18,16 +18,13 @@ being read again, so a worker killed at any moment leaves nothing twice.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadArgumentsError, InputUnreadableError
+from ..errors import BadArgumentsError, InputUnreadableError, RefusalCode
 from ..ingest import PopplerMissingError
-from ..results import PageStatus
 from ..store import (
     LeaseLostError,
     SourceFile,
@@ -37,13 +34,14 @@ from ..store import (
     WorkItem,
     WorkQueueStore,
 )
+from .codes import HandBackCode, QuarantineCode
 from .files import move_durably
 from .layout import form_hint
 from .lease import Heartbeat, StopRequestedError, WorkerOptions, crashes_of
-from .outcome import FileOutcome, Outcome
+from .outcome import FileOutcome
 from .paths import WatchPaths
 from .processor import FileProcessor, ProcessedFile
-from .quarantine import QuarantineNote, note_path, reserve, unreserve
+from .quarantine import QuarantineNote, note_path, quarantine_file, unreserve
 
 log = logging.getLogger(__name__)
 
@@ -92,21 +90,20 @@ class Worker:
         try:
             outcome = self._work(town, item, started)
         except StopRequestedError:
-            self._hand_back(town, item, {"code": "handed_back", "crashes": crashes_of(item)})
+            self._hand_back(town, item, HandBackCode.HANDED_BACK)
             return
         except LeaseLostError:
             log.warning("work item %d was taken over by another worker; dropped", item.id)
             return
         except PopplerMissingError:
-            self._hand_back(town, item, {"code": "poppler_missing", "crashes": crashes_of(item)})
+            self._hand_back(town, item, HandBackCode.POPPLER_MISSING)
             raise
         except (StoreUnavailableError, OSError) as exc:
             self._transient(town, item, exc)
             return
         except Exception as exc:
             log.exception("work item %d (source %d) failed", item.id, item.source_file_id)
-            error = {"code": "error", "crashes": crashes_of(item) + 1, "detail": repr(exc)[:500]}
-            self._hand_back(town, item, error)
+            self._hand_back(town, item, HandBackCode.ERROR, crashed=True, detail=repr(exc)[:500])
             return
         self._backoff = 0.0
         if outcome is not None:
@@ -122,9 +119,21 @@ class Worker:
             exc,
             self._backoff,
         )
-        self._hand_back(town, item, {"code": "transient", "crashes": crashes_of(item)})
+        self._hand_back(town, item, HandBackCode.TRANSIENT)
 
-    def _hand_back(self, town: WorkQueueStore, item: WorkItem, error: dict[str, Any]) -> None:
+    def _hand_back(
+        self,
+        town: WorkQueueStore,
+        item: WorkItem,
+        code: HandBackCode,
+        *,
+        crashed: bool = False,
+        detail: str | None = None,
+    ) -> None:
+        """Put ``item`` back in the queue with ``code``; ``crashed`` counts one more crash."""
+        error: dict[str, Any] = {"code": code, "crashes": crashes_of(item) + (1 if crashed else 0)}
+        if detail is not None:
+            error["detail"] = detail
         try:
             town.fail(item.id, self.worker_id, error, retry=True)
         except Exception as exc:  # the lease runs out and the item is claimed again
@@ -141,12 +150,10 @@ class Worker:
         path = Path(source.stored_path) if source.stored_path else None
         if crashes >= self.options.max_crashes:
             detail = f"reading this file stopped {crashes} times (its worker died or failed)"
-            return self._quarantine(town, source, code="crashed", detail=detail, started=started)
+            return self._quarantine(town, source, QuarantineCode.CRASHED, detail, started)
         if path is None or not path.is_file():
             detail = f"the archived copy {path} is missing"
-            return self._quarantine(
-                town, source, code="missing_file", detail=detail, started=started
-            )
+            return self._quarantine(town, source, QuarantineCode.MISSING_FILE, detail, started)
         return self._read(town, item, source, path, started)
 
     def _read(
@@ -169,20 +176,21 @@ class Worker:
                 return self._quarantine(
                     town,
                     source,
-                    code="unreadable",
-                    detail=exc.reason,
+                    QuarantineCode.UNREADABLE,
+                    exc.reason,
+                    started,
+                    refusal=exc.code,
                     remedy=exc.remedy,
-                    started=started,
                 )
             except BadArgumentsError as exc:
                 if form_id is None:
                     raise
                 return self._quarantine(
-                    town, source, code="unknown_form", detail=exc.message, started=started
+                    town, source, QuarantineCode.UNKNOWN_FORM, exc.message, started
                 )
             if not done.pages:
                 return self._quarantine(
-                    town, source, code="unreadable", detail="no pages", started=started
+                    town, source, QuarantineCode.UNREADABLE, "no pages", started
                 )
             ids = town.save_result(source.id, done.pages, done.images)
         town.complete(item.id, self.worker_id)
@@ -214,15 +222,13 @@ class Worker:
         started: float,
         stored: Path,
     ) -> FileOutcome:
-        return FileOutcome(
-            tenant=town.tenant_id,
-            name=source.name,
-            outcome=Outcome.DOCUMENTS,
-            seconds=time.monotonic() - started,
+        return FileOutcome.read(
+            town.tenant_id,
+            source.name,
+            started=started,
             source_id=source.id,
             documents=documents,
-            pages=dict(Counter(p.status.value for p in done.pages)),
-            error_pages=[p.page for p in done.pages if p.status is PageStatus.ERROR],
+            pages=[(p.page, p.status.value) for p in done.pages],
             fields_to_review=sum(len(p.needs_review) for p in done.pages),
             path=str(stored),
         )
@@ -232,15 +238,13 @@ class Worker:
     ) -> FileOutcome:
         pages = town.source_pages(source.id)
         doc_ids = sorted({p.document_id for p in pages if p.document_id is not None})
-        return FileOutcome(
-            tenant=town.tenant_id,
-            name=source.name,
-            outcome=Outcome.DOCUMENTS,
-            seconds=time.monotonic() - started,
+        return FileOutcome.read(
+            town.tenant_id,
+            source.name,
+            started=started,
             source_id=source.id,
             documents=len(doc_ids),
-            pages=dict(Counter(p.status for p in pages)),
-            error_pages=[p.page_no for p in pages if p.status == PageStatus.ERROR],
+            pages=[(p.page_no, p.status) for p in pages],
             fields_to_review=sum(town.get_document(d).open_fields for d in doc_ids),
             path=source.stored_path,
         )
@@ -249,57 +253,35 @@ class Worker:
         self,
         town: WorkQueueStore,
         source: SourceFile,
-        *,
-        code: str,
+        code: QuarantineCode,
         detail: str,
         started: float,
+        *,
+        refusal: RefusalCode | None = None,
         remedy: str = "",
     ) -> FileOutcome:
+        """Quarantine a claimed file: recorded in the store first, then moved (its note is
+        written even when the file is gone, so that the clerk sees what happened)."""
         note = QuarantineNote.make(
             file=source.name,
             tenant=town.tenant_id,
             code=code,
             detail=detail,
+            refusal=refusal,
             remedy=remedy,
             sha256=source.sha256,
             source_file_id=source.id,
         )
         path = Path(source.stored_path) if source.stored_path else None
         has_file = path is not None and path.is_file()
-        # The note is written even without a file, so that the clerk sees what happened.
-        target = reserve(self.paths.quarantine_folder(town.tenant_id), source.name, note)
-        try:
-            town.quarantine(source.id, note.to_dict(), str(target) if has_file else None)
-        except BaseException:
-            unreserve(target)
-            raise
-        if path is not None and has_file:
-            try:
-                move_durably(path, target)
-                if path.is_relative_to(self.paths.quarantine):
-                    unreserve(path)  # set aside before, given another run, set aside again
-            except OSError as exc:
-                log.error(
-                    "source %d: cannot move %s to %s (%s); the next start of the watcher moves it",
-                    source.id,
-                    path,
-                    target,
-                    exc,
-                )
-        return FileOutcome(
-            tenant=town.tenant_id,
-            name=source.name,
-            outcome=Outcome.QUARANTINED,
-            seconds=time.monotonic() - started,
-            source_id=source.id,
-            code=code,
-            reason=detail,
-            path=str(target if has_file else note_path(target)),
-        )
 
+        def record(place: Path) -> None:
+            town.quarantine(source.id, note.to_dict(), str(place) if has_file else None)
 
-def run_worker(worker: Worker, stop: threading.Event, poll: float = 0.5) -> None:
-    """Work until ``stop`` is set; wait ``poll`` seconds whenever the queue is empty."""
-    while not stop.is_set():
-        if not worker.step():
-            stop.wait(poll)
+        folder = self.paths.quarantine_folder(town.tenant_id)
+        target = quarantine_file(path if has_file else None, folder, source.name, note, record)
+        moved = path is not None and has_file and not path.exists()
+        if moved and path is not None and path.is_relative_to(self.paths.quarantine):
+            unreserve(path)  # set aside before, given another run, set aside again
+        shown = target if has_file else note_path(target)
+        return FileOutcome.quarantined(note, started=started, path=str(shown))

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ocr_pipeline.results import PageStatus
 from ocr_pipeline.store import Role, SourceFile, SourceState, TenantStore, User
-from ocr_pipeline.watch.messages import explain_error_pages
+from ocr_pipeline.watch import explain_error_pages
 from review_ui import inbox, labels, navigation, services, texts
 from review_ui.plain import md
 

@@ -1,9 +1,12 @@
-"""The README's "Bad input" table has one row per corpus case, in the corpus's order."""
+"""The README's "Bad input" table has one row per corpus case, in the corpus's order, and
+one row per refusal code."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from ocr_pipeline.errors import RefusalCode
 
 from .corpus import CASES
 
@@ -27,3 +30,10 @@ def test_each_row_names_the_kind() -> None:
     rows = {m.group(1): m.group(0) for m in ROW_ID.finditer(_section("Bad input"))}
     for case in CASES:
         assert rows[case.id].startswith(f"| {case.kind} (`{case.id}`) |"), case.id
+
+
+def test_every_refusal_code_has_its_row() -> None:
+    section = _section("Bad input")
+    assert "| refusal code | messages (English, `error.reason`) |" in section
+    for code in RefusalCode:
+        assert f"\n| `{code}` | " in section, code

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ocr_pipeline.errors import InputUnreadableError
+from ocr_pipeline.errors import InputUnreadableError, RefusalCode
 from ocr_pipeline.ingest import (
     PageFailure,
     PageImage,
@@ -31,6 +31,38 @@ full by the CLI test)."""
 MAX_PAGES = int(Settings.model_fields["max_pages"].default)
 """The default page limit, which ``formocr`` passes to ingest."""
 
+R = RefusalCode
+REFUSAL: dict[str, RefusalCode] = {
+    "empty_file": R.EMPTY,
+    "dangling_symlink": R.MISSING,
+    "still_being_written": R.DAMAGED,
+    "deleted_while_queued": R.MISSING,
+    "text_named_pdf": R.FORMAT_MISMATCH,
+    "html_named_pdf": R.FORMAT_MISMATCH,
+    "docx": R.UNSUPPORTED_FORMAT,
+    "heic": R.UNSUPPORTED_FORMAT,
+    "bmp": R.UNSUPPORTED_FORMAT,
+    "truncated_pdf": R.DAMAGED,
+    "encrypted_pdf": R.PASSWORD_PROTECTED,
+    "pdf_no_pages": R.NO_PAGES,
+    "pdf_over_page_limit": R.TOO_MANY_PAGES,
+    "pdf_page_bomb": R.TOO_LARGE,
+    "pdf_page_bomb_in_batch": R.TOO_LARGE,  # its page 2
+    "truncated_jpeg": R.DAMAGED,
+    "truncated_png": R.DAMAGED,
+    "png_bomb": R.TOO_LARGE,
+    "huge_dimensions": R.TOO_LARGE,
+    "one_pixel": R.TOO_SMALL,
+    "tiff_no_pages": R.DAMAGED,
+    "tiff_corrupt_page": R.DAMAGED,  # its page 2
+}
+"""The code each refused file (or lost page) carries: what the clerk's sentence follows."""
+
+
+def test_every_refused_case_has_its_refusal_code() -> None:
+    refused = {c.id for c in CASES if c.outcome is Outcome.REFUSED}
+    assert refused <= set(REFUSAL), sorted(refused - set(REFUSAL))
+
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_ingest_refuses_or_reads(case: Case, build_case: Callable[[Case], Path]) -> None:
@@ -43,6 +75,7 @@ def test_ingest_refuses_or_reads(case: Case, build_case: Callable[[Case], Path])
                 pass
         error = caught.value
         assert case.message in error.reason
+        assert error.code is REFUSAL[case.id]
         assert error.path == path
         assert str(error).startswith(f"{path}: {error.reason}\n  What to do: ")
         assert error.remedy.endswith(".")
@@ -62,6 +95,7 @@ def test_ingest_refuses_or_reads(case: Case, build_case: Callable[[Case], Path])
             failed = True
             assert isinstance(page, PageFailure)
             assert page.reason.startswith(case.message)
+            assert page.error.code is REFUSAL[case.id]
             assert page.error.path == path and page.error.remedy.endswith(".")
             continue
         assert isinstance(page, PageImage)

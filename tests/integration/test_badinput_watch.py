@@ -47,6 +47,7 @@ from ocr_pipeline.watch import (
     pipeline_processor,
 )
 from ocr_pipeline.watch import intake as watch_intake
+from ocr_pipeline.watch.codes import QuarantineCode
 from ocr_pipeline.watch.files import move_durably
 from ocr_pipeline.watch.messages import explain
 from tests.badinput.case import Case, Fault, Outcome, Target
@@ -61,7 +62,7 @@ SETTLE = 2.0
 GROWTH = (20, 0.3)
 """The growing file gets the rest of its bytes in this many pieces, one every this many
 seconds: it keeps changing for longer than ``SETTLE``, so the watcher must wait for it."""
-GENERIC = explain("unreadable").reason
+GENERIC = explain(QuarantineCode.UNREADABLE).reason
 """The clerk's sentence when the watcher has no better one for a refusal."""
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from ocr_pipeline.errors import ExitCode, InputUnreadableError
+from ocr_pipeline.errors import ExitCode, InputUnreadableError, RefusalCode
 from ocr_pipeline.ingest import count_pages, iter_pages
 
 A4_200DPI = (1654, 2339)
@@ -27,18 +27,22 @@ def test_missing_file_is_refused(tmp_path: Path) -> None:
     assert "does not exist" in error.message
     assert error.path == tmp_path / "nowhere.pdf"
     assert error.exit_code is ExitCode.INPUT_UNREADABLE
+    assert error.code is RefusalCode.MISSING
 
 
 def test_directory_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "scans.pdf"
     folder.mkdir()
-    assert "is a directory, not a file" in _refusal(folder).message
+    error = _refusal(folder)
+    assert "is a directory, not a file" in error.message
+    assert error.code is RefusalCode.NOT_A_FILE
 
 
 def test_empty_file_is_refused(write_bytes: Callable[[str, bytes], Path]) -> None:
     error = _refusal(write_bytes("empty.pdf", b""))
     assert "empty (0 bytes)" in error.message
     assert "not have finished" in error.remedy
+    assert error.code is RefusalCode.EMPTY
 
 
 def test_dangling_symlink_names_its_target(tmp_path: Path) -> None:
@@ -47,6 +51,7 @@ def test_dangling_symlink_names_its_target(tmp_path: Path) -> None:
     error = _refusal(link)
     assert "dangling" in error.message
     assert "gone.pdf" in error.message
+    assert error.code is RefusalCode.MISSING
 
 
 def test_symlink_to_a_directory_is_refused(tmp_path: Path) -> None:
@@ -74,7 +79,9 @@ def test_symlink_to_a_regular_file_is_followed(
 def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "scan.pdf"
     os.mkfifo(fifo)
-    assert "FIFO" in _refusal(fifo).message
+    error = _refusal(fifo)
+    assert "FIFO" in error.message
+    assert error.code is RefusalCode.NOT_A_FILE
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
@@ -87,6 +94,7 @@ def test_unreadable_file_is_refused(save_image: Callable[..., Path]) -> None:
         path.chmod(0o644)
     assert "permission denied" in error.message
     assert "read permission" in error.remedy
+    assert error.code is RefusalCode.NO_ACCESS
 
 
 def test_read_refused_by_the_system_is_reported(
@@ -102,7 +110,9 @@ def test_read_refused_by_the_system_is_reported(
         return real_open(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "open", guarded_open)
-    assert _refusal(path).reason == "cannot be read: permission denied"
+    error = _refusal(path)
+    assert error.reason == "cannot be read: permission denied"
+    assert error.code is RefusalCode.NO_ACCESS
 
 
 def test_message_names_file_and_remedy(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pdf2image import convert_from_path
 from pdf2image.exceptions import PDFPopplerTimeoutError, PDFSyntaxError
 from PIL import Image, ImageDraw
 
-from ocr_pipeline.errors import InputUnreadableError
+from ocr_pipeline.errors import InputUnreadableError, RefusalCode
 from ocr_pipeline.ingest import (
     PageFailure,
     PageImage,
@@ -178,6 +178,7 @@ def test_missing_poppler_names_the_package(
             call(scanned_pdf)
         assert "pdftoppm" in caught.value.reason
         assert "poppler-utils" in caught.value.remedy
+        assert caught.value.code is RefusalCode.TOOLS_MISSING
 
 
 def test_page_poppler_cannot_render_is_named(
@@ -193,6 +194,7 @@ def test_page_poppler_cannot_render_is_named(
     with pytest.raises(InputUnreadableError) as caught:
         next(pages)
     assert caught.value.reason == "page 2 of 3: poppler rendered no image: the page is damaged"
+    assert caught.value.code is RefusalCode.DAMAGED
 
 
 def test_tolerant_reading_goes_on_after_a_page_poppler_cannot_render(
@@ -239,6 +241,7 @@ def test_render_timeout_is_named(scanned_pdf: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(InputUnreadableError) as caught:
         next(iter_pages(scanned_pdf))
     assert caught.value.reason == "page 1 of 3: rendering did not finish within 120 s"
+    assert caught.value.code is RefusalCode.TIMED_OUT
 
 
 def _jpeg_pdf(path: Path, damaged: int) -> Path:

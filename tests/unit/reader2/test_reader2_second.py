@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from form_schemas.reasons import CATALOGUE
+from form_schemas.reasons import CATALOGUE, ReasonCode
 from form_schemas.spec import DateParts, Era, FieldSpec, FieldType, Segment
 from ocr_pipeline.engines import Recognition
 from ocr_pipeline.extract.interpret import read_field
@@ -53,7 +53,7 @@ def _reasons(obs: Observation, reader: SecondReader) -> list[str]:
 
 
 def test_the_reason_has_a_japanese_label() -> None:
-    assert CATALOGUE["readers_disagree"] == "2つの読み取り方式の結果が一致しない"
+    assert CATALOGUE[ReasonCode("readers_disagree")] == "2つの読み取り方式の結果が一致しない"
 
 
 def test_a_misread_box_gets_readers_disagree_with_both_readings(reader: SecondReader) -> None:

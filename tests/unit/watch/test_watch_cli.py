@@ -15,7 +15,7 @@ from ocr_pipeline.cli.cmd_demo import sample_scans
 from ocr_pipeline.cli.cmd_watch import stop_on_signals, summary_line, watch_settings
 from ocr_pipeline.errors import BadArgumentsError, ConfigInvalidError
 from ocr_pipeline.settings import Settings
-from ocr_pipeline.watch import FileOutcome, Outcome, RunSummary, WatchOptions
+from ocr_pipeline.watch import FileOutcome, Outcome, QuarantineCode, RunSummary, WatchOptions
 
 
 def _args(*argv: str) -> argparse.Namespace:
@@ -53,7 +53,7 @@ def test_the_log_line_names_tenant_file_outcome_and_seconds() -> None:
     assert line.startswith('tenant=012025 file="water_service/申請 1.pdf" outcome=documents ')
     assert 'documents=2 pages="blank:1 ok:2" review_fields=3' in line
     assert line.endswith("seconds=2.35") and "\n" not in line
-    bad = FileOutcome("t", "a\nb.pdf", Outcome.QUARANTINED, 0.1, code="unreadable",
+    bad = FileOutcome("t", "a\nb.pdf", Outcome.QUARANTINED, 0.1, code=QuarantineCode.UNREADABLE,
                       reason="the file is empty (0 bytes)").line()  # fmt: skip
     assert "\n" not in bad and 'reason="the file is empty (0 bytes)"' in bad
     summary = RunSummary([FileOutcome("t", "x", Outcome.DUPLICATE, 0.0)])

@@ -8,15 +8,29 @@ from pathlib import Path
 
 import pytest
 
-from ocr_pipeline.watch.messages import explain, explain_error_pages
+from ocr_pipeline.errors import RefusalCode
+from ocr_pipeline.watch.codes import QuarantineCode
+from ocr_pipeline.watch.layout import Refusal
+from ocr_pipeline.watch.messages import (
+    QUARANTINE_TEXT,
+    REFUSAL_TEXT,
+    explain,
+    explain_error_pages,
+)
 from ocr_pipeline.watch.quarantine import QuarantineNote, note_path, quarantine_file
 
 KEYS = {"file", "tenant", "sha256", "code", "reason", "detail", "what_to_do", "remedy", "time",
         "source_file_id"}  # fmt: skip
 
 
-def _note(name: str = "scan.pdf", code: str = "unreadable", detail: str = "x") -> QuarantineNote:
-    return QuarantineNote.make(file=name, tenant="t1", code=code, detail=detail)
+def _note(name: str = "scan.pdf", detail: str = "x") -> QuarantineNote:
+    return QuarantineNote.make(
+        file=name,
+        tenant="t1",
+        code=QuarantineCode.UNREADABLE,
+        detail=detail,
+        refusal=RefusalCode.DAMAGED,
+    )
 
 
 def test_a_quarantined_file_has_its_note_beside_it(tmp_path: Path) -> None:
@@ -60,26 +74,58 @@ def test_a_failed_move_takes_its_note_back(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("detail", "reason"),
+    ("refusal", "reason"),
     [
-        ("the file is empty (0 bytes)", "ファイルが空です"),
-        ("the PDF is password-protected", "パスワード"),
-        ("the PDF has no pages", "ページが1枚もありません"),
-        ("not a PDF: starts with b'Hello'; the file may be mis-named", "拡張子と中身"),
-        ("unsupported format: starts with b'GIF89a', which is a GIF image", "対応していない形式"),
-        ("the JPEG data is damaged or truncated (OSError)", "壊れているか"),
-        ("page 3 of 5: the page declares 13000 x 12000 pixels (156 megapixels), over the limit",
-         "大きすぎる"),
-        ("the page is only 1 x 1 pixels, too small to be a scanned form", "小さすぎて"),
-        ("cannot be read: permission denied", "権限"),
-        ("something nobody foresaw", "読み取れませんでした"),
+        (RefusalCode.EMPTY, "ファイルが空です"),
+        (RefusalCode.PASSWORD_PROTECTED, "パスワード"),
+        (RefusalCode.NO_PAGES, "ページが1枚もありません"),
+        (RefusalCode.FORMAT_MISMATCH, "拡張子と中身"),
+        (RefusalCode.UNSUPPORTED_FORMAT, "対応していない形式"),
+        (RefusalCode.DAMAGED, "壊れているか"),
+        (RefusalCode.TOO_LARGE, "大きすぎる"),
+        (RefusalCode.TOO_SMALL, "小さすぎて"),
+        (RefusalCode.TOO_MANY_PAGES, "ページ数が多すぎる"),
+        (RefusalCode.TIMED_OUT, "時間がかかりすぎた"),
+        (RefusalCode.NO_ACCESS, "権限"),
+        (None, "読み取れませんでした"),
     ],
 )  # fmt: skip
 def test_every_kind_of_unreadable_file_gets_its_own_japanese_reason(
-    detail: str, reason: str
+    refusal: RefusalCode | None, reason: str
 ) -> None:
-    said = explain("unreadable", detail)
+    said = explain(QuarantineCode.UNREADABLE, refusal)
     assert reason in said.reason and said.what_to_do
+
+
+def test_the_clerks_words_follow_the_code_not_the_english_message() -> None:
+    note = QuarantineNote.make(
+        file="a.pdf",
+        tenant="t1",
+        code=QuarantineCode.UNREADABLE,
+        detail="the file is empty (0 bytes)",  # a wording that once chose the sentence
+        refusal=RefusalCode.PASSWORD_PROTECTED,
+    )
+    assert "パスワード" in note.reason
+
+
+def test_every_refusal_code_has_japanese_text() -> None:
+    missing = [code for code in RefusalCode if code not in REFUSAL_TEXT]
+    assert not missing, f"no Japanese text for refusal codes {missing} (watch/messages.py)"
+    for code in RefusalCode:
+        said = explain(QuarantineCode.UNREADABLE, code)
+        assert said.reason and said.what_to_do, code
+
+
+def test_every_quarantine_code_has_japanese_text() -> None:
+    missing = [code for code in QuarantineCode if code not in QUARANTINE_TEXT]
+    assert not missing, f"no Japanese text for quarantine codes {missing} (watch/messages.py)"
+    for code in QuarantineCode:
+        said = explain(code)
+        assert said.reason and said.what_to_do, code
+
+
+def test_every_refusal_of_the_inbox_layout_is_a_quarantine_code() -> None:
+    assert {r.value for r in Refusal} <= {c.value for c in QuarantineCode}
 
 
 @pytest.mark.parametrize(
@@ -88,8 +134,8 @@ def test_every_kind_of_unreadable_file_gets_its_own_japanese_reason(
      "duplicate_of_quarantined", "crashed", "missing_file", "vanished"],
 )  # fmt: skip
 def test_every_quarantine_code_has_its_own_sentence(code: str) -> None:
-    said = explain(code)
-    assert said != explain("unreadable") and said.what_to_do
+    said = explain(QuarantineCode(code))
+    assert said != explain(QuarantineCode.UNREADABLE) and said.what_to_do
 
 
 def test_pages_that_could_not_be_read_are_named_for_the_clerk() -> None:
@@ -105,3 +151,11 @@ def test_a_file_none_of_whose_pages_was_read_is_not_said_to_have_other_pages() -
     every = explain_error_pages([1], total=1)
     assert every.reason == "1ページ目を読み取れませんでした。"
     assert every.what_to_do.startswith("スキャンし直して")
+
+
+def test_every_quarantine_code_is_in_the_readme() -> None:
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("\n## Watched folder\n")
+    section = readme[start : readme.index("\n## ", start + 1)]
+    for code in QuarantineCode:
+        assert f"`{code}`" in section, code

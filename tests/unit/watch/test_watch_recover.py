@@ -14,6 +14,7 @@ import pytest
 from ocr_pipeline.settings import Settings, load_settings
 from ocr_pipeline.store import SourceState, Store, TenantStore
 from ocr_pipeline.watch import Outcome, RunSummary, WatchFatalError, WatchPaths
+from ocr_pipeline.watch.codes import QuarantineCode
 from ocr_pipeline.watch.intake import Intake
 from ocr_pipeline.watch.layout import scan_tenant
 from ocr_pipeline.watch.quarantine import QuarantineNote, note_path, reserve
@@ -39,13 +40,15 @@ def _queued(store: Store, paths: WatchPaths) -> int:
 
 
 def _note(name: str, **kw: Any) -> QuarantineNote:
-    return QuarantineNote.make(file=name, tenant="town-a", code="unreadable", detail="x", **kw)
+    return QuarantineNote.make(
+        file=name, tenant="town-a", code=QuarantineCode.UNREADABLE, detail="x", **kw
+    )
 
 
 def test_a_note_of_a_worker_killed_before_recording_the_quarantine_goes(
     store: Store, paths: WatchPaths, drop: Callable[..., Path], run_once: RunOnce
 ) -> None:
-    drop("bad.pdf", unreadable="the PDF is password-protected")
+    drop("bad.pdf", unreadable="the PDF is password-protected", refusal="password_protected")
     sid = _queued(store, paths)
     # What a kill -9 between writing the note and recording the quarantine leaves behind:
     source = _town(store).get_source(sid)

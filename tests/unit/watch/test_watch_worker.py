@@ -81,7 +81,9 @@ def test_a_file_becomes_one_document_per_form_page(kit: Kit) -> None:
 
 
 def test_an_unreadable_file_is_quarantined_with_its_note(kit: Kit) -> None:
-    sid = kit.queue("bad.pdf", unreadable="the PDF is password-protected")
+    sid = kit.queue(
+        "bad.pdf", unreadable="the PDF is password-protected", refusal="password_protected"
+    )
     kit.worker.step()
     (outcome,) = kit.outcomes
     assert outcome.outcome is Outcome.QUARANTINED and outcome.code == "unreadable"

@@ -5,6 +5,8 @@ in code and has its own bytes)::
 
     {"pages": ["ok", "blank", "unclassified"], "nonce": "a"}     three pages, one document
     {"unreadable": "the PDF is damaged ..."}                     raises InputUnreadableError
+    {"unreadable": "...", "refusal": "password_protected"}       ... with that RefusalCode
+                                                                 (default: damaged)
     {"pages": ["ok"], "sleep": 0.5}                              sleeps before each page
     {"pages": ["ok"], "die": "/path/marker"}                     the process exits (os._exit)
                                                                  while the marker is missing;
@@ -28,7 +30,7 @@ from typing import Any
 from PIL import Image
 
 from form_schemas.reasons import Reason
-from ocr_pipeline.errors import InputUnreadableError
+from ocr_pipeline.errors import InputUnreadableError, RefusalCode
 from ocr_pipeline.results import FieldResult, FieldStatus, PageResult, PageStatus
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.watch import ProcessedFile
@@ -93,9 +95,12 @@ class FakeProcessor:
             spec = json.loads(path.read_bytes())
             assert isinstance(spec, dict)
         except (ValueError, AssertionError):
-            raise InputUnreadableError(path, "unsupported format: not a fake scan") from None
+            raise InputUnreadableError(
+                path, "unsupported format: not a fake scan", code=RefusalCode.UNSUPPORTED_FORMAT
+            ) from None
         if "unreadable" in spec:
-            raise InputUnreadableError(path, spec["unreadable"])
+            code = RefusalCode(spec.get("refusal", RefusalCode.DAMAGED))
+            raise InputUnreadableError(path, spec["unreadable"], code=code)
         die = spec.get("die")
         if die == "always":
             os._exit(70)
