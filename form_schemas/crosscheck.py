@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from .fieldtypes import is_table_cell
 from .japanese import address, postal
-from .reasons import Reason
+from .reasons import Reason, ReasonCode
 from .spec import FieldSpec, FieldType, FieldValue
 
 Findings = dict[str, list[Reason]]
@@ -46,7 +46,7 @@ def _table_rows(fields: Sequence[FieldSpec], values: Values, out: Findings) -> N
         for c in cells:
             if c.required and not _written(values.get(c.id)):
                 detail = f"{c.id} is empty in filled row {row}"
-                out[c.id].append(Reason("required_missing", detail))
+                out[c.id].append(Reason(ReasonCode.REQUIRED_MISSING, detail))
 
 
 def _kana(fields: Sequence[FieldSpec], values: Values, out: Findings) -> None:
@@ -55,7 +55,7 @@ def _kana(fields: Sequence[FieldSpec], values: Values, out: Findings) -> None:
             continue
         if _written(values.get(f.reading_of)) and not _written(values.get(f.id)):
             detail = f"{f.reading_of} has a value, {f.id} is empty"
-            out[f.id].append(Reason("kana_missing", detail))
+            out[f.id].append(Reason(ReasonCode.KANA_MISSING, detail))
 
 
 def _postal_vs_address(
@@ -83,14 +83,16 @@ def _postal(fields: Sequence[FieldSpec], values: Values, out: Findings) -> None:
             continue  # the field check already reports the form
         places = postal.lookup(code)
         if places is None:
-            out[f.id].append(Reason("unknown_postal_code", f"{code} is not in the postal data"))
+            out[f.id].append(
+                Reason(ReasonCode.UNKNOWN_POSTAL_CODE, f"{code} is not in the postal data")
+            )
             continue
         written = values.get(f.address_field) if f.address_field else None
         if not isinstance(written, str) or not written.strip():
             continue
         problem = _postal_vs_address(code, address.match_address(written), places)
         if problem:
-            out[f.id].append(Reason("postal_address_mismatch", problem))
+            out[f.id].append(Reason(ReasonCode.POSTAL_ADDRESS_MISMATCH, problem))
 
 
 def _addresses(fields: Sequence[FieldSpec], values: Values, out: Findings) -> None:
@@ -99,7 +101,7 @@ def _addresses(fields: Sequence[FieldSpec], values: Values, out: Findings) -> No
         if f.type is FieldType.ADDRESS and isinstance(written, str) and written.strip():
             unknown = address.match_address(written).unknown
             if unknown:
-                out[f.id].append(Reason("unknown_address", unknown))
+                out[f.id].append(Reason(ReasonCode.UNKNOWN_ADDRESS, unknown))
 
 
 def cross_check(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from .japanese import amount, dates, digits, kana, mynumber, phone, postal, width
 from .japanese.era import ERAS
-from .reasons import Reason
+from .reasons import Reason, ReasonCode
 from .spec import Era, FieldSpec, FieldType, FieldValue
 
 T = FieldType
@@ -93,7 +93,7 @@ def _blank(value: FieldValue) -> bool:
 
 def _required(spec: FieldSpec) -> tuple[Reason, ...]:
     if spec.required and not is_table_cell(spec):
-        return (Reason("required_missing", f"{spec.id} is required and empty"),)
+        return (Reason(ReasonCode.REQUIRED_MISSING, f"{spec.id} is required and empty"),)
     return ()
 
 
@@ -155,7 +155,7 @@ def _date(spec: FieldSpec, era: Era | None, parts: tuple[str, str, str]) -> Inte
     try:
         iso = dates.build_date(era, *parts).isoformat()
     except dates.InvalidDateError as exc:
-        return _with_checks(spec, None, (Reason("invalid_date", str(exc)),))
+        return _with_checks(spec, None, (Reason(ReasonCode.INVALID_DATE, str(exc)),))
     return _with_checks(spec, iso)
 
 
@@ -175,11 +175,13 @@ def interpret_date(
         return Interpretation(None, _required(spec))
     if not all(parts):
         written = "/".join(p or "_" for p in parts)
-        return _with_checks(spec, None, (Reason("invalid_date", f"incomplete date {written}"),))
+        return _with_checks(
+            spec, None, (Reason(ReasonCode.INVALID_DATE, f"incomplete date {written}"),)
+        )
     use_era = era if era is not None else spec.era
     if spec.type is T.WAREKI_DATE and use_era is None:
         detail = f"no era circled for year {parts[0]}"
-        return _with_checks(spec, None, (Reason("era_missing", detail),))
+        return _with_checks(spec, None, (Reason(ReasonCode.ERA_MISSING, detail),))
     return _date(spec, use_era, parts)
 
 
@@ -196,7 +198,7 @@ def _typed_mark(spec: FieldSpec, typed: str) -> Interpretation:
     if word in _TRUE_WORDS or word in _FALSE_WORDS:
         return _with_checks(spec, word in _TRUE_WORDS)
     detail = f"{typed.strip()!r} is not one of 1/0, true/false, はい/いいえ, レ/✓"
-    return _with_checks(spec, None, (Reason("invalid_choice", detail),))
+    return _with_checks(spec, None, (Reason(ReasonCode.INVALID_CHOICE, detail),))
 
 
 def _typed_choice(spec: FieldSpec, typed: str) -> Interpretation:
@@ -232,7 +234,7 @@ def interpret_typed(spec: FieldSpec, typed: str) -> Interpretation:
         parsed = dates.parse_typed_date(typed)
         if parsed is None:
             detail = f"cannot read {typed.strip()!r} as a date (e.g. 2024-04-01, 令和6年4月1日)"
-            return _with_checks(spec, None, (Reason("invalid_date", detail),))
+            return _with_checks(spec, None, (Reason(ReasonCode.INVALID_DATE, detail),))
         era, *rest = parsed
         return _date(spec, era, (rest[0], rest[1], rest[2]))
     if spec.type is T.CHOICE:
@@ -258,7 +260,7 @@ def _check_text(spec: FieldSpec, value: FieldValue) -> list[Reason]:
             i for i, (a, b) in enumerate(zip(value + "\0", normal + "\0", strict=False)) if a != b
         )
         detail = f"not in export form from position {at} (half-width, spacing or dash)"
-        return [Reason("invalid_chars", detail)]
+        return [Reason(ReasonCode.INVALID_CHARS, detail)]
     return []
 
 
@@ -267,17 +269,19 @@ def _check_kana(spec: FieldSpec, value: FieldValue) -> list[Reason]:
         return _not_text(spec, value, "invalid_kana")
     bad = kana.invalid_kana_chars(value)
     if bad:
-        return [Reason("invalid_kana", "not full-width katakana: " + " ".join(map(repr, bad)))]
+        return [
+            Reason(ReasonCode.INVALID_KANA, "not full-width katakana: " + " ".join(map(repr, bad)))
+        ]
     if not kana.is_normal_kana(value):
-        return [Reason("invalid_kana", "leading, trailing or doubled spaces")]
+        return [Reason(ReasonCode.INVALID_KANA, "leading, trailing or doubled spaces")]
     return []
 
 
 def _check_date(spec: FieldSpec, value: FieldValue) -> list[Reason]:
     if not isinstance(value, str) or not dates.is_iso_date(value):
-        return [Reason("invalid_date", f"{value!r} is not an ISO date YYYY-MM-DD")]
+        return [Reason(ReasonCode.INVALID_DATE, f"{value!r} is not an ISO date YYYY-MM-DD")]
     if spec.type is T.WAREKI_DATE and value < ERAS[0].start.isoformat():
-        return [Reason("invalid_date", f"{value} is before 明治, no era holds it")]
+        return [Reason(ReasonCode.INVALID_DATE, f"{value} is before 明治, no era holds it")]
     return []
 
 
@@ -285,14 +289,14 @@ def _check_postal(spec: FieldSpec, value: FieldValue) -> list[Reason]:
     if not isinstance(value, str):
         return _not_text(spec, value, "invalid_postal_code")
     problem = postal.postal_problem(value)
-    return [Reason("invalid_postal_code", problem)] if problem else []
+    return [Reason(ReasonCode.INVALID_POSTAL_CODE, problem)] if problem else []
 
 
 def _check_phone(spec: FieldSpec, value: FieldValue) -> list[Reason]:
     if not isinstance(value, str):
         return _not_text(spec, value, "invalid_phone")
     problem = phone.phone_problem(value)
-    return [Reason("invalid_phone", problem)] if problem else []
+    return [Reason(ReasonCode.INVALID_PHONE, problem)] if problem else []
 
 
 _MYNUMBER_CODES = {
@@ -315,31 +319,31 @@ def _check_digits(spec: FieldSpec, value: FieldValue) -> list[Reason]:
     out: list[Reason] = []
     bad = digits.non_digits(value)
     if bad:
-        out.append(Reason("invalid_chars", "not digits: " + " ".join(map(repr, bad))))
+        out.append(Reason(ReasonCode.INVALID_CHARS, "not digits: " + " ".join(map(repr, bad))))
     expected = spec.expected_length
     count = sum("0" <= ch <= "9" for ch in value)
     if expected is not None and count != expected:
-        out.append(Reason("invalid_length", f"{count} digits, expected {expected}"))
+        out.append(Reason(ReasonCode.INVALID_LENGTH, f"{count} digits, expected {expected}"))
     return out
 
 
 def _check_amount(spec: FieldSpec, value: FieldValue) -> list[Reason]:
     problem = amount.amount_problem(value)
-    return [Reason("invalid_amount", problem)] if problem else []
+    return [Reason(ReasonCode.INVALID_AMOUNT, problem)] if problem else []
 
 
 def _check_choice(spec: FieldSpec, value: FieldValue) -> list[Reason]:
     codes = [o.code for o in spec.options]
     if value not in codes or not isinstance(value, str):
-        return [Reason("invalid_choice", f"{value!r} is not one of {codes}")]
+        return [Reason(ReasonCode.INVALID_CHOICE, f"{value!r} is not one of {codes}")]
     return []
 
 
 def _check_mark(spec: FieldSpec, value: FieldValue) -> list[Reason]:
     if not isinstance(value, bool):
-        return [Reason("invalid_choice", f"expected true/false, got {value!r}")]
+        return [Reason(ReasonCode.INVALID_CHOICE, f"expected true/false, got {value!r}")]
     if value is False and spec.required and not is_table_cell(spec):
-        return [Reason("required_missing", f"{spec.id} is required and not ticked")]
+        return [Reason(ReasonCode.REQUIRED_MISSING, f"{spec.id} is required and not ticked")]
     return []
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 from PIL import Image
 
+from form_schemas.reasons import ReasonCode
 from form_schemas.registry import FormDefinition
 from form_schemas.sensitivity import mask
 from form_schemas.spec import BBox, FieldSpec
@@ -141,7 +142,7 @@ def reasons(view: FieldView, mode: Mode, entry: EntryStatus | None, masked: bool
         f"- {texts.reason(r.code)}"
         + (
             f"（{texts.readings_note(r.detail)}）"
-            if r.code == "readers_disagree" and r.detail and mode != "blind"
+            if r.code == ReasonCode.READERS_DISAGREE and r.detail and mode != "blind"
             else ""
         )
         for r in view.reasons

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from form_schemas.fieldtypes import interpret_date, interpret_text
 from form_schemas.japanese.spelling import fold, place_prefix, towns
 from form_schemas.japanese.variants import common_form, variant_candidates
-from form_schemas.reasons import Reason
+from form_schemas.reasons import Reason, ReasonCode
 from form_schemas.spec import Era, FieldType, FieldValue
 
 from ..engines.japanese import RARE, weight
@@ -67,7 +67,7 @@ def _unread_ink(obs: Observation, parts: list[str]) -> list[Reason]:
             found.append(f"{part}: faint or small ink ({crop.fill:.2f} of writing)")
     if not found:
         return []
-    return [Reason("ink_unread", "; ".join(found))]
+    return [Reason(ReasonCode.INK_UNREAD, "; ".join(found))]
 
 
 def far_future(value: FieldValue, today: date) -> list[Reason]:
@@ -81,7 +81,7 @@ def far_future(value: FieldValue, today: date) -> list[Reason]:
         return []
     if when <= today + timedelta(days=FUTURE_DAYS):
         return []
-    return [Reason("date_in_future", f"{value} is more than {FUTURE_DAYS} days ahead")]
+    return [Reason(ReasonCode.DATE_IN_FUTURE, f"{value} is more than {FUTURE_DAYS} days ahead")]
 
 
 def _choose(obs: Observation) -> tuple[str | None, list[Reason], float]:
@@ -93,10 +93,10 @@ def _choose(obs: Observation) -> tuple[str | None, list[Reason], float]:
     second = rest[0][1].score if rest else 0.0
     if best.score < OPTION_ON:
         sure = _mark_certainty(best.score, OPTION_ON)
-        return None, [Reason("no_choice", "no option is circled")], sure
+        return None, [Reason(ReasonCode.NO_CHOICE, "no option is circled")], sure
     if second >= OPTION_ON:
         others = [c for c, m in rest if m.score >= OPTION_ON]
-        return code, [Reason("multiple_choices", f"also marked: {', '.join(others)}")], 0.0
+        return code, [Reason(ReasonCode.MULTIPLE_CHOICES, f"also marked: {', '.join(others)}")], 0.0
     return code, [], min(_mark_certainty(best.score, OPTION_ON), _mark_certainty(second, OPTION_ON))
 
 
@@ -142,7 +142,7 @@ def _variant_risk(obs: Observation) -> list[Reason]:
             likely = [v for v in variants if alts.get(v, 0.0) >= VARIANT_ALT or v not in obs.known]
             if likely:
                 found.append(f"{char} may be {'/'.join(likely)}")
-    return [Reason("variant_kanji_risk", "; ".join(found))] if found else []
+    return [Reason(ReasonCode.VARIANT_KANJI_RISK, "; ".join(found))] if found else []
 
 
 def rare_twin(char: str) -> bool:
@@ -172,7 +172,7 @@ def address_old_forms(address: str) -> list[Reason]:
     if not found:
         return []
     notes = "; ".join(f"{c} is an old or rare form" for c in found)
-    return [Reason("variant_kanji_risk", notes)]
+    return [Reason(ReasonCode.VARIANT_KANJI_RISK, notes)]
 
 
 def _read_text(obs: Observation) -> Reading:
@@ -192,7 +192,9 @@ def _read_text(obs: Observation) -> Reading:
                     empty.append(_empty_certainty(obs, part))
                     continue
                 if len(text) != 1:
-                    reasons.append(Reason("box_count_mismatch", f"box {b + 1} read as {text!r}"))
+                    reasons.append(
+                        Reason(ReasonCode.BOX_COUNT_MISMATCH, f"box {b + 1} read as {text!r}")
+                    )
                     c = [0.0]
                 chars.append(text)
                 confs.extend(c)
@@ -209,7 +211,7 @@ def _read_text(obs: Observation) -> Reading:
     reasons += list(result.reasons)
     reasons += _unread_ink(obs, [p for p in obs.crops if "/" not in p])
     if spec.type is FieldType.ADDRESS and (doubt := town_doubt(joined)):
-        reasons.append(Reason("address_town_doubt", doubt))
+        reasons.append(Reason(ReasonCode.ADDRESS_TOWN_DOUBT, doubt))
     if spec.type is FieldType.ADDRESS:
         reasons += address_old_forms(joined)
     else:
@@ -219,7 +221,9 @@ def _read_text(obs: Observation) -> Reading:
         and result.value
         and "\u3000" not in str(result.value)
     ):
-        reasons.append(Reason("name_unsplit", "no gap between family and given name was seen"))
+        reasons.append(
+            Reason(ReasonCode.NAME_UNSPLIT, "no gap between family and given name was seen")
+        )
     evidence = min([*confs, *empty, *_gaps(obs), 1.0])
     return Reading(result.value, reasons, joined, confs, evidence, obs.has_writing)
 
@@ -233,7 +237,7 @@ def _read_date(obs: Observation) -> Reading:
         code, why, sure = _choose(obs)
         era = Era(code) if code is not None else None
         certainty.append(sure)
-        reasons += [r for r in why if r.code != "no_choice"]
+        reasons += [r for r in why if r.code != ReasonCode.NO_CHOICE]
     parts = {}
     confs: list[float] = []
     for name in ("year", "month", "day"):
@@ -265,7 +269,11 @@ def read_field(obs: Observation) -> Reading:
         mark = obs.marks["box"]
         on = mark.score >= BOX_ON
         sure = _mark_certainty(mark.score, BOX_ON)
-        reasons = [] if sure > 0.3 else [Reason("ambiguous_mark", f"mark score {mark.score:.2f}")]
+        reasons = (
+            []
+            if sure > 0.3
+            else [Reason(ReasonCode.AMBIGUOUS_MARK, f"mark score {mark.score:.2f}")]
+        )
         return Reading(on, reasons, f"box={mark.score:.2f}", [], sure, on)
     if spec.type.is_date:
         return _read_date(obs)

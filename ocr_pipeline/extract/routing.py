@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from form_schemas.reasons import Reason
+from form_schemas.reasons import Reason, ReasonCode
 from form_schemas.spec import FieldSpec, ReviewPolicy
 
 from ..errors import ConfigInvalidError
@@ -74,9 +74,11 @@ def route(
     reasons = list(reading.reasons)
     threshold = thresholds.for_type(spec.type.value)
     if conf < threshold:
-        reasons.append(Reason("low_confidence", f"confidence {conf:.3f} below {threshold:.3f}"))
+        reasons.append(
+            Reason(ReasonCode.LOW_CONFIDENCE, f"confidence {conf:.3f} below {threshold:.3f}")
+        )
     if spec.review is ReviewPolicy.ALWAYS:
-        reasons.append(Reason("review_policy", "this field is always checked by a person"))
+        reasons.append(Reason(ReasonCode.REVIEW_POLICY, "this field is always checked by a person"))
     if spec.review is ReviewPolicy.NEVER:
         return FieldStatus.ACCEPTED, reasons
     return (FieldStatus.REVIEW if reasons else FieldStatus.ACCEPTED), reasons

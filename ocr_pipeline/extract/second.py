@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from form_schemas.reasons import Reason
+from form_schemas.reasons import Reason, ReasonCode
 from form_schemas.spec import FieldType
 
 from ..engines import Recognition
@@ -214,8 +214,10 @@ def disagreements(
 def reason(kind: FieldType, findings: list[Finding]) -> Reason:
     """``readers_disagree`` with both readings per part; for 個人番号 only which box."""
     if kind is FieldType.MYNUMBER:  # 特定個人情報: never a digit of it
-        return Reason("readers_disagree", "; ".join(f"{f.where} differs" for f in findings))
-    return Reason("readers_disagree", "; ".join(_detail(f) for f in findings))
+        return Reason(
+            ReasonCode.READERS_DISAGREE, "; ".join(f"{f.where} differs" for f in findings)
+        )
+    return Reason(ReasonCode.READERS_DISAGREE, "; ".join(_detail(f) for f in findings))
 
 
 def _detail(f: Finding) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from form_schemas.fieldtypes import check_value, is_table_cell
-from form_schemas.reasons import Reason
+from form_schemas.reasons import Reason, ReasonCode
 from form_schemas.records import record_model
 from form_schemas.spec import FieldSpec, FieldValue
 
@@ -163,7 +163,7 @@ class ReviewMixin(FieldsBase):
         return it."""
 
         def decide(spec: FieldSpec, _: FieldValue) -> tuple[FieldValue, FieldState, list[Reason]]:
-            return None, FieldState.UNREADABLE, [Reason("unreadable", reason)]
+            return None, FieldState.UNREADABLE, [Reason(ReasonCode.UNREADABLE, reason)]
 
         return self._change_field(
             document_id,

@@ -411,10 +411,14 @@ def test_interpreting_an_export_form_changes_nothing(
 
 def _reason_codes_in_source() -> set[str]:
     root = Path(form_schemas.__file__).parent
-    pattern = re.compile(r"""(?:Reason|PydanticCustomError)\(\s*"([a-z_]+)\"""")
+    # a code is written as a ReasonCode member (Reason) or as a string (pydantic's errors)
+    pattern = re.compile(
+        r"""(?:Reason|PydanticCustomError)\(\s*(?:"([a-z_]+)"|ReasonCode\.([A-Z_]+))"""
+    )
     found: set[str] = set()
     for path in [root / "fieldtypes.py", root / "crosscheck.py", root / "records.py"]:
-        found |= set(pattern.findall(path.read_text(encoding="utf-8")))
+        for text, member in pattern.findall(path.read_text(encoding="utf-8")):
+            found.add(text or member.lower())
     return found
 
 
