@@ -65,6 +65,8 @@ def _unread_ink(obs: Observation, parts: list[str]) -> list[Reason]:
             found.append(f"{part}: writing read as nothing")
         elif crop.image is None and crop.fill >= INK_NOISE:
             found.append(f"{part}: faint or small ink ({crop.fill:.2f} of writing)")
+        elif crop.image is None and crop.faint >= 1.0:
+            found.append(f"{part}: pale writing ({crop.faint:.2f} of writing in pale grey)")
     if not found:
         return []
     return [Reason(ReasonCode.INK_UNREAD, "; ".join(found))]

@@ -50,6 +50,14 @@ class ZoneCrop:
     fill: float
     mask: Mask  # writing pixels over the expanded zone (for marks and box counts)
     origin: tuple[int, int]  # template position of mask[0, 0]
+    faint: float = 0.0  # for an empty zone: its fill counting paler strokes (FAINT_LEVEL)
+
+
+FAINT_LEVEL = 240
+"""A paler grey than :data:`~.register.WRITING_LEVEL`, used only to doubt an empty zone: a
+light pen on a low-contrast scan leaves strokes between the two (a written postal code at
+205-225 grey, accepted as empty on an evaluation page of seed 2026120329). Such a zone is
+not blank paper: it goes to a person as ``ink_unread``."""
 
 
 def writing_fill(inside: Mask, height: int) -> float:
@@ -100,13 +108,17 @@ def _printed(model: TemplateModel, outer: BBox, margin: int) -> Mask:
 
 
 def writing(
-    reg: Registration, model: TemplateModel, outer: BBox, margin: int = LINE_MARGIN
+    reg: Registration,
+    model: TemplateModel,
+    outer: BBox,
+    margin: int = LINE_MARGIN,
+    level: int = WRITING_LEVEL,
 ) -> Mask:
     """Writing pixels (page ink that is neither the printed form, widened by ``margin`` px,
     nor a scanner streak) inside ``outer``. Where a stroke crosses a printed line or a streak,
     the crossing is bridged again (a streak through an 8 must not leave a 3)."""
     x0, y0, x1, y1 = outer
-    ink = reg.warped[y0:y1, x0:x1] < WRITING_LEVEL
+    ink = reg.warped[y0:y1, x0:x1] < level
     masked = _printed(model, outer, margin) | reg.streaks[y0:y1, x0:x1]
     own = ink & ~masked
     if not own.any():
@@ -182,7 +194,11 @@ def crop_zone(reg: Registration, model: TemplateModel, bbox: BBox) -> ZoneCrop:
     mask = _entering(mask, inner, min_stroke_area(h))
     fill = writing_fill(mask[inner[1] : inner[3], inner[0] : inner[2]], h)
     if fill < 1.0:
-        return ZoneCrop(None, None, fill, mask, (ox, oy))
+        faint = _entering(
+            writing(reg, model, outer, line_margin(h), FAINT_LEVEL), inner, min_stroke_area(h)
+        )
+        faint_fill = writing_fill(faint[inner[1] : inner[3], inner[0] : inner[2]], h)
+        return ZoneCrop(None, None, fill, mask, (ox, oy), faint_fill)
     ys, xs = np.nonzero(mask)
     tx0, ty0, tx1, ty1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
     x0, y0, x1, y1 = outer

@@ -67,3 +67,10 @@ def test_a_multi_line_zone_whose_lines_read_as_nothing_is_ink_unread() -> None:
         obs.crops[line] = _crop(True, 3.0)
         obs.texts[line] = Recognition(text="", confidence=1.0)
     assert "ink_unread" in _codes(obs)
+
+
+def test_pale_writing_in_an_empty_zone_is_ink_unread() -> None:
+    pale = ZoneCrop(None, None, 0.0, MASK, (0, 0), faint=2.0)
+    assert "ink_unread" in _codes(_kana(pale, None))
+    speck = ZoneCrop(None, None, 0.0, MASK, (0, 0), faint=0.4)
+    assert "ink_unread" not in _codes(_kana(speck, None))

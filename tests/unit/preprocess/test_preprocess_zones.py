@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image as PILImage
@@ -146,3 +147,33 @@ def test_split_lines_drops_an_empty_band() -> None:
     pieces = split_lines(image, 2, 60)
     assert len(pieces) == 1
     assert (pieces[0] < INK_LEVEL).any()
+
+
+def _pale_writing(grey: int) -> Callable[[Gray], Gray]:
+    """Three strokes across the address zone in a pale grey, as a light pen on a
+    low-contrast scan leaves them."""
+
+    def edit(gray: Gray) -> Gray:
+        x0, y0, _, y1 = ADDRESS
+        for i in range(3):
+            x = x0 + 60 + 70 * i
+            cv2.line(gray, (x, y0 + 20), (x + 30, y1 - 20), (grey,), 3)
+        return gray
+
+    return edit
+
+
+def test_pale_writing_is_not_writing_but_is_no_blank_paper(fill_page: FillPage) -> None:
+    filled = fill_page(FORM, VALUES, edit=_pale_writing(232))
+    pale = crop_zone(filled.reg, filled.model, ADDRESS)
+    assert pale.image is None and pale.fill < 1.0
+    assert pale.faint >= 1.0
+    filled = fill_page(FORM, VALUES, edit=_pale_writing(120))
+    assert crop_zone(filled.reg, filled.model, ADDRESS).image is not None
+
+
+def test_blank_zones_and_empty_comb_boxes_hold_no_pale_writing(fill_page: FillPage) -> None:
+    blank = fill_page(FORM, {})
+    boxes = blank.model.form.spec.field("my_number").segments[0].box_bboxes()
+    for bbox in [ADDRESS, NAME, *boxes]:
+        assert crop_zone(blank.reg, blank.model, bbox).faint < 1.0
