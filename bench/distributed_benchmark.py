@@ -1,0 +1,357 @@
+"""Figures of the distributed mode (issue 12): pages per minute with 1, 2 and 4 reading
+processes and the real OCR; the coordination ceiling; fairness between municipalities.
+
+Run from the repository root (prints figures, asserts nothing)::
+
+    .venv/bin/python -m bench.distributed_benchmark [--backend celery|local]
+        [--ocr-pages 40] [--workers 1 2 4] [--ceiling-pages 600] [--ceiling-workers 4]
+        [--fairness-pages 2000] [--only ocr ceiling fairness] [--json]
+
+Every run has a fresh installation (:mod:`bench.clusterkit`): a private PostgreSQL and, for
+``celery``, a private Redis, a shared folder and one node running the intake (``formocr
+watch``) and ``formocr worker --concurrency N`` (``local``: ``formocr watch --workers N``).
+
+- **OCR**: ``--ocr-pages`` pages (``watchkit.make_scans``: single PNG/JPEG pages and some PDFs)
+  with the real engine. Two pages per process are read first (not timed: engines load); then
+  every file is dropped at once, and timed is the first drop to the store having finished
+  every file.
+- **Ceiling**: the same with ``--ceiling-pages`` single-page PNG files of one form and a
+  processor that does not read (``bench.noocr:skim_processor``: the first file goes through
+  the pipeline with the no-OCR engine, every later one gets the same pages): what is left is
+  intake (settle, hash, record, archive, enqueue), broker, the store's saving and the page
+  image store. CPU seconds per process kind show where the time goes. ``local`` has no
+  processor option: its ceiling runs the pipeline with the no-OCR engine (registration and
+  zones included), so it is not the same figure.
+- **Fairness**: ``--fairness-pages`` pages of municipality A (PDFs of 20 pages) are dropped and
+  taken (recorded and queued); then one single-page file of municipality B is dropped. Timed
+  is B's drop to its document, and how much of A's queue was still waiting. Four reading
+  processes with the no-OCR engine (the pipeline runs: about 0.3 s a page on 2 cores).
+
+Figures depend on the machine's load: the load average is printed with each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import noocr
+from bench.clusterkit import (
+    ROOT,
+    Node,
+    PrivatePostgres,
+    PrivateRedis,
+    backend_missing,
+    node_env,
+    roles,
+    shared_env,
+)
+from bench.watch_audit import Dropped, audit
+from bench.watchkit import (
+    Scan,
+    base_pages,
+    commit,
+    group_pids,
+    loadavg,
+    make_scans,
+    marked,
+    write_image,
+    write_pdf,
+)
+from ocr_pipeline.settings import load_settings
+from ocr_pipeline.store import Store
+from ocr_pipeline.store.keys import new_key
+from ocr_pipeline.watch import drop_file
+
+SEED = 20261203
+WATCH_ARGS = ("--settle", "0.5", "--rescan", "2")
+
+
+@dataclass
+class Run:
+    """One fresh installation with one node."""
+
+    work: Path
+    backend: str
+    workers: int
+    engine: str  # "real", "noocr" or "skim"
+    postgres: PrivatePostgres = field(default_factory=PrivatePostgres)
+    redis: PrivateRedis | None = None
+    node: Node | None = None
+    env: dict[str, str] = field(default_factory=dict)
+
+    def __enter__(self) -> Run:
+        self.work.mkdir(parents=True)
+        self.postgres.start()
+        if self.backend == "celery":
+            self.redis = PrivateRedis()
+            self.redis.start()
+        env = shared_env(
+            dict(os.environ), self.work / "shared", backend=self.backend,
+            database_url=self.postgres.url, broker_url=self.redis.url if self.redis else None,
+            secret_key=new_key(),
+        )  # fmt: skip
+        if self.engine != "real":
+            env = noocr.environment(env, self.work / "engines", ROOT)
+        env["FORMOCR_THREADS"] = "1"
+        self.env = node_env(env, self.work / "node")
+        commands = roles(self.backend, workers=self.workers, intake=True, watch_args=WATCH_ARGS)
+        if self.engine == "skim" and self.backend == "celery":
+            commands = [c.replace("'worker'", "'worker' '--processor' "
+                                  "'bench.noocr:skim_processor'") for c in commands]  # fmt: skip
+        self.node = Node("node", self.work / "node", self.env, commands)
+        self.node.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.node is not None:
+            self.node.stop()
+        if self.redis is not None:
+            self.redis.remove()
+        self.postgres.remove()
+
+    @property
+    def inbox(self) -> Path:
+        return Path(self.env["FORMOCR_INBOX_DIR"])
+
+    def store(self) -> Store:
+        settings = load_settings(data_dir=self.work / "node" / "data",
+                                 database_url=self.postgres.url)  # fmt: skip
+        return Store.from_settings(settings)
+
+    def drop(self, tenant: str, scans: list[Scan]) -> list[Dropped]:
+        out = []
+        for scan in scans:
+            record = scan.dropped(tenant, scan.path.name, 0.0)
+            landed = drop_file(self.inbox, tenant, scan.path.name, source=scan.path)
+            out.append(Dropped(tenant, landed.name, record.sha256, scan.pages, scan.documents,
+                               scan.bad, time.time()))  # fmt: skip
+        return out
+
+    def wait(self, files: Counter[str], timeout: float = 3600.0, *, queued: bool = False) -> float:
+        """Poll (0.2 s) until every tenant has ``files[tenant]`` files closed (done or
+        quarantined; with ``queued``: merely recorded) and, unless ``queued``, nothing is
+        queued or running; ``time.time()`` then."""
+        deadline = time.monotonic() + timeout
+        with self.store() as store:
+            while time.monotonic() < deadline:
+                assert self.node is not None and self.node.alive(), self.node
+                if all(_reached(store, t, n, queued) for t, n in files.items()):
+                    return time.time()
+                time.sleep(0.2)
+        raise SystemExit(f"not finished after {timeout:.0f} s; see {self.work / 'node'}")
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds of the node's processes by kind, and of the private servers."""
+        assert self.node is not None and self.node.proc is not None
+        out: Counter[str] = Counter()
+        for pid in group_pids(self.node.proc.pid):
+            out[_kind(pid)] += _cpu(pid)
+        for kind, pgid in (("postgresql", None), ("redis", self.redis)):
+            if kind == "postgresql":
+                out[kind] += sum(_cpu(p) for p in _pids_of(f"-D {self.postgres.data}")
+                                 + _children_of_postmaster(self.postgres.data))  # fmt: skip
+            elif pgid is not None and pgid.proc is not None:
+                out[kind] += _cpu(pgid.proc.pid)
+        return {k: round(v, 1) for k, v in out.items()}
+
+
+def _reached(store: Store, tenant: str, n: int, queued: bool) -> bool:
+    counts = store.for_tenant(tenant).counts()
+    if queued:
+        return sum(counts.sources.values()) >= n
+    busy = counts.work.get("queued", 0) + counts.work.get("running", 0)
+    return busy == 0 and counts.sources.get("done", 0) + counts.sources.get("quarantined", 0) == n
+
+
+def _stat(pid: int) -> list[str]:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def _cpu(pid: int) -> float:
+    stat = _stat(pid)
+    if not stat:
+        return 0.0
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _kind(pid: int) -> str:
+    cmd = _cmdline(pid)
+    for kind in ("worker", "watch"):
+        if f"ocr_pipeline {kind}" in cmd:
+            return "intake (formocr watch)" if kind == "watch" else "formocr worker (main)"
+    if "multiprocessing" in cmd or "celery" in cmd or "spawn_main" in cmd:
+        return "reading processes"
+    return "other (shell)"
+
+
+def _pids_of(fragment: str) -> list[int]:
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and fragment in _cmdline(int(p))]
+
+
+def _children_of_postmaster(data: Path) -> list[int]:
+    try:
+        master = int((data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return []
+    return [int(p) for p in os.listdir("/proc")
+            if p.isdigit() and (s := _stat(int(p))) and int(s[1]) == master]  # fmt: skip
+
+
+def _checked(run: Run, dropped: list[Dropped]) -> list[str]:
+    """The audit's problems (nothing lost or duplicated), with the node stopped."""
+    assert run.node is not None
+    run.node.stop()
+    saved = {k: os.environ.get(k) for k in run.env if k.startswith("FORMOCR_")}
+    os.environ.update({k: v for k, v in run.env.items() if k.startswith("FORMOCR_")})
+    try:
+        return audit(run.work / "node" / "data", dropped).problems
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def throughput(
+    args: argparse.Namespace, work: Path, scans: list[Scan], warm: list[Scan], *,
+    workers: int, engine: str,
+) -> dict[str, Any]:  # fmt: skip
+    """Pages per minute of one run (see the module doc)."""
+    with Run(work, args.backend, workers, engine) as run:
+        load = loadavg()
+        warmed = run.drop("bench", warm[: 2 * workers])
+        run.wait(Counter(d.tenant for d in warmed), timeout=900)
+        cpu_before = run.cpu_seconds()
+        start = time.time()
+        dropped = run.drop("bench", scans)
+        end = run.wait(Counter({"bench": len(warmed) + len(dropped)}))
+        cpu_after = run.cpu_seconds()
+        cpu = {k: round(v - cpu_before.get(k, 0.0), 1) for k, v in cpu_after.items()}
+        problems = _checked(run, warmed + dropped)
+    pages = sum(s.pages for s in scans)
+    return {
+        "backend": args.backend, "engine": engine, "workers": workers, "pages": pages,
+        "files": len(scans), "seconds": round(end - start, 1),
+        "pages_per_min": round(pages / (end - start) * 60, 1), "cpu_seconds": cpu,
+        "load_average_before": load, "load_average_after": loadavg(),
+        "audit_problems": len(problems),
+    }  # fmt: skip
+
+
+def ceiling_scans(folder: Path, pages: int, first: int = 0) -> list[Scan]:
+    """``pages`` single-page PNG files of one form (water_service), each its own bytes
+    (marked ``first``, ``first + 1``, ...)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    bases, _ = base_pages(SEED, per_form=1)
+    out = []
+    for k in range(pages):
+        path = folder / f"page-{first + k:06d}.png"
+        write_image(marked(bases[0], first + k), path)
+        out.append(Scan(path, 1, 1))
+    return out
+
+
+def fairness(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """Time to record of one file of municipality B behind A's ``--fairness-pages``."""
+    files = work / "files"
+    files.mkdir(parents=True)
+    bases, _ = base_pages(SEED, per_form=2)
+    batch: list[Scan] = []
+    per_pdf = 20
+    for k in range(max(1, args.fairness_pages // per_pdf)):
+        path = files / f"a-batch-{k:04d}.pdf"
+        pages = [marked(bases[(k + j) % len(bases)], k * per_pdf + j) for j in range(per_pdf)]
+        write_pdf(pages, path)
+        batch.append(Scan(path, per_pdf, per_pdf))
+    urgent = files / "b-urgent.png"
+    write_image(marked(bases[1], 10**6 - 1), urgent)
+    with Run(work / "run", args.backend, 4, "noocr") as run:
+        load = loadavg()
+        a = run.drop("town-a", batch)
+        run.wait(Counter({"town-a": len(a)}), queued=True)
+        time.sleep(2.0)  # the workers are busy with A
+        with run.store() as store:
+            a_before = store.for_tenant("town-a").counts().work
+        b = run.drop("town-b", [Scan(urgent, 1, 1)])
+        done = run.wait(Counter({"town-b": 1}), timeout=3600, queued=False)
+        with run.store() as store:
+            a_after = store.for_tenant("town-a").counts()
+    a_pages = sum(s.pages for s in batch)
+    left = a_after.work.get("queued", 0)
+    return {
+        "backend": args.backend, "engine": "noocr (pipeline without OCR)", "workers": 4,
+        "a_pages": a_pages, "a_files": len(batch),
+        "a_items_when_b_dropped": a_before, "a_files_still_queued_when_b_recorded": left,
+        "b_drop_to_record_s": round(done - b[0].dropped_at, 1) if b[0].dropped_at else None,
+        "load_average_before": load, "load_average_after": loadavg(),
+    }  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--backend", choices=("celery", "local"), default="celery")
+    parser.add_argument("--ocr-pages", type=int, default=40)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--ceiling-pages", type=int, default=600)
+    parser.add_argument("--ceiling-workers", type=int, default=4)
+    parser.add_argument("--fairness-pages", type=int, default=2000)
+    parser.add_argument("--only", nargs="+", choices=("ocr", "ceiling", "fairness"),
+                        default=["ocr", "ceiling", "fairness"])  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    args = parser.parse_args(argv)
+    missing = backend_missing(args.backend)
+    if missing is not None:
+        raise SystemExit(f"distributed_benchmark: {missing}")
+    out: dict[str, Any] = {"commit": commit(), "cores": os.cpu_count(), "runs": []}
+    with tempfile.TemporaryDirectory(prefix="formocr-dbench-") as tmp:
+        work = Path(tmp)
+        if "ocr" in args.only:
+            scans = make_scans(work / "ocr-files", args.ocr_pages, SEED, bad_every=10**9)
+            warm = make_scans(work / "warm-files", 8, SEED + 7, pdf_share=0.0, bad_every=10**9)
+            for n in args.workers:
+                _report(
+                    out,
+                    "ocr",
+                    throughput(args, work / f"ocr-{n}", scans, warm, workers=n, engine="real"),
+                )
+        if "ceiling" in args.only:
+            scans = ceiling_scans(work / "ceiling-files", args.ceiling_pages)
+            warm = ceiling_scans(work / "ceiling-warm", 2 * args.ceiling_workers, 10**5)
+            engine = "skim" if args.backend == "celery" else "noocr"
+            n = args.ceiling_workers
+            figures = throughput(args, work / "ceiling", scans, warm, workers=n, engine=engine)
+            _report(out, "ceiling", figures)
+        if "fairness" in args.only:
+            _report(out, "fairness", fairness(args, work / "fairness"))
+    if args.json:
+        print(json.dumps(out, indent=1))
+    return 0
+
+
+def _report(out: dict[str, Any], kind: str, figures: dict[str, Any]) -> None:
+    out["runs"].append({"kind": kind, **figures})
+    print(f"{kind}: {json.dumps(figures)}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
