@@ -126,8 +126,7 @@ class Settings(BaseSettings):
     )
     broker_url: str = Field(
         "redis://127.0.0.1:6379/0",
-        description="the Celery broker of task_backend = celery (Redis), e.g. "
-        "redis://host:6379/0",
+        description="the Celery broker of task_backend = celery (Redis), e.g. redis://host:6379/0",
     )
 
     @field_validator("forms_dir", "profiles_dir", mode="before")

@@ -82,6 +82,7 @@ def claim(
     worker_id: str,
     lease_seconds: float,
     now: datetime,
+    *,
     item_id: int | None = None,
 ) -> WorkItem | None:
     """The oldest claimable item (of ``tenant_id``, or of any tenant; item ``item_id`` only
@@ -157,7 +158,7 @@ class QueueMixin(TenantBase):
         which item to read (``task_backend = celery``)."""
         check_lease(lease_seconds, worker_id)
         with self._db.write() as s:
-            return claim(s, self._tenant, worker_id, lease_seconds, self._now(), item_id)
+            return claim(s, self._tenant, worker_id, lease_seconds, self._now(), item_id=item_id)
 
     def get_work(self, item_id: int) -> WorkItem:
         """This tenant's work item ``item_id`` (:class:`NotFoundError` if there is none)."""
