@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -119,6 +119,16 @@ class Settings(BaseSettings):
         "quarantined",
     )
 
+    task_backend: Literal["local", "celery"] = Field(
+        "local",
+        description="who reads the files formocr watch takes: local (its own worker "
+        "processes) or celery (formocr worker processes on any machine, through broker_url)",
+    )
+    broker_url: str = Field(
+        "redis://127.0.0.1:6379/0",
+        description="the Celery broker of task_backend = celery (Redis), e.g. redis://host:6379/0",
+    )
+
     @field_validator("forms_dir", "profiles_dir", mode="before")
     @classmethod
     def _split_paths(cls, v: Any) -> Any:
@@ -219,7 +229,7 @@ def describe(settings: Settings, flags: frozenset[str] = frozenset()) -> dict[st
             source = "default"
         value = getattr(settings, name)
         shown = os.pathsep.join(map(str, value)) if isinstance(value, list) else str(value)
-        if name == "database_url" and value:
+        if name in ("database_url", "broker_url") and value:
             shown = _without_password(value)
         out[name] = {"value": shown, "source": source, "description": info.description or ""}
     return out

@@ -23,7 +23,9 @@ APT_RUNTIME=(poppler-utils libgl1 libglib2.0-0 fonts-ipaexfont fonts-noto-cjk fo
 # Handwriting-style fonts used only to *evaluate* on writing the synthesizer was not tuned on;
 # chromium for the review UI's browser test (Playwright drives Debian's build: Playwright's own
 # browser download is not used).
-APT_DEV=(fonts-klee fonts-kiloji fonts-yozvox-yozfont fonts-yusei-magic chromium)
+# redis-server: the broker of task_backend = celery, for the distributed tests (scripts/redis.sh
+# starts it); a production broker machine installs it the same way.
+APT_DEV=(fonts-klee fonts-kiloji fonts-yozvox-yozfont fonts-yusei-magic chromium redis-server)
 
 step "checking the Debian packages"
 packages=("${APT_RUNTIME[@]}")

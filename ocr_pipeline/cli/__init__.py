@@ -41,11 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_models,
         cmd_process,
         cmd_secrets,
+        cmd_status,
         cmd_synth,
         cmd_train,
         cmd_ui,
         cmd_users,
         cmd_watch,
+        cmd_worker,
     )
 
     parser = _Parser(
@@ -66,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_db,
         cmd_export,
         cmd_watch,
+        cmd_worker,
+        cmd_status,
         cmd_demo,
         cmd_users,
         cmd_secrets,

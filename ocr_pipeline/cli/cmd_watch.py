@@ -113,6 +113,8 @@ def summary_line(summary: RunSummary) -> str:
 def run(args: argparse.Namespace) -> int:
     settings = watch_settings(args)
     upgrade_store(settings)  # a new data folder works as with `formocr ui`
+    if settings.task_backend == "celery":
+        return run_intake(args, settings)
     quiet = bool(getattr(args, "quiet", False))
     options = WatchOptions.from_settings(settings, once=args.once)
     watcher = Watcher(settings, options, report=outcome_sink(json_lines=args.json, quiet=quiet))
@@ -130,8 +132,64 @@ def run(args: argparse.Namespace) -> int:
             stop.set()
     if not quiet:
         sys.stderr.write(f"formocr watch: stopped; {summary_line(summary)}\n")
+    return exit_code(args, summary, received)
+
+
+def exit_code(args: argparse.Namespace, summary: RunSummary, received: list[int]) -> int:
     if signal.SIGINT in received:
         return int(ExitCode.INTERRUPTED)
     if args.once and summary.by_outcome.get(Outcome.QUARANTINED.value):
         return int(ExitCode.INPUT_UNREADABLE)
     return int(ExitCode.OK)
+
+
+def run_intake(args: argparse.Namespace, settings: Settings) -> int:
+    """The intake of ``task_backend = celery``: no workers here; ``formocr worker`` reads."""
+    from ..distributed import IntakeRunner
+    from ..distributed.app import queue_name
+    from ..store import safe_url
+
+    quiet = bool(getattr(args, "quiet", False))
+    options = WatchOptions.from_settings(settings, once=args.once)
+
+    def say(text: str) -> None:
+        if not quiet:
+            sys.stderr.write(f"formocr watch: {text}\n")
+            sys.stderr.flush()
+
+    def on_state(state: str) -> None:
+        if state == "standby":
+            say("standby: another intake leads this store; waiting to take over")
+        elif state == "leading":
+            say("leading: this intake takes the files")
+        else:
+            say("stepped down: the intake lock was lost; waiting to lead again")
+
+    runner = IntakeRunner(
+        settings,
+        options,
+        report=outcome_sink(json_lines=args.json, quiet=quiet),
+        on_state=on_state,
+    )
+    stop = threading.Event()
+    say(
+        f"intake (task_backend celery, broker {safe_url(settings.broker_url)}, queues "
+        f"{queue_name('<tenant>')}): inbox {settings.inbox_path.absolute()}, "
+        f"settle {options.settle:g} s, rescan {options.rescan:g} s"
+    )
+
+    def announce() -> None:
+        while not stop.is_set():
+            if runner.ready.wait(0.5):
+                say("ready")
+                while runner.ready.is_set() and not stop.wait(0.5):
+                    pass
+
+    threading.Thread(target=announce, name="announce-ready", daemon=True).start()
+    with stop_on_signals(stop) as received:
+        try:
+            summary = runner.run(stop)
+        finally:
+            stop.set()
+    say(f"stopped; {summary_line(summary)}")
+    return exit_code(args, summary, received)

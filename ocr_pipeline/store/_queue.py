@@ -77,13 +77,21 @@ def check_lease(lease_seconds: float, worker_id: str) -> None:
 
 
 def claim(
-    s: Session, tenant_id: str | None, worker_id: str, lease_seconds: float, now: datetime
+    s: Session,
+    tenant_id: str | None,
+    worker_id: str,
+    lease_seconds: float,
+    now: datetime,
+    *,
+    item_id: int | None = None,
 ) -> WorkItem | None:
-    """The oldest claimable item (of ``tenant_id``, or of any tenant), now held by
-    ``worker_id``; ``None`` when there is none."""
+    """The oldest claimable item (of ``tenant_id``, or of any tenant; item ``item_id`` only
+    when given), now held by ``worker_id``; ``None`` when there is none."""
     q = select(WorkItemRow).where(_claimable(now)).order_by(WorkItemRow.id).limit(1)
     if tenant_id is not None:
         q = q.where(WorkItemRow.tenant_id == tenant_id)
+    if item_id is not None:
+        q = q.where(WorkItemRow.id == item_id)
     item = s.scalars(q.with_for_update(skip_locked=True)).first()
     if item is None:
         return None
@@ -140,6 +148,29 @@ class QueueMixin(TenantBase):
         check_lease(lease_seconds, worker_id)
         with self._db.write() as s:
             return claim(s, self._tenant, worker_id, lease_seconds, self._now())
+
+    def claim_item(
+        self, item_id: int, worker_id: str, lease_seconds: float = 300.0
+    ) -> WorkItem | None:
+        """Claim this tenant's item ``item_id`` if it is claimable (queued, or running with
+        its lease run out); ``None`` if it is not (done, failed, held by a live lease, being
+        claimed by another worker this very moment, or not this tenant's). For a worker told
+        which item to read (``task_backend = celery``)."""
+        check_lease(lease_seconds, worker_id)
+        with self._db.write() as s:
+            return claim(s, self._tenant, worker_id, lease_seconds, self._now(), item_id=item_id)
+
+    def get_work(self, item_id: int) -> WorkItem:
+        """This tenant's work item ``item_id`` (:class:`NotFoundError` if there is none)."""
+        with self._db.read() as s:
+            item = s.scalars(
+                select(WorkItemRow).where(
+                    WorkItemRow.tenant_id == self._tenant, WorkItemRow.id == item_id
+                )
+            ).first()
+            if item is None:
+                raise NotFoundError("work item", item_id)
+            return conv.work(item)
 
     def _held(self, s: Session, item_id: int, worker_id: str) -> WorkItemRow:
         item = s.scalars(
@@ -216,3 +247,27 @@ def count_by_state(s: Session, tenant_id: str) -> dict[str, int]:
         .group_by(WorkItemRow.state)
     ).all()
     return {state: n for state, n in rows}
+
+
+def queued_after(s: Session, after_id: int, limit: int) -> list[WorkItem]:
+    """Queued items of every tenant with an id above ``after_id``, oldest first."""
+    q = (
+        select(WorkItemRow)
+        .where(WorkItemRow.state == WorkState.QUEUED.value, WorkItemRow.id > after_id)
+        .order_by(WorkItemRow.id)
+        .limit(limit)
+    )
+    return [conv.work(r) for r in s.scalars(q)]
+
+
+def work_counts(s: Session) -> dict[str, dict[str, int]]:
+    """Work items by tenant and state (every tenant that has any)."""
+    out: dict[str, dict[str, int]] = {}
+    rows = s.execute(
+        select(WorkItemRow.tenant_id, WorkItemRow.state, func.count()).group_by(
+            WorkItemRow.tenant_id, WorkItemRow.state
+        )
+    ).all()
+    for tenant, state, n in rows:
+        out.setdefault(tenant, {})[state] = n
+    return out

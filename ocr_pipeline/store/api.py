@@ -34,7 +34,14 @@ from ._base import Clock, FormResolver
 from ._entries import EntriesMixin
 from ._exports import ExportsMixin
 from ._ingest import IngestMixin
-from ._queue import QueueMixin, check_lease, claim, release_expired
+from ._queue import (
+    QueueMixin,
+    check_lease,
+    claim,
+    queued_after,
+    release_expired,
+    work_counts,
+)
 from ._read import ReadMixin
 from ._reseal import RotationReport, rotate, sealed_by_key
 from ._results import ResultsMixin
@@ -242,6 +249,19 @@ class Store:
         """Put every running item whose lease ran out back in the queue (all tenants)."""
         with self._db.write() as s:
             return release_expired(s, None, self._clock())
+
+    def queued_after(self, after_id: int = 0, limit: int = 1000) -> list[WorkItem]:
+        """Queued work items of every tenant with an id above ``after_id``, oldest first
+        (how the intake of ``task_backend = celery`` finds what to send)."""
+        conv.check_limit(limit)
+        with self._db.read() as s:
+            return queued_after(s, after_id, limit)
+
+    def work_counts(self) -> dict[str, dict[str, int]]:
+        """Work items by tenant and state (``queued``, ``running``, ``done``, ``failed``),
+        for every tenant that has any: the queue depth, in one query."""
+        with self._db.read() as s:
+            return work_counts(s)
 
     def close(self) -> None:
         self._db.dispose()

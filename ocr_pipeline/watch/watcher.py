@@ -34,6 +34,7 @@ from form_schemas.registry import FormRegistry
 from ..ingest import PopplerMissingError
 from ..settings import Settings
 from ..store import Store, StoreUnavailableError
+from .dispatch import Dispatcher, FolderLock
 from .events import ALL, InboxEvents
 from .formset import Signature, forms_signature, reload_forms
 from .identity import held_by_dead_local_worker
@@ -67,7 +68,10 @@ ONCE_GIVE_UP = 3
 class Watcher:
     """See the module docstring. ``report`` receives every file's outcome (in the watcher's
     thread); ``processor_factory`` makes each worker's :class:`~.processor.FileProcessor`
-    (a picklable module-level function when ``workers`` > 0)."""
+    (a picklable module-level function when ``workers`` > 0). With a ``dispatcher`` the
+    watcher starts no workers: the dispatcher hands the queued files to readers elsewhere
+    (``task_backend = celery``). ``lock`` is held for the whole run (default: the file lock
+    ``ARCHIVE/.watch.lock``)."""
 
     def __init__(
         self,
@@ -77,6 +81,8 @@ class Watcher:
         report: Callable[[FileOutcome], None] | None = None,
         processor_factory: ProcessorFactory = pipeline_processor,
         paths: WatchPaths | None = None,
+        dispatcher: Dispatcher | None = None,
+        lock: FolderLock = only_watcher,
     ) -> None:
         self.settings = settings
         self.options = options or WatchOptions.from_settings(settings)
@@ -86,6 +92,8 @@ class Watcher:
         """Set once the first scan is done and every worker has loaded its engine."""
         self._sink = report
         self._factory = processor_factory
+        self._dispatcher = dispatcher
+        self._lock = lock
         self._idle = threading.Event()
         self._scan_request = threading.Event()
         self._tracker = SettleTracker(self.options.settle)
@@ -114,7 +122,7 @@ class Watcher:
         """Watch until ``stop`` is set (or, with ``once``, until done); the summary."""
         stop = stop or threading.Event()
         self.paths.create()
-        with only_watcher(self.paths.archive):
+        with self._lock(self.paths.archive):
             store = Store.from_settings(self.settings)
             try:
                 self._run(store, stop)
@@ -171,6 +179,8 @@ class Watcher:
         self, store: Store, stop: threading.Event
     ) -> tuple[WorkerPool | None, Worker | None]:
         worker_options = WorkerOptions(self.options.lease, self.options.max_crashes)
+        if self._dispatcher is not None:
+            return None, None
         if self.options.workers == 0:
             from .identity import new_worker_id
 
@@ -231,6 +241,9 @@ class Watcher:
                 self.ready.set()
         elif run.inline is not None:
             self._inline_busy = run.inline.step()
+            self.ready.set()
+        elif self._dispatcher is not None:
+            self._dispatcher.tick(store)
             self.ready.set()
         return self._check_idle(store, requested)
 

@@ -84,30 +84,33 @@ class Worker:
         self.handle(item)
         return True
 
-    def handle(self, item: WorkItem) -> None:
+    def handle(self, item: WorkItem) -> bool:
+        """Finish the claimed ``item``: True when it ended here (saved or quarantined), False
+        when it was handed back to the queue (or taken over by another worker)."""
         town = self.store.for_tenant(item.tenant_id)
         started = time.monotonic()
         try:
             outcome = self._work(town, item, started)
         except StopRequestedError:
             self._hand_back(town, item, HandBackCode.HANDED_BACK)
-            return
+            return False
         except LeaseLostError:
             log.warning("work item %d was taken over by another worker; dropped", item.id)
-            return
+            return False
         except PopplerMissingError:
             self._hand_back(town, item, HandBackCode.POPPLER_MISSING)
             raise
         except (StoreUnavailableError, OSError) as exc:
             self._transient(town, item, exc)
-            return
+            return False
         except Exception as exc:
             log.exception("work item %d (source %d) failed", item.id, item.source_file_id)
             self._hand_back(town, item, HandBackCode.ERROR, crashed=True, detail=repr(exc)[:500])
-            return
+            return False
         self._backoff = 0.0
         if outcome is not None:
             self.report(outcome)
+        return True
 
     def _transient(self, town: WorkQueueStore, item: WorkItem, exc: Exception) -> None:
         self._backoff = min(TRANSIENT_BACKOFF[1], max(TRANSIENT_BACKOFF[0], self._backoff * 2))

@@ -56,6 +56,7 @@ ALLOWED: dict[str, set[str]] = {
     "ocr_pipeline.evaluate": GROUND | {"ocr_pipeline.ingest", "ocr_pipeline.pipeline"},
     "ocr_pipeline.watch": GROUND
     | {"ocr_pipeline.ingest", "ocr_pipeline.pipeline", "ocr_pipeline.store"},
+    "ocr_pipeline.distributed": GROUND | {"ocr_pipeline.store", "ocr_pipeline.watch"},
 }
 LIBRARY = {f"ocr_pipeline.{p.stem}" for p in (ROOT / "ocr_pipeline").iterdir()} - {
     "ocr_pipeline.__init__",

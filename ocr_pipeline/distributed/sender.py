@@ -1,0 +1,125 @@
+"""The intake's side of ``task_backend = celery``: send one ``formocr.read`` message per queued
+work item, and send again what the broker may have lost.
+
+- **New items** (:meth:`CeleryDispatcher.tick`, every round of the watcher): the store's queued
+  items above the highest id sent so far, oldest first, each to its tenant's queue.
+- **Reconciling** (every ``reconcile_seconds``): leases that ran out are put back in the queue
+  (a worker node died), then, per tenant, the items queued in the store are compared with the
+  messages waiting in the broker. Where the broker holds fewer, the oldest queued items not
+  sent within ``resend_after`` seconds are sent again, as many as are missing. This covers a
+  Redis restarted without persistence, a message dropped after its retries, an item handed
+  back or requeued (its id is below the mark), and an item committed late by a concurrent
+  transaction. A message sent twice is harmless: the second finds the item claimed or done.
+- A broker that is down is warned about once and tried again at the next round; the store's
+  queue keeps everything meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from ..settings import Settings
+from ..store import Store, WorkItem, WorkState
+from .app import TASK_NAME, make_app, queue_name
+from .broker import queue_depths, redis_client
+
+log = logging.getLogger(__name__)
+
+BATCH = 1000
+
+
+class CeleryDispatcher:
+    """A :class:`~ocr_pipeline.watch.dispatch.Dispatcher` sending to Celery workers."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        app: Any = None,
+        reconcile_seconds: float = 10.0,
+        resend_after: float = 30.0,
+    ) -> None:
+        self.app = app if app is not None else make_app(settings)
+        self.reconcile_seconds = reconcile_seconds
+        self.resend_after = resend_after
+        self._redis = redis_client(settings.broker_url)
+        self._mark = 0
+        self._sent_at: dict[int, float] = {}
+        self._next_reconcile = 0.0
+        self._down = False
+        self.sent = 0
+        self.resent = 0
+
+    def tick(self, store: Store) -> None:
+        try:
+            self._send_new(store)
+            now = time.monotonic()
+            if now >= self._next_reconcile:
+                self.reconcile(store)
+                self._next_reconcile = now + self.reconcile_seconds
+        except Exception as exc:
+            if not _broker_fault(exc):
+                raise
+            if not self._down:
+                log.warning("the broker is unavailable (%s); files stay queued in the store", exc)
+            self._down = True
+            return
+        if self._down:
+            log.info("the broker is back")
+        self._down = False
+
+    def _send(self, item: WorkItem) -> None:
+        self.app.send_task(
+            TASK_NAME, args=(item.tenant_id, item.id), queue=queue_name(item.tenant_id)
+        )
+        self._sent_at[item.id] = time.monotonic()
+
+    def _send_new(self, store: Store) -> None:
+        while True:
+            items = store.queued_after(self._mark, BATCH)
+            for item in items:
+                self._send(item)
+                self._mark = item.id
+                self.sent += 1
+            if len(items) < BATCH:
+                return
+
+    def reconcile(self, store: Store) -> int:
+        """Send again the queued items the broker may have lost; how many were sent."""
+        released = store.release_expired_leases()
+        if released:
+            log.info("%d work item(s) whose lease ran out are queued again", released)
+        counts = store.work_counts()
+        queued = {t: c.get(WorkState.QUEUED.value, 0) for t, c in counts.items()}
+        waiting = queue_depths(self._redis, [t for t, n in queued.items() if n])
+        now = time.monotonic()
+        self._sent_at = {i: t for i, t in self._sent_at.items() if now - t < self.resend_after}
+        resent = 0
+        for tenant, depth in waiting.items():
+            want = min(queued[tenant] - depth, BATCH - resent)
+            if want > 0:
+                resent += self._resend(store, tenant, want)
+        if resent:
+            log.info("%d queued work item(s) sent again (missing from the broker)", resent)
+        self.resent += resent
+        return resent
+
+    def _resend(self, store: Store, tenant: str, want: int) -> int:
+        """Send again up to ``want`` of ``tenant``'s queued items not sent lately."""
+        sent = 0
+        for item in store.for_tenant(tenant).list_work(WorkState.QUEUED, limit=BATCH):
+            if sent >= want:
+                break
+            if item.id not in self._sent_at:
+                self._send(item)
+                sent += 1
+        return sent
+
+
+def _broker_fault(exc: BaseException) -> bool:
+    from kombu.exceptions import OperationalError
+    from redis.exceptions import RedisError
+
+    return isinstance(exc, OperationalError | RedisError | ConnectionError | TimeoutError)
