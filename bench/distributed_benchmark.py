@@ -152,15 +152,12 @@ class Run:
     def cpu_seconds(self) -> dict[str, float]:
         """CPU seconds of the node's processes by kind, and of the private servers."""
         assert self.node is not None and self.node.proc is not None
-        out: Counter[str] = Counter()
+        out: dict[str, float] = {}
         for pid in group_pids(self.node.proc.pid):
-            out[_kind(pid)] += _cpu(pid)
-        for kind, pgid in (("postgresql", None), ("redis", self.redis)):
-            if kind == "postgresql":
-                out[kind] += sum(_cpu(p) for p in _pids_of(f"-D {self.postgres.data}")
-                                 + _children_of_postmaster(self.postgres.data))  # fmt: skip
-            elif pgid is not None and pgid.proc is not None:
-                out[kind] += _cpu(pgid.proc.pid)
+            out[_kind(pid)] = out.get(_kind(pid), 0.0) + _cpu(pid)
+        out["postgresql"] = sum(_cpu(p) for p in _postgres_pids(self.postgres.data))
+        if self.redis is not None and self.redis.proc is not None:
+            out["redis"] = _cpu(self.redis.proc.pid)
         return {k: round(v, 1) for k, v in out.items()}
 
 
@@ -203,17 +200,19 @@ def _kind(pid: int) -> str:
     return "other (shell)"
 
 
-def _pids_of(fragment: str) -> list[int]:
-    return [int(p) for p in os.listdir("/proc") if p.isdigit() and fragment in _cmdline(int(p))]
-
-
-def _children_of_postmaster(data: Path) -> list[int]:
+def _postgres_pids(data: Path) -> list[int]:
+    """The postmaster of the cluster in ``data`` and its children (the sessions)."""
     try:
         master = int((data / "postmaster.pid").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return []
-    return [int(p) for p in os.listdir("/proc")
-            if p.isdigit() and (s := _stat(int(p))) and int(s[1]) == master]  # fmt: skip
+    children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == master]
+    return [master, *children]
+
+
+def _parent(pid: int) -> int:
+    stat = _stat(pid)
+    return int(stat[1]) if stat else -1
 
 
 def _checked(run: Run, dropped: list[Dropped]) -> list[str]:

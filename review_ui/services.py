@@ -13,6 +13,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -172,6 +173,31 @@ def store() -> Store:
     except FormocrError as exc:
         _stop(exc)
         raise
+
+
+STATUS_SECONDS = 5
+"""How long the distributed mode's queue and worker figures are reused (a worker ping takes up
+to a second)."""
+
+
+@st.cache_data(ttl=STATUS_SECONDS, show_spinner=False)
+def _processing_status(_key: tuple[object, ...]) -> dict[str, Any]:
+    from ocr_pipeline.distributed import collect
+
+    return collect(settings())
+
+
+def processing_status() -> dict[str, Any] | None:
+    """The distributed mode's queues, leading intake and live workers
+    (:func:`ocr_pipeline.distributed.collect`, as ``formocr status --json``), at most
+    ``STATUS_SECONDS`` old; ``None`` with ``task_backend = local``. Parts that cannot be
+    reached are named in ``errors`` (their details go to the log, not to the page)."""
+    if settings().task_backend != "celery":
+        return None
+    status = _processing_status(_settings_key())
+    for part, text in status["errors"].items():
+        log.warning("review UI: status: %s cannot be reached: %s", part, text)
+    return status
 
 
 @st.cache_data(ttl=60, show_spinner=False)

@@ -1,5 +1,7 @@
 """集計: this municipality's documents by status, the share that went straight through, the
-corrections per field type and form, and the documents made and approved per day."""
+corrections per field type and form, and the documents made and approved per day; in the
+distributed mode (``task_backend = celery``) also its files waiting to be read and the reading
+workers alive."""
 
 from __future__ import annotations
 
@@ -36,11 +38,52 @@ def age(job: Job | None) -> float:
     return (datetime.now(UTC) - (job.finished_at or job.started_at)).total_seconds()
 
 
+PARTS = {"store": "データベース", "broker": "ブローカー（Redis）", "workers": "読み取りワーカー"}
+
+
+def processing(tenant_id: str) -> None:
+    """Files of this municipality waiting and being read, and the reading workers alive (the
+    distributed mode only; other municipalities' queues are not shown)."""
+    status = services.processing_status()
+    if status is None:
+        return
+    st.subheader("読み取りの状況")
+    queue = status["tenants"].get(tenant_id, {})
+    errors = status["errors"]
+    cols = st.columns(4)
+    cols[0].metric(
+        "読み取り待ち", f"{queue.get('queued', 0):,}", help="受け付けて読み取りを待つファイル"
+    )
+    cols[1].metric("読み取り中", f"{queue.get('running', 0):,}")
+    cols[2].metric(
+        "ブローカーの待ち",
+        "—" if "broker" not in queue else f"{queue['broker']:,}",
+        help="ブローカー（Redis）で読み取りワーカーへの配信を待つ依頼",
+    )
+    workers = status.get("workers")
+    cols[3].metric(
+        "稼働中の読み取りワーカー",
+        "—" if workers is None else f"{len(workers):,}",
+        help="応答した読み取りワーカー（formocr worker）の数",
+    )
+    leader = status.get("leader")
+    st.caption(f"受付（formocr watch）: {md(leader['label']) if leader else 'なし'}")
+    if not leader:
+        st.warning(
+            "受付（formocr watch）が動いていません。スキャンしたファイルが取り込まれません。"
+        )
+    if workers is not None and not workers and "workers" not in errors:
+        st.warning("応答する読み取りワーカーがありません。ファイルは読み取られずに待ちます。")
+    for part in errors:
+        st.warning(f"{PARTS.get(part, part)}に接続できないため、一部の状況を表示できません。")
+
+
 def render() -> None:
     """The 集計 page (run by the navigation, review_ui.navigation)."""
     services.require(*navigation.ALL)
     town = services.tenant_store()
     st.title(f"集計（{md(services.tenant_name(town.tenant_id))}）")
+    processing(town.tenant_id)
     owner = (town.tenant_id, "*dashboard*")  # shared by the tenant's users
     runner = services.jobs()
     done = runner.latest(owner, "figures", JobState.DONE)
