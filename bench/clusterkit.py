@@ -161,12 +161,19 @@ def looped(command: list[str]) -> str:
     return f"while :; do {quoted}; sleep 1; done"
 
 
-def roles(backend: str, *, workers: int, intake: bool, watch_args: tuple[str, ...]) -> list[str]:
-    """The ``formocr`` command lines of one node."""
+def roles(
+    backend: str,
+    *,
+    workers: int,
+    intake: bool,
+    watch_args: tuple[str, ...],
+    worker_args: tuple[str, ...] = (),
+) -> list[str]:
+    """The ``formocr`` command lines of one node (``worker_args``: celery only)."""
     formocr = [sys.executable, "-m", "ocr_pipeline"]
     if backend == "local":
         return [looped([*formocr, "watch", "--workers", str(workers), *watch_args])]
-    out = [looped([*formocr, "worker", "--concurrency", str(workers)])]
+    out = [looped([*formocr, "worker", "--concurrency", str(workers), *worker_args])]
     if intake:
         out.append(looped([*formocr, "watch", *watch_args]))
     return out

@@ -59,6 +59,7 @@ from bench.watchkit import (
     Scan,
     base_pages,
     commit,
+    formocr,
     group_pids,
     loadavg,
     make_scans,
@@ -89,6 +90,13 @@ class Run:
     env: dict[str, str] = field(default_factory=dict)
 
     def __enter__(self) -> Run:
+        try:
+            return self._start()
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def _start(self) -> Run:
         self.work.mkdir(parents=True)
         self.postgres.start()
         if self.backend == "celery":
@@ -103,10 +111,10 @@ class Run:
             env = noocr.environment(env, self.work / "engines", ROOT)
         env["FORMOCR_THREADS"] = "1"
         self.env = node_env(env, self.work / "node")
-        commands = roles(self.backend, workers=self.workers, intake=True, watch_args=WATCH_ARGS)
-        if self.engine == "skim" and self.backend == "celery":
-            commands = [c.replace("'worker'", "'worker' '--processor' "
-                                  "'bench.noocr:skim_processor'") for c in commands]  # fmt: skip
+        formocr(self.env, self.work, "db", "upgrade")
+        skim = ("--processor", "bench.noocr:skim_processor") if self.engine == "skim" else ()
+        commands = roles(self.backend, workers=self.workers, intake=True,
+                         watch_args=WATCH_ARGS, worker_args=skim)  # fmt: skip
         self.node = Node("node", self.work / "node", self.env, commands)
         self.node.start()
         return self
@@ -192,11 +200,12 @@ def _cmdline(pid: int) -> str:
 
 def _kind(pid: int) -> str:
     cmd = _cmdline(pid)
-    for kind in ("worker", "watch"):
-        if f"ocr_pipeline {kind}" in cmd:
-            return "intake (formocr watch)" if kind == "watch" else "formocr worker (main)"
-    if "multiprocessing" in cmd or "celery" in cmd or "spawn_main" in cmd:
-        return "reading processes"
+    if "ocr_pipeline watch" in cmd:
+        return "intake (formocr watch)"
+    if "ocr_pipeline worker" in cmd:
+        return "formocr worker (with its reading processes)"
+    if "spawn_main" in cmd:
+        return "local reading processes"
     return "other (shell)"
 
 

@@ -62,7 +62,9 @@ KILLS = 21
 WAVES = (0, 4, 8, 12, 16)
 """Kill counts at which the next share of the files is dropped."""
 HIT_SHARE = 0.7
-"""Share of kills aimed at a node holding a file, when one does."""
+"""Share of kills aimed at a node holding a file."""
+AIM_SECONDS = 30.0
+"""How long an aimed kill waits for a node to hold a file (after that it takes any node)."""
 REDIS_RESTART_AT = 7
 POSTGRES_RESTART_AT = 14
 WATCH_ARGS = ("--settle", "0.5", "--rescan", "2")
@@ -153,23 +155,40 @@ def drop_wave(inbox: Path, wave: list[tuple[str, Scan]], manifest: list[Dropped]
         manifest.append(replace(record, name=landed.name, dropped_at=time.time()))
 
 
+@dataclass
+class Downtime:
+    """Killed nodes and when each starts again."""
+
+    inst: Installation
+    until: dict[int, float] = field(default_factory=dict)
+
+    def pause(self, seconds: float) -> None:
+        """Sleep ``seconds``, starting the nodes whose time has come meanwhile."""
+        end = time.monotonic() + seconds
+        while True:
+            now = time.monotonic()
+            for i, at in list(self.until.items()):
+                if now >= at:
+                    self.inst.nodes[i].start()
+                    del self.until[i]
+            if now >= end:
+                return
+            time.sleep(min(0.2, end - now))
+
+    def running(self) -> list[int]:
+        return [i for i in range(len(self.inst.nodes)) if i not in self.until]
+
+
 def kill_nodes(inst: Installation, waves: list[list[tuple[str, Scan]]], rng: random.Random,
                inbox: Path, manifest: list[Dropped]) -> None:  # fmt: skip
-    """SIGKILL a random running node every 1.5-5 s until ``KILLS`` kills; a killed node starts
-    again 0.5-4 s later. Waves of files, the Redis restart and the PostgreSQL restart come at
-    their kill counts."""
-    down: dict[int, float] = {}
+    """SIGKILL a running node every 1.5-5 s until ``KILLS`` kills, mostly (``HIT_SHARE``) one
+    holding a file (waiting up to ``AIM_SECONDS`` for one: nodes take seconds to start); a
+    killed node starts again 0.5-4 s later. Waves of files, the Redis restart and the
+    PostgreSQL restart come at their kill counts."""
+    down = Downtime(inst)
     kills = 0
-    while kills < KILLS or down:
-        now = time.monotonic()
-        for i, until in list(down.items()):
-            if now >= until:
-                inst.nodes[i].start()
-                del down[i]
-        if kills >= KILLS:
-            time.sleep(0.2)
-            continue
-        time.sleep(rng.uniform(1.5, 5.0))
+    while kills < KILLS:
+        down.pause(rng.uniform(1.5, 5.0))
         if inst.events["waves"] < len(WAVES) and kills >= WAVES[inst.events["waves"]]:
             drop_wave(inbox, waves[inst.events["waves"]], manifest)
             inst.events["waves"] += 1
@@ -179,14 +198,20 @@ def kill_nodes(inst: Installation, waves: list[list[tuple[str, Scan]]], rng: ran
         if kills == POSTGRES_RESTART_AT and not inst.events["postgres"]:
             inst.postgres.restart()
             inst.events["postgres"] += 1
-        running = [i for i, n in enumerate(inst.nodes) if i not in down]
-        busy = holding(inst, running)
-        # Mostly a node in the middle of reading a file: the case that must not lose it.
-        victim = rng.choice(busy if busy and rng.random() < HIT_SHARE else running)
+        while not down.running():  # every node is down: wait for one
+            down.pause(0.5)
+        busy = holding(inst, down.running())
+        if rng.random() < HIT_SHARE:
+            deadline = time.monotonic() + AIM_SECONDS
+            while not busy and time.monotonic() < deadline:
+                down.pause(0.5)
+                busy = holding(inst, down.running())
+        victim = rng.choice(busy or down.running())
         inst.nodes[victim].kill()
         inst.events["hits"] += victim in busy
         kills += 1
-        down[victim] = time.monotonic() + rng.uniform(0.5, 4.0)
+        down.until[victim] = time.monotonic() + rng.uniform(0.5, 4.0)
+    down.pause(4.0)
     inst.events["kills"] = kills
 
 
