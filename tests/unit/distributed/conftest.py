@@ -1,13 +1,7 @@
 """Fixtures of the distributed-mode tests: a real PostgreSQL schema and a real Redis database.
 
-PostgreSQL comes from ``FORMOCR_TEST_POSTGRES_URL`` and Redis from ``FORMOCR_TEST_REDIS_URL``
-(``scripts/postgres.sh`` and ``scripts/redis.sh`` start servers and print them). Without one
-the tests that need it are skipped, unless ``FORMOCR_REQUIRE_POSTGRES=1`` /
-``FORMOCR_REQUIRE_REDIS=1`` (``scripts/test.sh`` sets both), which makes the skip a failure.
-
-Each test gets a fresh schema and a Redis database (1-15) that it claims with a marker key
-and empties afterwards, so that tests of other checkouts on the same servers are not
-disturbed.
+Each test gets a fresh schema and a Redis database of its own (:mod:`tests.servers`: skipped
+without the servers, failed when ``scripts/test.sh`` requires them).
 
 - ``pg_url`` / ``redis_url``; ``dsettings``: settings with ``task_backend = celery``, both
   URLs and ``data_dir`` in ``tmp_path``; ``dstore``: its migrated store, with a settable clock.
@@ -18,9 +12,6 @@ disturbed.
 from __future__ import annotations
 
 import hashlib
-import os
-import random
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,58 +22,20 @@ import pytest
 from ocr_pipeline.settings import Settings, load_settings
 from ocr_pipeline.store import Store, WorkItem
 from ocr_pipeline.watch import WatchPaths
-from tests.pg_schema import fresh_schema
+from tests.servers import postgres_schema, redis_database
 from tests.unit.watch.watch_fakes import scan_bytes
-
-PG_BASE_URL = os.environ.get("FORMOCR_TEST_POSTGRES_URL")
-PG_REQUIRED = os.environ.get("FORMOCR_REQUIRE_POSTGRES") == "1"
-REDIS_BASE_URL = os.environ.get("FORMOCR_TEST_REDIS_URL")
-REDIS_REQUIRED = os.environ.get("FORMOCR_REQUIRE_REDIS") == "1"
-CLAIM_KEY = "formocr:test:claimed-by"
-
-
-def need(url: str | None, required: bool, what: str, env: str, script: str) -> str:
-    if url:
-        return url
-    if required:
-        pytest.fail(f"{what} is required (FORMOCR_REQUIRE_...=1) but {env} is not set")
-    pytest.skip(f"needs {what}: set {env} ({script} starts a server and prints it)")
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    base = need(PG_BASE_URL, PG_REQUIRED, "PostgreSQL", "FORMOCR_TEST_POSTGRES_URL",
-                "scripts/postgres.sh")  # fmt: skip
-    with fresh_schema(base, "dist") as url:
+    with postgres_schema() as url:
         yield url
-
-
-def claim_redis_db(base: str) -> tuple[str, Any]:
-    """A Redis database of the server at ``base`` that nobody uses, claimed; its URL."""
-    import redis
-
-    dbs = list(range(1, 16))
-    random.shuffle(dbs)
-    root = base.rsplit("/", 1)[0] if base.count("/") > 2 else base
-    for db in dbs:
-        url = f"{root}/{db}"
-        client = redis.Redis.from_url(url)
-        if client.dbsize() == 0 and client.set(CLAIM_KEY, uuid.uuid4().hex, nx=True):
-            return url, client
-        client.close()
-    pytest.fail(f"no free Redis database on {root}")
 
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    base = need(REDIS_BASE_URL, REDIS_REQUIRED, "Redis", "FORMOCR_TEST_REDIS_URL",
-                "scripts/redis.sh")  # fmt: skip
-    url, client = claim_redis_db(base)
-    try:
+    with redis_database() as url:
         yield url
-    finally:
-        client.flushdb()
-        client.close()
 
 
 @pytest.fixture

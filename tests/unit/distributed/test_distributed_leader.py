@@ -15,8 +15,7 @@ from ocr_pipeline.distributed.leader import PgLeadership, pg_leader
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.store import Store, WorkState
 from ocr_pipeline.watch import WatchOptions
-from tests.pg_schema import fresh_schema
-from tests.unit.distributed.conftest import PG_BASE_URL
+from tests.servers import postgres_schema
 from tests.unit.watch.watch_fakes import FAST, scan_bytes
 
 WAIT = 60.0
@@ -71,8 +70,7 @@ def test_a_leader_that_stops_lets_the_next_one_lead(
 
 
 def test_intakes_of_stores_in_other_schemas_do_not_compete(pg_url: str) -> None:
-    assert PG_BASE_URL is not None
-    with fresh_schema(PG_BASE_URL, "dist") as other:
+    with postgres_schema() as other:
         a, b = PgLeadership(pg_url), PgLeadership(other)
         try:
             assert a.try_acquire()
