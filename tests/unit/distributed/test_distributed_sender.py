@@ -85,7 +85,9 @@ def test_an_item_whose_lease_ran_out_is_queued_and_sent_again(
     assert sender.reconcile(dstore) == 0  # its lease still runs
     clock.advance(11)
     assert sender.reconcile(dstore) == 1
-    assert town.get_work(item.id).state is WorkState.QUEUED
+    back = town.get_work(item.id)
+    assert back.state is WorkState.QUEUED
+    assert back.last_error == {"code": "lease_ran_out", "crashes": 1}
     assert messages(redis, "town-a") == [("town-a", item.id)]
 
 
