@@ -136,7 +136,8 @@ class Watcher:
         self._forms_seen = forms_signature(self.settings.form_dirs)
         forms = list(FormRegistry.from_dirs(self.settings.form_dirs).ids)
         intake = Intake(store, self.paths, forms, self._report)
-        release_items(store, held_by_dead_local_worker, crashed=False)
+        if self._dispatcher is None:  # else the readers' own recovery counts their crashes
+            release_items(store, held_by_dead_local_worker, crashed=False)
         finish_quarantine_moves(store, self.paths)
         remove_stray_notes(store, self.paths)
         finish_received(store, self.paths, self._report)
@@ -222,7 +223,8 @@ class Watcher:
             self._follow_forms(run)
             self._scan(forms, None)
             if not self.options.once:
-                release_items(store, held_by_dead_local_worker, crashed=False)
+                if self._dispatcher is None:
+                    release_items(store, held_by_dead_local_worker, crashed=False)
                 finish_received(store, self.paths, self._report)
             self._next_rescan = now + self.options.rescan
         else:

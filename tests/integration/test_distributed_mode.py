@@ -4,6 +4,8 @@
 - files of two municipalities dropped into the inbox are each read once (the audit of
   ``bench/watch_audit.py``: archived once, one source, the documents once, nothing left
   queued), and ``formocr status --json`` shows the counts, the leader and the worker;
+- a reading process that dies in the middle of a file gives its message back; the next one
+  takes the file over (one crash counted) and reads it once;
 - fairness: a single file of one municipality dropped while another's batch is queued is
   read before that batch is through (one reading process; the figures are printed);
 - one file read with the real OCR.
@@ -200,6 +202,26 @@ def test_a_single_file_is_not_held_up_by_another_municipalitys_batch(cluster: Cl
     print(f"\nfairness: the single file was read {waited:.1f} s after its drop, with "
           f"{left} of the other municipality's {batch} files still to read")  # fmt: skip
     assert left >= batch // 2  # taken in turn, not after the whole batch
+
+
+def test_a_file_whose_reading_process_died_is_taken_over_and_read_once(
+    cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    intake = cluster.formocr("watch")
+    worker = cluster.formocr("worker", "--concurrency", "1", "--processor", FAKE)
+    cluster.wait_log(intake, "formocr watch: ready")
+    cluster.wait_log(worker, "ready")
+    marker = cluster.tmp / "died-once"
+    dropped = [cluster.drop("town-a", "dies.json", scan_bytes(("ok",), die=str(marker)))]
+    wait_until_read(cluster, 1)
+    assert marker.exists()  # its first reading process exited in the middle of the file
+    with cluster.store() as store:
+        (item,) = store.for_tenant("town-a").list_work()
+    assert item.attempts == 2
+    assert item.last_error == {"code": "worker_died", "crashes": 1}
+    cluster.stop()
+    monkeypatch.setenv("FORMOCR_DATABASE_URL", cluster.env["FORMOCR_DATABASE_URL"])
+    assert audit(cluster.data, dropped).problems == []
 
 
 @pytest.mark.ocr
