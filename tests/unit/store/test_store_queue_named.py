@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from ocr_pipeline.store import NotFoundError, Store, TenantStore, WorkState
 
 if TYPE_CHECKING:
     from tests.unit.store.conftest import Kit
-
-import pytest
 
 
 def _queue(town: TenantStore, kit: Kit, n: int, tag: str = "") -> list[int]:
