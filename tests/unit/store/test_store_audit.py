@@ -232,6 +232,7 @@ def test_reads_write_nothing(store: Store, town_a: TenantStore, kit: Kit) -> Non
         "source_pages": lambda: town_a.source_pages(src.id),
         "page_image": lambda: town_a.page_image(kit.sha(kit.png(1))),
         "list_work": town_a.list_work,
+        "get_work": lambda: town_a.get_work(town_a.list_work()[0].id),
         "approved_unexported": lambda: town_a.approved_unexported("water_service"),
         "export_log": town_a.export_log,
         "export_items": lambda: town_a.export_items(export_id),
