@@ -62,3 +62,24 @@ def test_status_of_a_store_that_cannot_be_opened_says_so(
     assert main(["status", "--json"]) == ExitCode.STORE_UNAVAILABLE
     status = json.loads(capsys.readouterr().out)
     assert "formocr db upgrade" in status["errors"]["store"]
+
+
+def test_config_shows_the_backend_and_hides_the_brokers_password(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORMOCR_TASK_BACKEND", "celery")
+    monkeypatch.setenv("FORMOCR_BROKER_URL", "redis://:s3cret-pass@broker:6379/2")
+    assert main(["config", "--json"]) == 0
+    out = capsys.readouterr().out
+    shown = json.loads(out)["settings"]
+    assert shown["task_backend"]["value"] == "celery"
+    assert shown["broker_url"]["value"] == "redis://:***@broker:6379/2"
+    assert "s3cret-pass" not in out
+
+
+def test_an_unknown_task_backend_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORMOCR_TASK_BACKEND", "rabbit")
+    assert main(["config"]) == ExitCode.CONFIG_INVALID
+    assert "task_backend" in capsys.readouterr().err
