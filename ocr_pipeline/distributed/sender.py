@@ -2,7 +2,10 @@
 work item, and send again what the broker may have lost.
 
 - **New items** (:meth:`CeleryDispatcher.tick`, every round of the watcher): the store's queued
-  items above the highest id sent so far, oldest first, each to its tenant's queue.
+  items above the highest id seen so far, oldest first, each to its tenant's queue. A new
+  dispatcher (an intake that starts or takes over) starts its mark at the highest item queued
+  now and leaves those items to the reconciler, which sends only what the broker lacks; so a
+  take-over does not send the whole backlog again.
 - **Reconciling** (every ``reconcile_seconds``): items whose lease ran out are handed back to
   the queue, one crash counted (a worker node died); then, per tenant, the items queued in the
   store are compared with the messages waiting in the broker. Where the broker holds fewer,
@@ -48,7 +51,7 @@ class CeleryDispatcher:
         self.reconcile_seconds = reconcile_seconds
         self.resend_after = resend_after
         self._redis = redis_client(settings.broker_url)
-        self._mark = 0
+        self._mark: int | None = None
         self._sent_at: dict[int, float] = {}
         self._next_reconcile = 0.0
         self._down = False
@@ -78,14 +81,18 @@ class CeleryDispatcher:
             TASK_NAME, args=(item.tenant_id, item.id), queue=queue_name(item.tenant_id)
         )
         self._sent_at[item.id] = time.monotonic()
+        self.sent += 1
 
     def _send_new(self, store: Store) -> None:
+        if self._mark is None:
+            self._mark = last_queued(store)
+            self._next_reconcile = 0.0  # what was queued before is the reconciler's
+            return
         while True:
             items = store.queued_after(self._mark, BATCH)
             for item in items:
                 self._send(item)
                 self._mark = item.id
-                self.sent += 1
             if len(items) < BATCH:
                 return
 
@@ -119,6 +126,14 @@ class CeleryDispatcher:
                 self._send(item)
                 sent += 1
         return sent
+
+
+def last_queued(store: Store) -> int:
+    """The highest id of the items queued now (0 if none)."""
+    mark = 0
+    while items := store.queued_after(mark, BATCH):
+        mark = items[-1].id
+    return mark
 
 
 def release_lapsed(store: Store) -> int:

@@ -48,7 +48,19 @@ def test_each_queued_item_is_sent_once_to_its_tenants_queue(
     a3 = queue_file("a3.json")
     sender.tick(dstore)
     assert messages(redis, "town-a")[-1] == ("town-a", a3.id)
-    assert (sender.sent, sender.resent) == (4, 0)
+    assert (sender.sent, sender.resent) == (4, 3)  # those queued before it started: reconciled
+
+
+def test_a_new_intake_does_not_send_again_what_the_broker_holds(
+    dsettings: Settings, dstore: Store, queue_file: QueueFile, redis: Any
+) -> None:
+    items = [queue_file(f"a{n}.json") for n in range(3)]
+    CeleryDispatcher(dsettings).tick(dstore)
+    successor = CeleryDispatcher(dsettings, resend_after=0.0)  # the leader changed
+    successor.tick(dstore)
+    successor.tick(dstore)
+    assert successor.sent == 0
+    assert messages(redis, "town-a") == [("town-a", i.id) for i in items]
 
 
 def test_messages_the_broker_lost_are_sent_again(
