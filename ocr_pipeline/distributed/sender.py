@@ -2,14 +2,18 @@
 work item, and send again what the broker may have lost.
 
 - **New items** (:meth:`CeleryDispatcher.tick`, every round of the watcher): the store's queued
-  items above the highest id sent so far, oldest first, each to its tenant's queue.
-- **Reconciling** (every ``reconcile_seconds``): leases that ran out are put back in the queue
-  (a worker node died), then, per tenant, the items queued in the store are compared with the
-  messages waiting in the broker. Where the broker holds fewer, the oldest queued items not
-  sent within ``resend_after`` seconds are sent again, as many as are missing. This covers a
-  Redis restarted without persistence, a message dropped after its retries, an item handed
-  back or requeued (its id is below the mark), and an item committed late by a concurrent
-  transaction. A message sent twice is harmless: the second finds the item claimed or done.
+  items above the highest id seen so far, oldest first, each to its tenant's queue. A new
+  dispatcher (an intake that starts or takes over) starts its mark at the highest item queued
+  now and leaves those items to the reconciler, which sends only what the broker lacks; so a
+  take-over does not send the whole backlog again.
+- **Reconciling** (every ``reconcile_seconds``): items whose lease ran out are handed back to
+  the queue, one crash counted (a worker node died); then, per tenant, the items queued in the
+  store are compared with the messages waiting in the broker. Where the broker holds fewer,
+  the oldest queued items not sent within ``resend_after`` seconds are sent again, as many as
+  are missing. This covers a Redis restarted without persistence, a message dropped after its
+  retries, an item handed back or requeued (its id is below the mark), and an item committed
+  late by a concurrent transaction. A message sent twice is harmless: the second finds the
+  item claimed or done.
 - A broker that is down is warned about once and tried again at the next round; the store's
   queue keeps everything meanwhile.
 """
@@ -21,7 +25,9 @@ import time
 from typing import Any
 
 from ..settings import Settings
-from ..store import Store, WorkItem, WorkState
+from ..store import LeaseLostError, Store, WorkItem, WorkState
+from ..watch.codes import HandBackCode
+from ..watch.lease import crashes_of
 from .app import TASK_NAME, make_app, queue_name
 from .broker import queue_depths, redis_client
 
@@ -45,7 +51,7 @@ class CeleryDispatcher:
         self.reconcile_seconds = reconcile_seconds
         self.resend_after = resend_after
         self._redis = redis_client(settings.broker_url)
-        self._mark = 0
+        self._mark: int | None = None
         self._sent_at: dict[int, float] = {}
         self._next_reconcile = 0.0
         self._down = False
@@ -75,20 +81,24 @@ class CeleryDispatcher:
             TASK_NAME, args=(item.tenant_id, item.id), queue=queue_name(item.tenant_id)
         )
         self._sent_at[item.id] = time.monotonic()
+        self.sent += 1
 
     def _send_new(self, store: Store) -> None:
+        if self._mark is None:
+            self._mark = last_queued(store)
+            self._next_reconcile = 0.0  # what was queued before is the reconciler's
+            return
         while True:
             items = store.queued_after(self._mark, BATCH)
             for item in items:
                 self._send(item)
                 self._mark = item.id
-                self.sent += 1
             if len(items) < BATCH:
                 return
 
     def reconcile(self, store: Store) -> int:
         """Send again the queued items the broker may have lost; how many were sent."""
-        released = store.release_expired_leases()
+        released = release_lapsed(store)
         if released:
             log.info("%d work item(s) whose lease ran out are queued again", released)
         counts = store.work_counts()
@@ -116,6 +126,31 @@ class CeleryDispatcher:
                 self._send(item)
                 sent += 1
         return sent
+
+
+def last_queued(store: Store) -> int:
+    """The highest id of the items queued now (0 if none)."""
+    mark = 0
+    while items := store.queued_after(mark, BATCH):
+        mark = items[-1].id
+    return mark
+
+
+def release_lapsed(store: Store) -> int:
+    """Hand back every item whose lease ran out, one more crash counted (its worker most
+    likely died, so a file that kills every worker that reads it ends quarantined after
+    ``max_crashes``, as in the local mode); how many."""
+    released = 0
+    for item in store.expired_leases():
+        if item.worker_id is None:
+            continue
+        error = {"code": HandBackCode.LEASE_RAN_OUT, "crashes": crashes_of(item) + 1}
+        try:
+            store.for_tenant(item.tenant_id).fail(item.id, item.worker_id, error, retry=True)
+        except LeaseLostError:
+            continue  # claimed again meanwhile
+        released += 1
+    return released
 
 
 def _broker_fault(exc: BaseException) -> bool:

@@ -271,3 +271,14 @@ def work_counts(s: Session) -> dict[str, dict[str, int]]:
     for tenant, state, n in rows:
         out.setdefault(tenant, {})[state] = n
     return out
+
+
+def expired(s: Session, now: datetime, limit: int) -> list[WorkItem]:
+    """Running items of every tenant whose lease ran out, oldest first."""
+    q = (
+        select(WorkItemRow)
+        .where(WorkItemRow.state == WorkState.RUNNING.value, WorkItemRow.lease_until < now)
+        .order_by(WorkItemRow.id)
+        .limit(limit)
+    )
+    return [conv.work(r) for r in s.scalars(q)]

@@ -38,6 +38,7 @@ from ._queue import (
     QueueMixin,
     check_lease,
     claim,
+    expired,
     queued_after,
     release_expired,
     work_counts,
@@ -256,6 +257,13 @@ class Store:
         conv.check_limit(limit)
         with self._db.read() as s:
             return queued_after(s, after_id, limit)
+
+    def expired_leases(self, limit: int = 1000) -> list[WorkItem]:
+        """Running work items of every tenant whose lease ran out (their worker stopped
+        renewing it), oldest first; hand each back with ``fail(..., retry=True)``."""
+        conv.check_limit(limit)
+        with self._db.read() as s:
+            return expired(s, self._clock(), limit)
 
     def work_counts(self) -> dict[str, dict[str, int]]:
         """Work items by tenant and state (``queued``, ``running``, ``done``, ``failed``),

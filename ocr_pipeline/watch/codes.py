@@ -41,3 +41,5 @@ class HandBackCode(StrEnum):
     WORKER_DIED = "worker_died"  # its worker process died on it; counts as a crash
     WORKER_GONE = "worker_gone"  # its worker stopped without a crash (recycled to load changed
     # forms, stopped with the watcher, or left over from a watcher that was killed)
+    LEASE_RAN_OUT = "lease_ran_out"  # its worker stopped renewing the lease (its machine died or
+    # was cut off; task_backend = celery); counts as a crash

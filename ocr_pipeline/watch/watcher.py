@@ -136,7 +136,8 @@ class Watcher:
         self._forms_seen = forms_signature(self.settings.form_dirs)
         forms = list(FormRegistry.from_dirs(self.settings.form_dirs).ids)
         intake = Intake(store, self.paths, forms, self._report)
-        release_items(store, held_by_dead_local_worker, crashed=False)
+        if self._dispatcher is None:  # else the readers' own recovery counts their crashes
+            release_items(store, held_by_dead_local_worker, crashed=False)
         finish_quarantine_moves(store, self.paths)
         remove_stray_notes(store, self.paths)
         finish_received(store, self.paths, self._report)
@@ -219,11 +220,7 @@ class Watcher:
         if requested:
             self._scan_request.clear()
         if requested or (not self.options.once and now >= self._next_rescan):
-            self._follow_forms(run)
-            self._scan(forms, None)
-            if not self.options.once:
-                release_items(store, held_by_dead_local_worker, crashed=False)
-                finish_received(store, self.paths, self._report)
+            self._rescan(run)
             self._next_rescan = now + self.options.rescan
         else:
             changed = run.events.take()
@@ -246,6 +243,16 @@ class Watcher:
             self._dispatcher.tick(store)
             self.ready.set()
         return self._check_idle(store, requested)
+
+    def _rescan(self, run: _Run) -> None:
+        """The full round: forms followed, the whole inbox scanned, and (unless ``once``)
+        what a crash left put right."""
+        self._follow_forms(run)
+        self._scan(run.forms, None)
+        if not self.options.once:
+            if self._dispatcher is None:  # else the readers' own recovery counts the crashes
+                release_items(run.store, held_by_dead_local_worker, crashed=False)
+            finish_received(run.store, self.paths, self._report)
 
     def _follow_forms(self, run: _Run) -> None:
         """When a form was added, removed or edited since the last look: take files in the

@@ -95,6 +95,7 @@ Call = Callable[[TenantStore, TownA, "Kit"], Any]  # Kit: imported for type chec
 NOT_FOUND: dict[str, Call] = {
     "enqueue": lambda b, a, k: b.enqueue(a.src_queued),
     "heartbeat": lambda b, a, k: b.heartbeat(a.item_expired, "a-worker", 60),
+    "get_work": lambda b, a, k: b.get_work(a.item_expired),
     "complete": lambda b, a, k: b.complete(a.item_expired, "a-worker"),
     "fail": lambda b, a, k: b.fail(a.item_expired, "a-worker", {"e": 1}),
     "quarantine": lambda b, a, k: b.quarantine(a.src_queued, {"e": 1}),
@@ -151,6 +152,7 @@ OWN_ONLY: dict[str, Call] = {
     "ensure_tenant": lambda b, a, k: b.ensure_tenant("乗っ取り"),
     "register_source": lambda b, a, k: b.register_source(a.file_sha, "saved.pdf", 1),
     "claim_next": lambda b, a, k: b.claim_next("b-worker", 60),
+    "claim_item": lambda b, a, k: b.claim_item(a.item_expired, "b-worker", 60),
     "release_expired_leases": lambda b, a, k: b.release_expired_leases(),
     "list_work": lambda b, a, k: b.list_work(),
     "list_documents": lambda b, a, k: b.list_documents(),
@@ -192,6 +194,7 @@ def test_tenant_b_can_neither_see_nor_change_tenant_a(
     assert not duplicate and source.id not in a.sources  # A's file is new to B
     assert results["claim_next"] is None or results["claim_next"].tenant_id == "town-b"
     assert results["release_expired_leases"] == 0
+    assert results["claim_item"] is None  # A's item, even with its lease run out
     assert results["list_documents"] == results["approved_unexported"] == []
     assert results["export_log"] == []
     assert results["count_documents"] == 0 and results["field_stats"] == []
