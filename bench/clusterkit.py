@@ -3,7 +3,8 @@ and the distributed benchmark: a private PostgreSQL cluster and a private Redis 
 own folder and port, so that restarting them touches nobody else's server), a shared folder
 (inbox, archive, quarantine: what the machines would mount over NFS/SMB) and nodes.
 
-A node is one process group with its own working folder and ``data_dir``; it runs the roles
+A node is one process group with its own working folder (``data_dir``, where the store keeps
+page images, is on the shared folder like the inbox and archive); it runs the roles
 it is given (``formocr watch``, ``formocr worker``), each in a loop that starts it again one
 second after it exits, as systemd's ``Restart=always`` would. Killing the group (SIGKILL) is a
 power cut of that machine.
@@ -249,11 +250,12 @@ def shared_env(
     secret_key: str,
 ) -> dict[str, str]:
     """What every node of the installation has in common: no ``FORMOCR_*`` of the caller but
-    these, the shared folder's inbox, archive and quarantine, the store, the broker and the key
-    that seals the 個人番号 (every machine needs the same)."""
+    these, the shared folder's ``data_dir`` (page images), inbox, archive and quarantine, the
+    store, the broker and the key that seals the 個人番号 (every machine needs the same)."""
     env = {k: v for k, v in base.items() if not k.startswith("FORMOCR_")}
     env.update(
         FORMOCR_TASK_BACKEND=backend,
+        FORMOCR_DATA_DIR=str(shared / "data"),
         FORMOCR_DATABASE_URL=database_url,
         FORMOCR_INBOX_DIR=str(shared / "inbox"),
         FORMOCR_ARCHIVE_DIR=str(shared / "archive"),
@@ -266,8 +268,11 @@ def shared_env(
 
 
 def node_env(shared: dict[str, str], folder: Path) -> dict[str, str]:
-    """``shared`` with the node's own ``data_dir`` (model links, work files) in ``folder``."""
-    return {**shared, "FORMOCR_DATA_DIR": str(folder / "data")}
+    """What a node started in its working folder ``folder`` runs with: ``shared``, whose
+    ``data_dir`` is on the shared folder (the store keeps page images in ``data_dir/images``:
+    a page read on one machine is shown by the review UI on another)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return dict(shared)
 
 
 def backend_missing(backend: str) -> str | None:
