@@ -131,7 +131,7 @@ class Run:
         return Path(self.env["FORMOCR_INBOX_DIR"])
 
     def store(self) -> Store:
-        settings = load_settings(data_dir=self.work / "node" / "data",
+        settings = load_settings(data_dir=Path(self.env["FORMOCR_DATA_DIR"]),
                                  database_url=self.postgres.url)  # fmt: skip
         return Store.from_settings(settings)
 
@@ -231,7 +231,7 @@ def _checked(run: Run, dropped: list[Dropped]) -> list[str]:
     saved = {k: os.environ.get(k) for k in run.env if k.startswith("FORMOCR_")}
     os.environ.update({k: v for k, v in run.env.items() if k.startswith("FORMOCR_")})
     try:
-        return audit(run.work / "node" / "data", dropped).problems
+        return audit(Path(run.env["FORMOCR_DATA_DIR"]), dropped).problems
     finally:
         for k, v in saved.items():
             if v is None:
