@@ -11,10 +11,10 @@ from typing import Any
 from .app import queue_name
 
 
-def redis_client(url: str) -> Any:
+def redis_client(url: str, timeout: float = 5.0) -> Any:
     import redis
 
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+    return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
 
 
 def queue_depths(client: Any, tenants: Iterable[str]) -> dict[str, int]:

@@ -91,11 +91,15 @@ def _broker_part(
     from .broker import queue_depths, redis_client
 
     try:
-        depths = queue_depths(redis_client(settings.broker_url), tenants)
+        depths = queue_depths(redis_client(settings.broker_url, timeout=ping_seconds), tenants)
         for tenant, n in depths.items():
             out["tenants"][tenant]["broker"] = n
     except Exception as exc:
         errors["broker"] = str(exc)
+        # Celery's ping would retry the connection for many seconds (a page showing this
+        # status would hang): with the broker unreachable no worker can answer anyway.
+        errors["workers"] = "the broker cannot be reached"
+        return
     try:
         app = make_app(settings)
         replies = app.control.ping(timeout=ping_seconds) or []

@@ -83,3 +83,23 @@ def test_an_unknown_task_backend_is_refused(
     monkeypatch.setenv("FORMOCR_TASK_BACKEND", "rabbit")
     assert main(["config"]) == ExitCode.CONFIG_INVALID
     assert "task_backend" in capsys.readouterr().err
+
+
+def test_status_with_the_broker_unreachable_names_it_and_asks_no_worker(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("FORMOCR_TASK_BACKEND", "celery")
+    monkeypatch.setenv("FORMOCR_BROKER_URL", f"redis://127.0.0.1:{port}/0")
+    with Store.from_settings(load_settings(), migrate=True) as store:
+        store.for_tenant("town-a").ensure_tenant()
+    main(["status", "--json"])
+    status = json.loads(capsys.readouterr().out)
+    assert status["tenants"]["town-a"]["queued"] == 0  # the store's part is still shown
+    assert status["errors"]["broker"]
+    assert status["errors"]["workers"] == "the broker cannot be reached"
+    assert "workers" not in status
