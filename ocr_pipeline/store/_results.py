@@ -54,7 +54,13 @@ def _check_pages(pages: Sequence[PageResult], images: Mapping[int, bytes]) -> di
 
 
 def _field_row(
-    seal: Sealer, doc_id: int, page_no: int, f: FieldResult, now: datetime
+    seal: Sealer,
+    doc_id: int,
+    page_no: int,
+    f: FieldResult,
+    now: datetime,
+    *,
+    reader_model: str | None = None,
 ) -> dict[str, Any]:
     """A field as inserted; a sensitive one's value and reading sealed (:mod:`._sealed`)."""
     secret = is_sensitive(f.type)
@@ -74,6 +80,7 @@ def _field_row(
         "bbox": list(f.bbox) if f.bbox else None,
         "updated_at": now,
         "updated_by": OCR_ACTOR,
+        "reader_model": reader_model,
     }
 
 
@@ -198,6 +205,7 @@ class ResultsMixin(TenantBase):
             first = group[0]
             assert first.form is not None and first.form_version is not None
             results = [(p.page, f) for p in group for f in p.fields.values()]
+            models = {p.page: p.reader_model for p in group}
             open_conf = [f.confidence for _, f in results if f.status is FieldStatus.REVIEW]
             doc = DocumentRow(
                 tenant_id=self._tenant,
@@ -238,7 +246,9 @@ class ResultsMixin(TenantBase):
                 }
             )
             for page_no, f in results:
-                fields.append(_field_row(self._sealer, doc.id, page_no, f, now))
+                fields.append(
+                    _field_row(self._sealer, doc.id, page_no, f, now, reader_model=models[page_no])
+                )
                 events.append(
                     {
                         **base,
