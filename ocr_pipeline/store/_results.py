@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..errors import BadArgumentsError
-from ..results import FieldResult, FieldStatus, PageResult, PageStatus
+from ..results import FieldResult, FieldStatus, PageResult, PageStatus, RegistrationInfo
 from . import _convert as conv
 from ._base import TenantBase, about
 from ._sealed import Sealer, is_sensitive
@@ -84,6 +84,15 @@ def _field_row(
     }
 
 
+def _registration(info: RegistrationInfo | None) -> dict[str, Any] | None:
+    """A page's registration as stored: the matrix at full precision (JSON keeps every bit
+    of a float), so that a field's crop can be cut again exactly from the page image (the
+    six decimals of ``to_dict`` move a few pixels by a few grey levels)."""
+    if info is None:
+        return None
+    return {**info.to_dict(), "matrix": [[float(v) for v in row] for row in info.matrix]}
+
+
 class ResultsMixin(TenantBase):
     def save_result(
         self,
@@ -127,7 +136,7 @@ class ResultsMixin(TenantBase):
                         "form_id": p.form,
                         "form_version": p.form_version,
                         "image_sha256": infos[p.page].sha256 if p.page in infos else None,
-                        "registration": p.registration.to_dict() if p.registration else None,
+                        "registration": _registration(p.registration),
                         "timings": {k: round(v, 4) for k, v in p.timings.items()},
                     }
                     for p in pages
