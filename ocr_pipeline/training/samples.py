@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from collections.abc import Callable
 from typing import Protocol
 
 import cv2
@@ -135,12 +136,28 @@ class SampleMaker:
     """Cuts reviewed fields of one tenant again (forms and template models loaded once)."""
 
     def __init__(
-        self, images: PageImages, forms: FormRegistry, engine: OcrEngine | None = None
+        self,
+        images: PageImages,
+        forms: FormRegistry,
+        engine: OcrEngine | Callable[[], OcrEngine] | None = None,
     ) -> None:
+        """``engine``: the recognizer that gives a kana line's character positions, or a
+        function that makes it (called once, when the first kana line is cut); None: kana
+        lines are not cut into characters."""
         self._images = images
         self._forms = forms
-        self._engine = engine
+        self._engine_source = engine
+        self._engine: OcrEngine | None = None
         self._models: dict[str, TemplateModel] = {}
+
+    def engine(self) -> OcrEngine | None:
+        if self._engine is None and self._engine_source is not None:
+            source = self._engine_source
+            if isinstance(source, OcrEngine):
+                self._engine = source
+            else:
+                self._engine = source()
+        return self._engine
 
     def _spec(self, ex: TrainingExample) -> tuple[FormSpec, TemplateModel] | None:
         if ex.form_id not in self._forms:
@@ -196,14 +213,15 @@ class SampleMaker:
             if cut is not None and len(cut.pieces) == len(label):
                 s.chars, s.char_labels = cut.pieces, label
             return
-        if spec.type is FieldType.KANA and self._engine is not None:
+        if spec.type is FieldType.KANA and self._engine_source is not None:
             self._cut_kana(s, label)
 
     def _cut_kana(self, s: PartSample, label: str) -> None:
-        assert self._engine is not None
         if not label or any(c not in CLASSES for c in label):
             return
-        (rec,) = self._engine.recognize([s.image], [None])
+        engine = self.engine()
+        assert engine is not None
+        (rec,) = engine.recognize([s.image], [None])
         keep = [i for i, c in enumerate(rec.text) if not c.isspace()]
         if len(keep) != len(label) or len(rec.char_positions) < len(rec.text):
             return
