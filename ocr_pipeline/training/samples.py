@@ -14,9 +14,9 @@ positions (the recognizer is run on the crop again; without an engine kana are n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Callable
 from typing import Protocol
 
 import cv2
