@@ -91,7 +91,8 @@ def test_worker_takes_a_switch_at_the_next_file(
         assert page.document_id is not None
         doc = town.get_document(page.document_id)
         town.confirm_field(doc.id, "user_name", actor="rev", expected_version=doc.version)
-        return sorted({e.reader_model for e in town.training_examples() if e.document_id == doc.id})
+        models = {e.reader_model for e in town.training_examples() if e.document_id == doc.id}
+        return sorted(models, key=str)
 
     assert read("a.pdf") == [PACKAGED]
     _model_folder(town.models_dir, "m1")
