@@ -28,6 +28,10 @@ from ocr_pipeline.training.retrain import TenantTrainOptions, split_documents, t
 from ocr_pipeline.training.samples import SampleMaker
 from tests.training_kit import FORMS, Scanned, save_and_review, scanned
 
+pytest.importorskip("sklearn")
+pytest.importorskip("skl2onnx")
+pytestmark = pytest.mark.ocr  # trains and runs second reader models (minutes)
+
 TINY = TenantTrainOptions(per_class=2, digit_factor=1, tenant_weight=0, workers=1, max_epochs=5)
 
 
