@@ -22,6 +22,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from form_schemas.fieldtypes import allowed_chars
 from form_schemas.japanese.era import to_wareki
 from form_schemas.registry import FormRegistry
 from form_schemas.spec import FieldSpec, FieldType, FormSpec
@@ -214,14 +215,15 @@ class SampleMaker:
                 s.chars, s.char_labels = cut.pieces, label
             return
         if spec.type is FieldType.KANA and self._engine_source is not None:
-            self._cut_kana(s, label)
+            self._cut_kana(s, label, allowed_chars(spec))
 
-    def _cut_kana(self, s: PartSample, label: str) -> None:
+    def _cut_kana(self, s: PartSample, label: str, allowed: frozenset[str] | None) -> None:
         if not label or any(c not in CLASSES for c in label):
             return
         engine = self.engine()
         assert engine is not None
-        (rec,) = engine.recognize([s.image], [None])
+        # As the pipeline asked (the field's characters), so the positions are the same.
+        (rec,) = engine.recognize([s.image], [allowed])
         keep = [i for i, c in enumerate(rec.text) if not c.isspace()]
         if len(keep) != len(label) or len(rec.char_positions) < len(rec.text):
             return
