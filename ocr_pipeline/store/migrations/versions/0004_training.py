@@ -21,18 +21,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("tenants") as batch:
-        batch.add_column(
-            sa.Column("training_opt_in", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch.add_column(sa.Column("reader_model", sa.String(80), nullable=True))
-    with op.batch_alter_table("fields") as batch:
-        batch.add_column(sa.Column("reader_model", sa.String(80), nullable=True))
+    op.add_column(
+        "tenants",
+        sa.Column("training_opt_in", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column("tenants", sa.Column("reader_model", sa.String(80), nullable=True))
+    op.add_column("fields", sa.Column("reader_model", sa.String(80), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("fields") as batch:
-        batch.drop_column("reader_model")
-    with op.batch_alter_table("tenants") as batch:
-        batch.drop_column("reader_model")
-        batch.drop_column("training_opt_in")
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35+ too): a batch copy of ``tenants`` would drop
+    # a table that others reference.
+    op.execute("ALTER TABLE fields DROP COLUMN reader_model")
+    op.execute("ALTER TABLE tenants DROP COLUMN reader_model")
+    op.execute("ALTER TABLE tenants DROP COLUMN training_opt_in")
