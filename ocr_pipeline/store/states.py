@@ -78,6 +78,9 @@ class Action(StrEnum):
     PASSWORD_CHANGED = "password_changed"
     USER_DISABLED = "user_disabled"
     USER_ENABLED = "user_enabled"
+    TRAINING_OPT_IN = "training_opt_in"  # an administrator allowed or stopped training use
+    READER_MODEL = "reader_model"  # the tenant switched its second reader model
+    TRAINING_EXPORTED = "training_exported"  # reviewed fields were exported as training data
 
 
 class Role(StrEnum):

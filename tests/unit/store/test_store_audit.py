@@ -38,6 +38,9 @@ AUDITED: dict[str, set[Action]] = {
     "record_export_repeat": {Action.EXPORT_REPEATED},
     "enter_value": {Action.ENTERED},
     "record_upload": {Action.UPLOADED},
+    "set_training_opt_in": {Action.TRAINING_OPT_IN},
+    "set_reader_model": {Action.READER_MODEL},
+    "record_training_export": {Action.TRAINING_EXPORTED},
 }
 # Operational state (tenant row, work queue): recorded in their own tables, not as events.
 OPERATIONAL = {
@@ -71,6 +74,10 @@ READ_ONLY = {
     "field_stats",
     "straight_through",
     "daily_counts",
+    "training_opt_in",
+    "reader_model",
+    "evidence_counts",
+    "training_examples",
 }
 
 
@@ -197,6 +204,19 @@ def test_every_change_writes_its_event_and_the_past_never_changes(
         lambda: town_a.record_upload(kit.sha("up"), "up.pdf", 3, actor="user:clerk"),
         actor="user:clerk",
     )
+    step(
+        "set_training_opt_in",
+        lambda: town_a.set_training_opt_in(True, actor="admin"),
+        actor="admin",
+    )
+    step("set_reader_model", lambda: town_a.set_reader_model(None, actor="admin"), actor="admin")
+    step(
+        "record_training_export",
+        lambda: town_a.record_training_export(
+            actor="admin", out="/x", counts={"digits": 1}, manifest_sha256=kit.sha("m")
+        ),
+        actor="admin",
+    )
     assert set(AUDITED) <= set(state)
     trail = town_a.audit_trail(first)
     assert [e.action for e in trail][-4:] == [
@@ -242,6 +262,10 @@ def test_reads_write_nothing(store: Store, town_a: TenantStore, kit: Kit) -> Non
         "field_stats": town_a.field_stats,
         "straight_through": town_a.straight_through,
         "daily_counts": lambda: town_a.daily_counts(30),
+        "training_opt_in": town_a.training_opt_in,
+        "reader_model": town_a.reader_model,
+        "evidence_counts": town_a.evidence_counts,
+        "training_examples": town_a.training_examples,
     }
     assert set(calls) == READ_ONLY
     before = (_all_events(store), town_a.get_document(doc_id), town_a.get_document(done_id))

@@ -166,6 +166,15 @@ OWN_ONLY: dict[str, Call] = {
     "field_stats": lambda b, a, k: b.field_stats(),
     "straight_through": lambda b, a, k: b.straight_through(),
     "daily_counts": lambda b, a, k: b.daily_counts(30),
+    "training_opt_in": lambda b, a, k: b.training_opt_in(),
+    "set_training_opt_in": lambda b, a, k: b.set_training_opt_in(True, actor="b"),
+    "reader_model": lambda b, a, k: b.reader_model(),
+    "set_reader_model": lambda b, a, k: b.set_reader_model(None, actor="b"),
+    "evidence_counts": lambda b, a, k: b.evidence_counts(),
+    "training_examples": lambda b, a, k: b.training_examples(),
+    "record_training_export": lambda b, a, k: b.record_training_export(
+        actor="b", out="x", counts={}, manifest_sha256=k.sha("m")
+    ),
 }
 
 
