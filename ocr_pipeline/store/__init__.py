@@ -35,6 +35,8 @@ from .protocols import (
 from .states import Action, DocumentStatus, EntryOutcome, FieldState, Role, SourceState, WorkState
 from .views import (
     AuditEvent,
+    AuditTotals,
+    AuditWeek,
     Counts,
     DayCount,
     Document,
@@ -55,6 +57,8 @@ from .views import (
 __all__ = [
     "Action",
     "AuditEvent",
+    "AuditTotals",
+    "AuditWeek",
     "ConflictError",
     "Counts",
     "DayCount",

@@ -78,6 +78,7 @@ class Action(StrEnum):
     PASSWORD_CHANGED = "password_changed"
     USER_DISABLED = "user_disabled"
     USER_ENABLED = "user_enabled"
+    AUDIT_RATE_SET = "audit_rate_set"  # the tenant's sampling audit rate was changed
 
 
 class Role(StrEnum):
