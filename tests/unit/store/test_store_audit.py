@@ -38,6 +38,7 @@ AUDITED: dict[str, set[Action]] = {
     "record_export_repeat": {Action.EXPORT_REPEATED},
     "enter_value": {Action.ENTERED},
     "record_upload": {Action.UPLOADED},
+    "set_audit_rate": {Action.AUDIT_RATE_SET},
 }
 # Operational state (tenant row, work queue): recorded in their own tables, not as events.
 OPERATIONAL = {
@@ -69,6 +70,10 @@ READ_ONLY = {
     "field_stats",
     "straight_through",
     "daily_counts",
+    "audit_rate",
+    "audit_weeks",
+    "audit_totals",
+    "settings_events",
 }
 
 
@@ -195,6 +200,11 @@ def test_every_change_writes_its_event_and_the_past_never_changes(
         lambda: town_a.record_upload(kit.sha("up"), "up.pdf", 3, actor="user:clerk"),
         actor="user:clerk",
     )
+    step(
+        "set_audit_rate",
+        lambda: town_a.set_audit_rate(0.02, actor="user:kanri"),
+        actor="user:kanri",
+    )
     assert set(AUDITED) <= set(state)
     trail = town_a.audit_trail(first)
     assert [e.action for e in trail][-4:] == [
@@ -239,6 +249,10 @@ def test_reads_write_nothing(store: Store, town_a: TenantStore, kit: Kit) -> Non
         "field_stats": town_a.field_stats,
         "straight_through": town_a.straight_through,
         "daily_counts": lambda: town_a.daily_counts(30),
+        "audit_rate": town_a.audit_rate,
+        "audit_weeks": town_a.audit_weeks,
+        "audit_totals": town_a.audit_totals,
+        "settings_events": town_a.settings_events,
     }
     assert set(calls) == READ_ONLY
     before = (_all_events(store), town_a.get_document(doc_id), town_a.get_document(done_id))
