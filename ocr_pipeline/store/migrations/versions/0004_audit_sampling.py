@@ -30,10 +30,11 @@ def _time() -> sa.DateTime:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("tenants") as batch:
-        batch.add_column(
-            sa.Column("audit_rate", sa.Float(), nullable=False, server_default=sa.text("0"))
-        )
+    # A plain ADD COLUMN (SQLite allows it with a default): a batch copy of ``tenants``
+    # would trip the foreign keys of every table that refers to it.
+    op.add_column(
+        "tenants", sa.Column("audit_rate", sa.Float(), nullable=False, server_default=sa.text("0"))
+    )
     op.create_table(
         "audit_samples",
         sa.Column("id", BIG_ID, nullable=False),
@@ -67,5 +68,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_audit_samples_created", table_name="audit_samples")
     op.drop_table("audit_samples")
-    with op.batch_alter_table("tenants") as batch:
-        batch.drop_column("audit_rate")
+    op.drop_column("tenants", "audit_rate")  # SQLite 3.35+ drops a column in place
