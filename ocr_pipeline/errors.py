@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     CONFIG_INVALID = 6
     OUTPUT_UNWRITABLE = 7
     STORE_UNAVAILABLE = 8
+    NOT_IMPROVED = 9
     INTERRUPTED = 130
 
 
@@ -40,6 +41,13 @@ class FormocrError(Exception):
         if self.remedy:
             return f"{self.message}\n  What to do: {self.remedy}"
         return self.message
+
+
+class NotImprovedError(FormocrError):
+    """A model trained for a municipality does not read its held-out examples better than
+    the one it reads with now (or there are too few examples to tell): nothing was kept."""
+
+    exit_code = ExitCode.NOT_IMPROVED
 
 
 class BadArgumentsError(FormocrError):

@@ -30,6 +30,7 @@ from .preprocess.ink import to_gray
 from .preprocess.register import Registration, register
 from .preprocess.templates import TemplateModel, template_model
 from .reader2.model import SecondReader
+from .reader2.registry import PACKAGED, ReaderCache
 from .results import PageResult, PageStatus, RegistrationInfo
 from .settings import Settings
 
@@ -46,19 +47,32 @@ class Pipeline:
     thresholds: Thresholds
     models: dict[str, TemplateModel] = field(default_factory=dict)
     second: SecondReader | None = None
+    reader_name: str = PACKAGED  # what fields record as the second reader model
+    readers: ReaderCache | None = None
 
     @classmethod
     def create(cls, settings: Settings, engine: OcrEngine | None = None) -> Pipeline:
         registry = FormRegistry.from_dirs(settings.form_dirs)
         models = {form.id: template_model(form) for form in registry}
+        second = SecondReader.load() if settings.second_reader else None
         return cls(
             settings=settings,
             registry=registry,
             engine=engine or create_engine(settings),
             thresholds=Thresholds.load(settings.calibration),
             models=models,
-            second=SecondReader.load() if settings.second_reader else None,
+            second=second,
+            readers=ReaderCache(settings.data_dir, second) if second is not None else None,
         )
+
+    def use_reader(self, tenant: str, model_id: str | None) -> None:
+        """Read the next pages with ``tenant``'s second reader model ``model_id`` (None: the
+        packaged one), loaded once and kept (:class:`ReaderCache`); nothing changes when the
+        second reader is off. A model that is missing or fails its checksums raises
+        :class:`~ocr_pipeline.errors.ModelMissingError`."""
+        if self.readers is None:
+            return
+        self.second, self.reader_name = self.readers.get(tenant, model_id)
 
     def candidates(self, form_id: str | None) -> list[TemplateModel]:
         if form_id is None:
@@ -99,6 +113,7 @@ def process_page(
     clock = _Clock()
     clock.timings["load"] = load_seconds
     result = PageResult(source=str(page.source), page=page.index + 1, status=PageStatus.OK)
+    result.reader_model = pipe.reader_name if pipe.second is not None else None
     gray = to_gray(page.image)
     blank = check_blank(gray)
     clock.lap("blank")

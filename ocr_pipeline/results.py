@@ -132,6 +132,9 @@ class PageResult:
     fields: dict[str, FieldResult] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     registration: RegistrationInfo | None = None
+    # The second reader model that read the page ("packaged" or a municipality's own model
+    # id); None when the second reader was off. Stored on each field; not part of to_dict.
+    reader_model: str | None = None
 
     def to_dict(self, detail: bool = True) -> dict[str, Any]:
         return {

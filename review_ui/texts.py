@@ -62,6 +62,9 @@ ACTION: dict[Action, str] = {
     Action.PASSWORD_CHANGED: "パスワード変更",
     Action.USER_DISABLED: "利用者の停止",
     Action.USER_ENABLED: "利用者の再開",
+    Action.TRAINING_OPT_IN: "学習利用の設定",
+    Action.READER_MODEL: "読み取りモデルの切替",
+    Action.TRAINING_EXPORTED: "学習データの出力",
 }
 FIELD_TYPE: dict[str, str] = {
     "text": "文字",

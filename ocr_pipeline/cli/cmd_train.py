@@ -1,4 +1,6 @@
-"""``formocr train reader``: train the second reader (a per-character classifier) offline."""
+"""``formocr train reader``: train the second reader (a per-character classifier) offline;
+with ``--tenant``, a municipality's own model (:mod:`.cmd_training`, which also holds
+``train export|use|list|opt-in``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadArgumentsError, OutputUnwritableError
-from .common import print_json
+from . import cmd_training
+from .common import add_settings_args, print_json
 
 
 def register(sub: Any) -> None:
@@ -25,7 +28,15 @@ def register(sub: Any) -> None:
     r.add_argument("--classes", help="train only these characters (e.g. 0123456789 for a test)")
     r.add_argument("--workers", type=int, default=2, help="rendering processes (default 2)")
     r.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    r.add_argument(
+        "--tenant",
+        help="train a municipality's own model: synthetic characters plus its reviewed ones "
+        "(needs its opt-in); written under <data_dir>/models/<tenant>/",
+    )
+    r.add_argument("--data-dir", type=Path, help="runtime data folder (setting data_dir)")
+    add_settings_args(r)
     r.set_defaults(func=run)
+    cmd_training.register(what)
 
 
 def _progress(stage: str, done: int, total: int) -> None:
@@ -40,6 +51,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.per_class < 2:
         raise BadArgumentsError("--per-class must be at least 2", "pass e.g. --per-class 300")
+    if args.tenant:
+        if args.out or args.classes:
+            raise BadArgumentsError(
+                "--out and --classes do not go with --tenant",
+                "a municipality's model is written under <data_dir>/models/<tenant>/",
+            )
+        return cmd_training.run_reader(args)
     classes = ALL_CLASSES
     if args.classes:
         unknown = sorted(set(args.classes) - set(ALL_CLASSES))

@@ -133,6 +133,27 @@ def _recognize(engine: OcrEngine, requests: list[_Request]) -> list[Recognition]
     return engine.recognize(crops, allowed)
 
 
+def zone_crops(
+    reg: Registration, model: TemplateModel, spec: FieldSpec
+) -> tuple[dict[str, ZoneCrop], dict[str, list[str]]]:
+    """The crops of a text or date field by part (as :class:`Observation` names them; a
+    multi-line free segment also as its lines ``"part/n"``), and the line parts of each
+    split part. What the recognizer and the second reader read, and what training data is
+    cut from again."""
+    crops: dict[str, ZoneCrop] = {}
+    lines: dict[str, list[str]] = {}
+    for part, seg, _allowed in _plan(spec):
+        crop = crop_zone(reg, model, seg.bbox)
+        crops[part] = crop
+        if crop.image is None or spec.lines <= 1 or seg.boxes:
+            continue
+        height = (seg.bbox[3] - seg.bbox[1]) / spec.lines
+        for n, line in enumerate(split_lines(crop.image, spec.lines, height)):
+            lines.setdefault(part, []).append(f"{part}/{n}")
+            crops[f"{part}/{n}"] = replace(crop, image=line)
+    return crops, lines
+
+
 def observe(
     reg: Registration,
     model: TemplateModel,
@@ -157,20 +178,12 @@ def observe(
             continue
         if spec.type is FieldType.CHOICE:
             continue
-        for part, seg, allowed in _plan(spec):
-            crop = crop_zone(reg, model, seg.bbox)
-            obs.crops[part] = crop
-            if crop.image is None:
+        obs.crops, obs.lines = zone_crops(reg, model, spec)
+        for part, _seg, allowed in _plan(spec):
+            if obs.crops[part].image is None:
                 continue
-            if spec.lines > 1 and not seg.boxes:
-                height = (seg.bbox[3] - seg.bbox[1]) / spec.lines
-                for n, line in enumerate(split_lines(crop.image, spec.lines, height)):
-                    obs.lines.setdefault(part, []).append(f"{part}/{n}")
-                    obs.crops[f"{part}/{n}"] = replace(crop, image=line)
-                    name = f"{part}/{n}"
-                    requests.append(_Request(obs, name, allowed, grammar_for(spec, name)))
-            else:
-                requests.append(_Request(obs, part, allowed, grammar_for(spec, part)))
+            for name in obs.lines.get(part, [part]):
+                requests.append(_Request(obs, name, allowed, grammar_for(spec, name)))
     lap("zones")
     if requests:
         for req, rec in zip(requests, _recognize(engine, requests), strict=True):

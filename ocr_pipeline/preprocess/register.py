@@ -218,3 +218,25 @@ def register(
         scale=scale,
         notes=notes,
     )
+
+
+def reregister(page: Gray, matrix: Matrix, model: TemplateModel) -> Registration:
+    """The registration of ``page`` with a matrix found earlier (the one a stored page
+    keeps): the same warp, flattening, ink and streaks as :func:`register` made, so that zones
+    cut from it are the crops the pipeline cut (up to the stored matrix's rounding to six
+    decimals). Nothing is refined or scored again: ``residual`` and ``inliers`` are 0."""
+    matrix = np.asarray(matrix, np.float64)
+    flat = flatten(_warp(page, matrix, model.size))
+    rotation, scale = _pose(matrix)
+    return Registration(
+        form_id=model.form.id,
+        matrix=matrix,
+        warped=flat,
+        ink=ink_mask(flat),
+        streaks=streak_mask(ink_mask(flat, WRITING_LEVEL) & ~model.printed),
+        coverage=_coverage(model, flat),
+        residual=0.0,
+        inliers=0,
+        rotation=rotation,
+        scale=scale,
+    )

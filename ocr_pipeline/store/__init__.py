@@ -13,6 +13,7 @@ private.
 
 from __future__ import annotations
 
+from ._training import MODEL_MANIFEST, check_model_id, models_root
 from ._users import UserStore
 from .api import Store, TenantStore, registry_forms
 from .db import database_url, safe_url, upgrade
@@ -29,6 +30,8 @@ from .protocols import (
     DocumentReader,
     ExportStore,
     ReviewStore,
+    TrainingSettings,
+    TrainingStore,
     UserDirectory,
     WorkQueueStore,
 )
@@ -49,12 +52,14 @@ from .views import (
     Order,
     PageInfo,
     SourceFile,
+    TrainingExample,
     Upload,
     User,
     WorkItem,
 )
 
 __all__ = [
+    "MODEL_MANIFEST",
     "Action",
     "AuditEvent",
     "AuditTotals",
@@ -88,6 +93,9 @@ __all__ = [
     "StoreError",
     "StoreUnavailableError",
     "TenantStore",
+    "TrainingExample",
+    "TrainingSettings",
+    "TrainingStore",
     "Upload",
     "User",
     "UserDirectory",
@@ -95,7 +103,9 @@ __all__ = [
     "WorkItem",
     "WorkQueueStore",
     "WorkState",
+    "check_model_id",
     "database_url",
+    "models_root",
     "registry_forms",
     "safe_url",
     "upgrade",

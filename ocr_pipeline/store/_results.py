@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..errors import BadArgumentsError
-from ..results import FieldResult, FieldStatus, PageResult, PageStatus
+from ..results import FieldResult, FieldStatus, PageResult, PageStatus, RegistrationInfo
 from . import _convert as conv
 from . import _sampling as sampling
 from ._base import TenantBase, about
@@ -64,7 +64,13 @@ def _check_pages(pages: Sequence[PageResult], images: Mapping[int, bytes]) -> di
 
 
 def _field_row(
-    seal: Sealer, doc_id: int, page_no: int, f: FieldResult, now: datetime
+    seal: Sealer,
+    doc_id: int,
+    page_no: int,
+    f: FieldResult,
+    now: datetime,
+    *,
+    reader_model: str | None = None,
 ) -> dict[str, Any]:
     """A field as inserted; a sensitive one's value and reading sealed (:mod:`._sealed`)."""
     secret = is_sensitive(f.type)
@@ -84,7 +90,17 @@ def _field_row(
         "bbox": list(f.bbox) if f.bbox else None,
         "updated_at": now,
         "updated_by": OCR_ACTOR,
+        "reader_model": reader_model,
     }
+
+
+def _registration(info: RegistrationInfo | None) -> dict[str, Any] | None:
+    """A page's registration as stored: the matrix at full precision (JSON keeps every bit
+    of a float), so that a field's crop can be cut again exactly from the page image (the
+    six decimals of ``to_dict`` move a few pixels by a few grey levels)."""
+    if info is None:
+        return None
+    return {**info.to_dict(), "matrix": [[float(v) for v in row] for row in info.matrix]}
 
 
 class ResultsMixin(TenantBase):
@@ -130,7 +146,7 @@ class ResultsMixin(TenantBase):
                         "form_id": p.form,
                         "form_version": p.form_version,
                         "image_sha256": infos[p.page].sha256 if p.page in infos else None,
-                        "registration": p.registration.to_dict() if p.registration else None,
+                        "registration": _registration(p.registration),
                         "timings": {k: round(v, 4) for k, v in p.timings.items()},
                     }
                     for p in pages
@@ -216,6 +232,7 @@ class ResultsMixin(TenantBase):
                 (n, sampling.disguise(f, self._audit_random) if f.id in drawn else f)
                 for n, f in results
             ]
+            models = {p.page: p.reader_model for p in group}
             open_conf = [f.confidence for _, f in results if f.status is FieldStatus.REVIEW]
             doc = DocumentRow(
                 tenant_id=self._tenant,
@@ -259,7 +276,9 @@ class ResultsMixin(TenantBase):
                 }
             )
             for page_no, f in results:
-                fields.append(_field_row(self._sealer, doc.id, page_no, f, now))
+                fields.append(
+                    _field_row(self._sealer, doc.id, page_no, f, now, reader_model=models[page_no])
+                )
                 events.append(
                     {
                         **base,

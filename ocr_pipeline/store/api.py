@@ -42,6 +42,7 @@ from ._reseal import RotationReport, rotate, sealed_by_key
 from ._results import ResultsMixin
 from ._review import ReviewMixin
 from ._stats import StatsMixin
+from ._training import TrainingMixin
 from ._uploads import UploadsMixin
 from ._users import UserStore
 from .db import Database, database_url, safe_url
@@ -49,7 +50,7 @@ from .errors import FormMissingError
 from .images import ImageFiles
 from .keys import KEY_FILE, Keyring
 from .models import TenantRow
-from .protocols import ExportStore, ReviewStore, UserDirectory, WorkQueueStore
+from .protocols import ExportStore, ReviewStore, TrainingStore, UserDirectory, WorkQueueStore
 from .views import WorkItem
 
 IMAGES_DIR = "images"
@@ -98,17 +99,20 @@ class TenantStore(
     ExportsMixin,
     AuditMixin,
     StatsMixin,
+    TrainingMixin,
     WorkQueueStore,
     ReviewStore,
     ExportStore,
+    TrainingStore,
 ):
     """One tenant's records, review state, audit trail, work queue and exports.
 
     Made by :meth:`Store.for_tenant`. Methods are grouped in the private modules: reading
     (``_read``), files in (``_ingest``, ``_uploads``), the queue (``_queue``), saving results
     (``_results``), review (``_review``, double entry in ``_entries``), exports
-    (``_exports``), dashboard figures (``_stats``) and the sampling audit (``_audit``,
-    ``_sampling``). Each method is one transaction.
+    (``_exports``), dashboard figures (``_stats``), the sampling audit (``_audit``,
+    ``_sampling``) and learning from reviewers (``_training``). Each method is one
+    transaction.
     Callers name the part they use (:mod:`.protocols`): :class:`WorkQueueStore` (the
     watcher), :class:`ReviewStore` (the review UI), :class:`ExportStore` (the exporter); this
     class is each of them (the mixins come first, so theirs are the methods that run).

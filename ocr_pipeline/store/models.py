@@ -34,6 +34,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -46,6 +47,7 @@ Json = JSON(none_as_null=True)
 Sha256 = String(64)
 Tenant = String(64)
 State = String(16)
+ModelId = String(80)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -86,6 +88,10 @@ def _tenant() -> Mapped[str]:
 
 
 class TenantRow(Base):
+    """A municipality. ``training_opt_in``: an administrator allowed its reviewed fields to be
+    exported and trained on; ``reader_model``: the id of its own second reader model under
+    ``<data_dir>/models/<tenant>/`` (empty: the packaged model)."""
+
     __tablename__ = "tenants"
     id: Mapped[str] = mapped_column(Tenant, primary_key=True)
     name: Mapped[str] = mapped_column(Text, nullable=False)
@@ -94,6 +100,10 @@ class TenantRow(Base):
     audit_rate: Mapped[float] = mapped_column(
         Float, nullable=False, default=0.0, server_default=text("0")
     )
+    training_opt_in: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    reader_model: Mapped[str | None] = mapped_column(ModelId, nullable=True)
 
 
 class SourceFileRow(Base):
@@ -258,6 +268,9 @@ class FieldRow(Base):
     bbox: Mapped[Any] = mapped_column(Json, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_by: Mapped[str] = mapped_column(String(200), nullable=False)
+    # The second reader model that read the field when OCR saved it: "packaged" or a tenant
+    # model id; empty when the second reader was off (or for rows older than this column).
+    reader_model: Mapped[str | None] = mapped_column(ModelId, nullable=True)
 
 
 class AuditEventRow(Base):

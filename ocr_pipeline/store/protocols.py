@@ -6,7 +6,10 @@ checks) the part of the store it depends on:
 - :class:`WorkQueueStore`: the watcher (files in, the work queue, saving results);
 - :class:`ReviewStore`: the review UI (correcting, double entry, approving, dashboards);
 - :class:`ExportStore`: the exporter (approved records out, the export ledger);
-- :class:`UserDirectory`: logging in and managing the users of the review UI.
+- :class:`UserDirectory`: logging in and managing the users of the review UI;
+- :class:`TrainingStore`: learning from reviewers (the evidence, its export, the tenant's
+  own second reader model); its settings part, :class:`TrainingSettings`, is also part of
+  :class:`ReviewStore`.
 
 The first three share :class:`DocumentReader` (reading documents, source files and the audit
 trail, which changes nothing). :class:`~.api.TenantStore` composes them (it subclasses each, so
@@ -17,8 +20,9 @@ below; a method's signature here must stay the same as there (a test compares th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from form_schemas.spec import FieldValue
@@ -41,6 +45,7 @@ from .views import (
     Order,
     PageInfo,
     SourceFile,
+    TrainingExample,
     Upload,
     User,
     WorkItem,
@@ -93,9 +98,42 @@ class DocumentReader(Protocol):
     def page_image(self, sha256: str) -> bytes: ...
 
 
+class TrainingSettings(Protocol):
+    """A tenant's training settings and how much evidence it has (``_training``)."""
+
+    def training_opt_in(self) -> bool: ...
+
+    def set_training_opt_in(self, on: bool, *, actor: str) -> None: ...
+
+    def reader_model(self) -> str | None: ...
+
+    def set_reader_model(self, model_id: str | None, *, actor: str) -> None: ...
+
+    def evidence_counts(self) -> dict[str, int]: ...
+
+
+class TrainingStore(DocumentReader, TrainingSettings, Protocol):
+    """What training needs: the evidence itself, the export log, the tenant's model folder
+    (``_training``)."""
+
+    @property
+    def models_dir(self) -> Path: ...
+
+    def training_examples(
+        self, *, since: datetime | None = None, types: Iterable[str] | None = None
+    ) -> list[TrainingExample]: ...
+
+    def record_training_export(
+        self, *, actor: str, out: str, counts: dict[str, int], manifest_sha256: str
+    ) -> None: ...
+
+
 class WorkQueueStore(DocumentReader, Protocol):
     """What the watcher needs: files in (``_ingest``), the work queue with leases
-    (``_queue``) and saving what the pipeline read (``_results``)."""
+    (``_queue``), saving what the pipeline read (``_results``) and which second reader model
+    to read a tenant's files with (``_training``)."""
+
+    def reader_model(self) -> str | None: ...
 
     def ensure_tenant(self, name: str | None = None) -> None: ...
 
@@ -140,10 +178,10 @@ class WorkQueueStore(DocumentReader, Protocol):
     ) -> list[int]: ...
 
 
-class ReviewStore(DocumentReader, Protocol):
+class ReviewStore(DocumentReader, TrainingSettings, Protocol):
     """What the review UI needs: uploads (``_uploads``), review (``_review``), double entry
-    (``_entries``), dashboard figures (``_stats``), the export log to show, and the sampling
-    audit's rate and figures (``_audit``)."""
+    (``_entries``), dashboard figures (``_stats``), the export log to show, the sampling
+    audit's rate and figures (``_audit``) and the training settings (``_training``)."""
 
     def record_upload(self, sha256: str, name: str, size: int, *, actor: str) -> Upload: ...
 

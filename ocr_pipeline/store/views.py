@@ -275,3 +275,31 @@ class AuditTotals:
     samples: int
     checked: int
     wrong: int
+
+
+@dataclass(frozen=True)
+class TrainingExample:
+    """A field a person corrected, confirmed or marked unreadable, with what is needed to cut
+    its crop again exactly: the page image (``image_sha256``, as scanned) and the
+    registration matrix that maps it onto the template of ``form_id`` at ``form_version``,
+    and the field's zone ``bbox`` in template pixels. ``value`` is the final value (``None``
+    when unreadable), ``raw``/``char_confidences``/``ocr_value`` the machine's reading,
+    ``reader_model`` the second reader model that read it, ``reviewed_at`` when the person
+    decided. Never a 個人番号 or a field its form marks sensitive."""
+
+    document_id: int
+    field_id: str
+    type: str
+    status: FieldState
+    value: FieldValue
+    ocr_value: FieldValue
+    raw: str
+    char_confidences: tuple[float, ...]
+    bbox: BBox | None
+    form_id: str
+    form_version: int
+    page_no: int
+    image_sha256: str
+    registration: dict[str, Any] | None
+    reader_model: str | None
+    reviewed_at: datetime

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,6 +44,16 @@ class FileProcessor(Protocol):
         ...
 
 
+@runtime_checkable
+class ReaderSwitch(Protocol):
+    """A processor that can read each municipality with its own second reader model (the
+    built-in one can): the worker calls :meth:`use_reader` before every file."""
+
+    def use_reader(self, tenant: str, model_id: str | None) -> None:
+        """Read the next file with ``tenant``'s model ``model_id`` (None: the packaged one)."""
+        ...
+
+
 ProcessorFactory = Callable[[Settings], FileProcessor]
 
 
@@ -62,6 +72,9 @@ class PipelineProcessor:
 
     def __init__(self, pipe: Pipeline) -> None:
         self.pipe = pipe
+
+    def use_reader(self, tenant: str, model_id: str | None) -> None:
+        self.pipe.use_reader(tenant, model_id)
 
     def process(self, path: Path, form_id: str | None, check: Check) -> ProcessedFile:
         from ..pipeline import process_pages

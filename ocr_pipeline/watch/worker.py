@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadArgumentsError, InputUnreadableError, RefusalCode
+from ..errors import BadArgumentsError, InputUnreadableError, ModelMissingError, RefusalCode
 from ..ingest import PopplerMissingError
 from ..store import (
     LeaseLostError,
@@ -40,7 +40,7 @@ from .layout import form_hint
 from .lease import Heartbeat, StopRequestedError, WorkerOptions, crashes_of
 from .outcome import FileOutcome
 from .paths import WatchPaths
-from .processor import FileProcessor, ProcessedFile
+from .processor import FileProcessor, ProcessedFile, ReaderSwitch
 from .quarantine import QuarantineNote, note_path, quarantine_file, unreserve
 
 log = logging.getLogger(__name__)
@@ -160,6 +160,7 @@ class Worker:
         self, town: WorkQueueStore, item: WorkItem, source: SourceFile, path: Path, started: float
     ) -> FileOutcome:
         form_id = form_hint(source.name)
+        self._select_reader(town)
         with Heartbeat(town, item.id, self.worker_id, self.options.lease_seconds) as beat:
 
             def check() -> None:
@@ -196,6 +197,26 @@ class Worker:
         town.complete(item.id, self.worker_id)
         stored = self._back_to_archive(town, source, path)
         return self._outcome(town, source, done, documents=len(ids), started=started, stored=stored)
+
+    def _select_reader(self, town: WorkQueueStore) -> None:
+        """The municipality's active second reader model, looked up for every file (so that a
+        switch takes effect without a restart). A model that is missing or altered is not
+        used: the file is read with the packaged model (fields record which) and the log
+        says why."""
+        if not isinstance(self.processor, ReaderSwitch):
+            return
+        model_id = town.reader_model()
+        try:
+            self.processor.use_reader(town.tenant_id, model_id)
+        except ModelMissingError as exc:
+            log.error(
+                "municipality %s: its second reader model %s cannot be used (%s); reading "
+                "with the packaged model",
+                town.tenant_id,
+                model_id,
+                exc,
+            )
+            self.processor.use_reader(town.tenant_id, None)
 
     def _back_to_archive(self, town: WorkQueueStore, source: SourceFile, path: Path) -> Path:
         """A quarantined file given another run (``requeue``) and now read goes back to the

@@ -56,6 +56,14 @@ ALLOWED: dict[str, set[str]] = {
     "ocr_pipeline.evaluate": GROUND | {"ocr_pipeline.ingest", "ocr_pipeline.pipeline"},
     "ocr_pipeline.watch": GROUND
     | {"ocr_pipeline.ingest", "ocr_pipeline.pipeline", "ocr_pipeline.store"},
+    "ocr_pipeline.training": GROUND
+    | {
+        "ocr_pipeline.engines",
+        "ocr_pipeline.extract",
+        "ocr_pipeline.preprocess",
+        "ocr_pipeline.reader2",
+        "ocr_pipeline.store",
+    },
 }
 LIBRARY = {f"ocr_pipeline.{p.stem}" for p in (ROOT / "ocr_pipeline").iterdir()} - {
     "ocr_pipeline.__init__",

@@ -13,6 +13,8 @@ from ocr_pipeline.store import (
     ExportStore,
     ReviewStore,
     TenantStore,
+    TrainingSettings,
+    TrainingStore,
     UserDirectory,
     UserStore,
     WorkQueueStore,
@@ -23,6 +25,8 @@ CASES = [
     (WorkQueueStore, TenantStore),
     (ReviewStore, TenantStore),
     (ExportStore, TenantStore),
+    (TrainingSettings, TenantStore),
+    (TrainingStore, TenantStore),
     (UserDirectory, UserStore),
 ]
 

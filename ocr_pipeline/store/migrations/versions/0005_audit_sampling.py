@@ -2,8 +2,8 @@
 0 = off) and the truth about every field drawn (``audit_samples``: what the machine had
 accepted, and what the reviewer found).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004_training
 Create Date: 2026-12-03
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004_training"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
