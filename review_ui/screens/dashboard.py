@@ -19,8 +19,14 @@ from review_ui.plain import md
 DAYS = 30
 FRESH = 60  # seconds the figures are shown before they are computed again (in the background)
 
+Training = tuple[dict[str, int], bool]  # examples per field type, opt-in
 Figures = tuple[
-    dict[str, dict[str, int]], tuple[int, int], list[FieldStat], list[DayCount], Accuracy
+    dict[str, dict[str, int]],
+    tuple[int, int],
+    list[FieldStat],
+    list[DayCount],
+    Accuracy,
+    Training,
 ]
 
 
@@ -33,6 +39,7 @@ def compute(town: ReviewStore) -> Figures:
         town.field_stats(),
         town.daily_counts(DAYS),
         Accuracy.measure(town),
+        (town.evidence_counts(), town.training_opt_in()),
     )
 
 
@@ -67,7 +74,7 @@ def render() -> None:
 
         wait()
         st.stop()
-    by_form, (total, straight), stats, days, acc = done.result
+    by_form, (total, straight), stats, days, acc, learning = done.result
     st.caption(f"{texts.jst(done.finished_at)} 時点")
     titles = {f.id: f.spec.title for f in services.forms()}
 
@@ -125,6 +132,25 @@ def render() -> None:
     else:
         st.info(f"直近 {DAYS} 日の受付・承認はありません。")
     accuracy(acc)
+    training(*learning)
+
+
+def training(counts: dict[str, int], opt_in: bool) -> None:
+    """学習用の例: how many reviewed fields could train this municipality's reader."""
+    st.subheader("学習用の例")
+    cols = st.columns(2)
+    cols[0].metric(
+        "学習に使える例",
+        f"{sum(counts.values()):,} 件",
+        help="確認担当者が修正・確認・判読不能とした項目（個人番号と秘匿の項目を除く）",
+    )
+    cols[1].metric("学習への利用", "使う" if opt_in else "使わない（管理者が「設定」で変更）")
+    if counts:
+        st.dataframe(
+            [{"項目の種類": texts.field_type(t), "例の数": n} for t, n in counts.items()],
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def accuracy(acc: Accuracy) -> None:
