@@ -7,29 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ocr_pipeline.evaluate.stats import wilson_interval
+from ocr_pipeline.evaluate.stats import ErrorRate
 from ocr_pipeline.store import AuditTotals, AuditWeek, ReviewStore
 
 WEEKS = 12
-
-
-@dataclass(frozen=True)
-class ErrorRate:
-    """``wrong`` of ``checked`` samples, with the 95 % Wilson interval ``low``-``high``."""
-
-    checked: int
-    wrong: int
-    low: float
-    high: float
-
-    @property
-    def rate(self) -> float | None:
-        return self.wrong / self.checked if self.checked else None
-
-    @classmethod
-    def of(cls, wrong: int, checked: int) -> ErrorRate:
-        low, high = wilson_interval(wrong, checked)
-        return cls(checked, wrong, low, high)
 
 
 @dataclass(frozen=True)

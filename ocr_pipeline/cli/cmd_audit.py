@@ -9,7 +9,7 @@ import argparse
 import getpass
 from typing import Any
 
-from ..evaluate.stats import wilson_interval
+from ..evaluate.stats import ErrorRate
 from ..store import AuditTotals, AuditWeek, Store
 from .common import add_settings_args, print_json, settings_from, write_text
 
@@ -56,14 +56,8 @@ def run_rate(args: argparse.Namespace) -> int:
 
 def error_rate(wrong: int, checked: int) -> dict[str, Any]:
     """The measured error rate of accepted fields and its 95 % Wilson interval."""
-    low, high = wilson_interval(wrong, checked)
-    return {
-        "checked": checked,
-        "wrong": wrong,
-        "rate": wrong / checked if checked else None,
-        "low_95": low,
-        "high_95": high,
-    }
+    e = ErrorRate.of(wrong, checked)
+    return {"checked": checked, "wrong": wrong, "rate": e.rate, "low_95": e.low, "high_95": e.high}
 
 
 def _week(w: AuditWeek) -> dict[str, Any]:
