@@ -103,7 +103,7 @@ def run_export(args: argparse.Namespace) -> int:
         check_opted_in(town)  # before loading the recognizer
         since, types = _since(args.since), _types(args.types)
         forms = FormRegistry.from_dirs(settings.form_dirs)
-        maker = SampleMaker(town, forms, create_engine(settings))
+        maker = SampleMaker(town, forms, lambda: create_engine(settings))
         report = export_training(
             town,
             maker,
@@ -203,7 +203,7 @@ def run_reader(args: argparse.Namespace) -> int:
     with store:
         check_opted_in(town)
         forms = FormRegistry.from_dirs(settings.form_dirs)
-        maker = SampleMaker(town, forms, create_engine(settings))
+        maker = SampleMaker(town, forms, lambda: create_engine(settings))
         options = TenantTrainOptions(
             per_class=args.per_class, seed=args.seed, workers=max(1, args.workers)
         )

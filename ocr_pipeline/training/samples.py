@@ -14,6 +14,7 @@ positions (the recognizer is run on the crop again; without an engine kana are n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -21,6 +22,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from form_schemas.fieldtypes import allowed_chars
 from form_schemas.japanese.era import to_wareki
 from form_schemas.registry import FormRegistry
 from form_schemas.spec import FieldSpec, FieldType, FormSpec
@@ -135,12 +137,28 @@ class SampleMaker:
     """Cuts reviewed fields of one tenant again (forms and template models loaded once)."""
 
     def __init__(
-        self, images: PageImages, forms: FormRegistry, engine: OcrEngine | None = None
+        self,
+        images: PageImages,
+        forms: FormRegistry,
+        engine: OcrEngine | Callable[[], OcrEngine] | None = None,
     ) -> None:
+        """``engine``: the recognizer that gives a kana line's character positions, or a
+        function that makes it (called once, when the first kana line is cut); None: kana
+        lines are not cut into characters."""
         self._images = images
         self._forms = forms
-        self._engine = engine
+        self._engine_source = engine
+        self._engine: OcrEngine | None = None
         self._models: dict[str, TemplateModel] = {}
+
+    def engine(self) -> OcrEngine | None:
+        if self._engine is None and self._engine_source is not None:
+            source = self._engine_source
+            if isinstance(source, OcrEngine):
+                self._engine = source
+            else:
+                self._engine = source()
+        return self._engine
 
     def _spec(self, ex: TrainingExample) -> tuple[FormSpec, TemplateModel] | None:
         if ex.form_id not in self._forms:
@@ -196,14 +214,16 @@ class SampleMaker:
             if cut is not None and len(cut.pieces) == len(label):
                 s.chars, s.char_labels = cut.pieces, label
             return
-        if spec.type is FieldType.KANA and self._engine is not None:
-            self._cut_kana(s, label)
+        if spec.type is FieldType.KANA and self._engine_source is not None:
+            self._cut_kana(s, label, allowed_chars(spec))
 
-    def _cut_kana(self, s: PartSample, label: str) -> None:
-        assert self._engine is not None
+    def _cut_kana(self, s: PartSample, label: str, allowed: frozenset[str] | None) -> None:
         if not label or any(c not in CLASSES for c in label):
             return
-        (rec,) = self._engine.recognize([s.image], [None])
+        engine = self.engine()
+        assert engine is not None
+        # As the pipeline asked (the field's characters), so the positions are the same.
+        (rec,) = engine.recognize([s.image], [allowed])
         keep = [i for i, c in enumerate(rec.text) if not c.isspace()]
         if len(keep) != len(label) or len(rec.char_positions) < len(rec.text):
             return

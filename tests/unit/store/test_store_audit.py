@@ -39,6 +39,9 @@ AUDITED: dict[str, set[Action]] = {
     "enter_value": {Action.ENTERED},
     "record_upload": {Action.UPLOADED},
     "set_audit_rate": {Action.AUDIT_RATE_SET},
+    "set_training_opt_in": {Action.TRAINING_OPT_IN},
+    "set_reader_model": {Action.READER_MODEL},
+    "record_training_export": {Action.TRAINING_EXPORTED},
 }
 # Operational state (tenant row, work queue): recorded in their own tables, not as events.
 OPERATIONAL = {
@@ -74,6 +77,10 @@ READ_ONLY = {
     "audit_weeks",
     "audit_totals",
     "settings_events",
+    "training_opt_in",
+    "reader_model",
+    "evidence_counts",
+    "training_examples",
 }
 
 
@@ -205,6 +212,19 @@ def test_every_change_writes_its_event_and_the_past_never_changes(
         lambda: town_a.set_audit_rate(0.02, actor="user:kanri"),
         actor="user:kanri",
     )
+    step(
+        "set_training_opt_in",
+        lambda: town_a.set_training_opt_in(True, actor="admin"),
+        actor="admin",
+    )
+    step("set_reader_model", lambda: town_a.set_reader_model(None, actor="admin"), actor="admin")
+    step(
+        "record_training_export",
+        lambda: town_a.record_training_export(
+            actor="admin", out="/x", counts={"digits": 1}, manifest_sha256=kit.sha("m")
+        ),
+        actor="admin",
+    )
     assert set(AUDITED) <= set(state)
     trail = town_a.audit_trail(first)
     assert [e.action for e in trail][-4:] == [
@@ -253,6 +273,10 @@ def test_reads_write_nothing(store: Store, town_a: TenantStore, kit: Kit) -> Non
         "audit_weeks": town_a.audit_weeks,
         "audit_totals": town_a.audit_totals,
         "settings_events": town_a.settings_events,
+        "training_opt_in": town_a.training_opt_in,
+        "reader_model": town_a.reader_model,
+        "evidence_counts": town_a.evidence_counts,
+        "training_examples": town_a.training_examples,
     }
     assert set(calls) == READ_ONLY
     before = (_all_events(store), town_a.get_document(doc_id), town_a.get_document(done_id))
