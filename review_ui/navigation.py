@@ -45,6 +45,7 @@ PAGES = (
     PageDef("forms", "帳票定義", ":material/description:", "管理", ADMINS),
     PageDef("form_new", "帳票作成", ":material/draw:", "管理", ADMINS),
     PageDef("users", "利用者", ":material/group:", "管理", ADMINS),
+    PageDef("settings", "設定", ":material/settings:", "管理", ADMINS),
 )
 DEFAULT = {Role.CLERK: "upload", Role.REVIEWER: "queue", Role.ADMINISTRATOR: "queue"}
 

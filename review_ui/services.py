@@ -24,6 +24,7 @@ from ocr_pipeline.export import ProfileRegistry
 from ocr_pipeline.extract import Thresholds
 from ocr_pipeline.pipeline import Pipeline, process_document
 from ocr_pipeline.preprocess import template_model
+from ocr_pipeline.reader2 import registry as reader_models
 from ocr_pipeline.results import PageResult
 from ocr_pipeline.settings import Settings, config_file, load_settings
 from ocr_pipeline.store import (
@@ -259,3 +260,9 @@ def require(*roles: Role) -> User:
         st.error("この画面を使う権限がありません。")
         st.stop()
     return user
+
+
+def tenant_models(tenant_id: str) -> list[reader_models.TenantModel]:
+    """The municipality's own second reader models (``<data_dir>/models/<tenant>/``, made by
+    ``formocr train reader``), oldest first, each with its before/after figures."""
+    return reader_models.tenant_models(settings().data_dir, tenant_id)

@@ -65,6 +65,7 @@ ACTION: dict[Action, str] = {
     Action.TRAINING_OPT_IN: "学習利用の設定",
     Action.READER_MODEL: "読み取りモデルの切替",
     Action.TRAINING_EXPORTED: "学習データの出力",
+    Action.AUDIT_RATE_SET: "抜き取り検査の割合の変更",
 }
 FIELD_TYPE: dict[str, str] = {
     "text": "文字",

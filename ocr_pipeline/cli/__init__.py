@@ -31,6 +31,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from . import (
+        cmd_audit,
         cmd_calibrate,
         cmd_config,
         cmd_db,
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_secrets,
         cmd_ui,
         cmd_train,
+        cmd_audit,
     ):
         module.register(sub)
     return parser

@@ -38,6 +38,8 @@ from .protocols import (
 from .states import Action, DocumentStatus, EntryOutcome, FieldState, Role, SourceState, WorkState
 from .views import (
     AuditEvent,
+    AuditTotals,
+    AuditWeek,
     Counts,
     DayCount,
     Document,
@@ -60,6 +62,8 @@ __all__ = [
     "MODEL_MANIFEST",
     "Action",
     "AuditEvent",
+    "AuditTotals",
+    "AuditWeek",
     "ConflictError",
     "Counts",
     "DayCount",

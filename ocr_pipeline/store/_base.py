@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from random import Random, SystemRandom
 from typing import Any, TypedDict
 
 from sqlalchemy import select
@@ -60,8 +61,11 @@ class TenantBase:
         clock: Clock,
         *,
         keys: Keyring,
+        audit_random: Random | None = None,
     ) -> None:
         self._db = db
+        # Draws the sampling audit (:mod:`._sampling`); seeded only in tests.
+        self._audit_random = audit_random or SystemRandom()
         self._images = images
         self._forms = forms
         self._tenant = tenant_id

@@ -13,10 +13,11 @@ from form_schemas.spec import FieldSpec, FieldValue, FormSpec
 
 from ..errors import BadArgumentsError
 from . import _convert as conv
+from . import _sampling as sampling
 from ._base import TenantBase
 from ._sealed import is_sensitive
 from .errors import InvalidValueError, NotFoundError
-from .models import DocumentRow, FieldEntryRow, FieldRow
+from .models import AuditSampleRow, DocumentRow, FieldEntryRow, FieldRow
 from .states import EDITABLE, Action, DocumentStatus, FieldState
 
 
@@ -136,6 +137,7 @@ class FieldsBase(TenantBase):
         row.status, row.reasons = status.value, conv.reasons_json(reasons)
         row.updated_at, row.updated_by = self._now(), actor
         self._refresh(s, doc)
+        self._record_sample(s, row, status, value, actor)
         self._audit_document(
             s,
             action,
@@ -147,3 +149,30 @@ class FieldsBase(TenantBase):
             detail=detail,
             sensitive=is_sensitive(row.type),
         )
+
+    def _record_sample(
+        self, s: Session, row: FieldRow, status: FieldState, value: FieldValue, actor: str
+    ) -> None:
+        """If ``row`` was drawn for the sampling audit, record what this decision says of the
+        value the machine had accepted (the last decision counts; the first one's time and
+        person are kept)."""
+        sample = s.scalars(
+            select(AuditSampleRow)
+            .where(
+                AuditSampleRow.tenant_id == self._tenant,
+                AuditSampleRow.document_id == row.document_id,
+                AuditSampleRow.field_id == row.field_id,
+            )
+            .with_for_update()
+        ).first()
+        if sample is None:
+            return
+        accepted = self._sealer.open_json(
+            row.ocr_value, row.document_id, row.field_id, "field.ocr_value"
+        )
+        found = sampling.outcome(status, value, accepted)
+        if found is None:
+            return
+        sample.outcome = found.value
+        if sample.decided_at is None:
+            sample.decided_at, sample.decided_by = self._now(), actor

@@ -22,11 +22,21 @@ from sqlalchemy.orm import Session
 from ..errors import BadArgumentsError
 from ..results import FieldResult, FieldStatus, PageResult, PageStatus, RegistrationInfo
 from . import _convert as conv
+from . import _sampling as sampling
 from ._base import TenantBase, about
 from ._sealed import Sealer, is_sensitive
 from .errors import ConflictError
 from .images import PngInfo, png_info, relative_path
-from .models import AuditEventRow, DocumentRow, FieldRow, PageImageRow, PageRow, SourceFileRow
+from .models import (
+    AuditEventRow,
+    AuditSampleRow,
+    DocumentRow,
+    FieldRow,
+    PageImageRow,
+    PageRow,
+    SourceFileRow,
+    TenantRow,
+)
 from .states import Action, DocumentStatus, FieldState, SourceState
 
 OCR_ACTOR = "system:ocr"
@@ -210,10 +220,18 @@ class ResultsMixin(TenantBase):
         doc_of_page: dict[int, int] = {}
         fields: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
+        samples: list[dict[str, Any]] = []
+        rate = s.scalar(select(TenantRow.audit_rate).where(TenantRow.id == self._tenant)) or 0.0
         for group in group_pages(pages):
             first = group[0]
             assert first.form is not None and first.form_version is not None
             results = [(p.page, f) for p in group for f in p.fields.values()]
+            drawn = set(sampling.draw([f for _, f in results], rate, self._audit_random))
+            accepted = {f.id: f for _, f in results if f.id in drawn}
+            results = [
+                (n, sampling.disguise(f, self._audit_random) if f.id in drawn else f)
+                for n, f in results
+            ]
             models = {p.page: p.reader_model for p in group}
             open_conf = [f.confidence for _, f in results if f.status is FieldStatus.REVIEW]
             doc = DocumentRow(
@@ -232,6 +250,9 @@ class ResultsMixin(TenantBase):
             s.add(doc)
             s.flush()
             doc_of_page.update((p.page, doc.id) for p in group)
+            samples += [
+                sampling.sample_row(self._tenant, doc.id, f, rate, now) for f in accepted.values()
+            ]
             # One INSERT for all events (hundreds per file), so not through _audit_document.
             base = {
                 "tenant_id": self._tenant,
@@ -277,4 +298,6 @@ class ResultsMixin(TenantBase):
             s.execute(insert(FieldRow), fields)
         if events:
             s.execute(insert(AuditEventRow), events)
+        if samples:
+            s.execute(insert(AuditSampleRow), samples)
         return doc_of_page

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from random import Random
 from threading import Lock
 
 from argon2 import PasswordHasher
@@ -30,6 +31,7 @@ from form_schemas.spec import FormSpec
 
 from ..settings import Settings
 from . import _convert as conv
+from ._audit import AuditMixin
 from ._base import Clock, FormResolver
 from ._entries import EntriesMixin
 from ._exports import ExportsMixin
@@ -103,6 +105,7 @@ class TenantStore(
     EntriesMixin,
     ReviewMixin,
     ExportsMixin,
+    AuditMixin,
     StatsMixin,
     TrainingMixin,
     WorkQueueStore,
@@ -115,8 +118,9 @@ class TenantStore(
     Made by :meth:`Store.for_tenant`. Methods are grouped in the private modules: reading
     (``_read``), files in (``_ingest``, ``_uploads``), the queue (``_queue``), saving results
     (``_results``), review (``_review``, double entry in ``_entries``), exports
-    (``_exports``), dashboard figures (``_stats``) and learning from reviewers
-    (``_training``). Each method is one transaction.
+    (``_exports``), dashboard figures (``_stats``), the sampling audit (``_audit``,
+    ``_sampling``) and learning from reviewers (``_training``). Each method is one
+    transaction.
     Callers name the part they use (:mod:`.protocols`): :class:`WorkQueueStore` (the
     watcher), :class:`ReviewStore` (the review UI), :class:`ExportStore` (the exporter); this
     class is each of them (the mixins come first, so theirs are the methods that run).
@@ -138,8 +142,9 @@ class Store:
     is at this version's migration head (``migrate=True`` upgrades it first) and raises
     :class:`StoreUnavailableError` with the remedy otherwise. ``forms`` resolves the form a
     document was read with (for checking corrections and approvals); ``clock`` is for tests,
-    and so is ``password_hasher`` (cheaper argon2 parameters). ``keys`` seal the 個人番号
-    at rest (:mod:`.keys`); by default ``FORMOCR_SECRET_KEY``, else the key file
+    and so are ``password_hasher`` (cheaper argon2 parameters) and ``audit_random`` (a seeded
+    draw of the sampling audit; by default the operating system's randomness). ``keys`` seal
+    the 個人番号 at rest (:mod:`.keys`); by default ``FORMOCR_SECRET_KEY``, else the key file
     ``secret.key`` in the data folder (the folder that holds ``image_root``).
     """
 
@@ -152,8 +157,10 @@ class Store:
         password_hasher: PasswordHasher | None = None,
         *,
         keys: Keyring | None = None,
+        audit_random: Random | None = None,
     ) -> None:
         self._db = db
+        self._audit_random = audit_random
         self._keys = keys or default_keys(image_root.parent)
         self._images = ImageFiles(image_root)
         self._forms = forms or registry_forms()
@@ -171,6 +178,7 @@ class Store:
         migrate: bool = False,
         password_hasher: PasswordHasher | None = None,
         keys: Keyring | None = None,
+        audit_random: Random | None = None,
     ) -> Store:
         keys = keys or default_keys(image_root.parent)
         return cls(
@@ -180,6 +188,7 @@ class Store:
             clock,
             password_hasher,
             keys=keys,
+            audit_random=audit_random,
         )
 
     @classmethod
@@ -212,7 +221,13 @@ class Store:
         """The store of one tenant (``BadArgumentsError`` for an invalid id)."""
         conv.check_tenant_id(tenant_id)
         return TenantStore(
-            self._db, self._images, self._forms, tenant_id, self._clock, keys=self._keys
+            self._db,
+            self._images,
+            self._forms,
+            tenant_id,
+            self._clock,
+            keys=self._keys,
+            audit_random=self._audit_random,
         )
 
     @property

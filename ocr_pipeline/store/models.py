@@ -35,6 +35,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -95,6 +96,10 @@ class TenantRow(Base):
     id: Mapped[str] = mapped_column(Tenant, primary_key=True)
     name: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # Share of auto-accepted fields sent to review as a sampling audit (0: none).
+    audit_rate: Mapped[float] = mapped_column(
+        Float, nullable=False, default=0.0, server_default=text("0")
+    )
     training_opt_in: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default=false()
     )
@@ -386,3 +391,30 @@ class UploadRow(Base):
     size: Mapped[int] = mapped_column(BigInteger, nullable=False)
     actor: Mapped[str] = mapped_column(String(200), nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class AuditSampleRow(Base):
+    """An auto-accepted field drawn for the sampling audit and sent to review looking like an
+    ordinary unsure field. Its row in ``fields`` shows the disguise; the truth is here: the
+    confidence, character confidences and reasons the field was accepted with, the rate it was
+    drawn at, and (``outcome``: ``right``, ``wrong`` or ``unreadable``) what the reviewer's
+    decision showed of the accepted value (``fields.ocr_value``)."""
+
+    __tablename__ = "audit_samples"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "document_id"], ["documents.tenant_id", "documents.id"]),
+        UniqueConstraint("document_id", "field_id"),
+        Index("ix_audit_samples_created", "tenant_id", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[str] = _tenant()
+    document_id: Mapped[int] = mapped_column(BigId, nullable=False)
+    field_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    rate: Mapped[float] = mapped_column(Float, nullable=False)
+    confidence: Mapped[float] = mapped_column(Float, nullable=False)
+    char_confidences: Mapped[Any] = mapped_column(Json, nullable=False)
+    reasons: Mapped[Any] = mapped_column(Json, nullable=False)
+    outcome: Mapped[str | None] = mapped_column(State, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)

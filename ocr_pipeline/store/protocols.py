@@ -33,6 +33,8 @@ from ._queue import PROCESS
 from .states import DocumentStatus, EntryOutcome, Role, SourceState, WorkState
 from .views import (
     AuditEvent,
+    AuditTotals,
+    AuditWeek,
     Counts,
     DayCount,
     Document,
@@ -184,8 +186,8 @@ class WorkQueueStore(DocumentReader, Protocol):
 
 class ReviewStore(DocumentReader, TrainingSettings, Protocol):
     """What the review UI needs: uploads (``_uploads``), review (``_review``), double entry
-    (``_entries``), dashboard figures (``_stats``), the export log to show and the training
-    settings (``_training``)."""
+    (``_entries``), dashboard figures (``_stats``), the export log to show, the sampling
+    audit's rate and figures (``_audit``) and the training settings (``_training``)."""
 
     def record_upload(self, sha256: str, name: str, size: int, *, actor: str) -> Upload: ...
 
@@ -251,6 +253,16 @@ class ReviewStore(DocumentReader, TrainingSettings, Protocol):
     def daily_counts(self, days: int, now: datetime | None = None) -> list[DayCount]: ...
 
     def export_log(self, limit: int = 100, offset: int = 0) -> list[ExportRecord]: ...
+
+    def audit_rate(self) -> float: ...
+
+    def set_audit_rate(self, rate: float, *, actor: str) -> None: ...
+
+    def settings_events(self) -> list[AuditEvent]: ...
+
+    def audit_weeks(self, weeks: int = 12, now: datetime | None = None) -> list[AuditWeek]: ...
+
+    def audit_totals(self) -> AuditTotals: ...
 
 
 class ExportStore(DocumentReader, Protocol):

@@ -78,6 +78,7 @@ class Action(StrEnum):
     PASSWORD_CHANGED = "password_changed"
     USER_DISABLED = "user_disabled"
     USER_ENABLED = "user_enabled"
+    AUDIT_RATE_SET = "audit_rate_set"  # the tenant's sampling audit rate was changed
     TRAINING_OPT_IN = "training_opt_in"  # an administrator allowed or stopped training use
     READER_MODEL = "reader_model"  # the tenant switched its second reader model
     TRAINING_EXPORTED = "training_exported"  # reviewed fields were exported as training data

@@ -249,6 +249,35 @@ class DayCount:
 
 
 @dataclass(frozen=True)
+class AuditWeek:
+    """One week (``week``: its Monday, Japan time) of what reviewers found: of the fields of
+    the documents read that week, how many (``fields``) and how many a person corrected
+    (``corrected``); of the auto-accepted fields drawn for the sampling audit that week, how
+    many (``samples``), how many a reviewer has decided (``checked``) and how many of those
+    the machine had accepted wrong (``wrong``: corrected to another value, or unreadable)."""
+
+    week: str
+    fields: int
+    corrected: int
+    samples: int
+    checked: int
+    wrong: int
+
+    @property
+    def corrections_per_100(self) -> float | None:
+        return 100.0 * self.corrected / self.fields if self.fields else None
+
+
+@dataclass(frozen=True)
+class AuditTotals:
+    """The sampling audit over all time: fields drawn, decided by a reviewer, found wrong."""
+
+    samples: int
+    checked: int
+    wrong: int
+
+
+@dataclass(frozen=True)
 class TrainingExample:
     """A field a person corrected, confirmed or marked unreadable, with what is needed to cut
     its crop again exactly: the page image (``image_sha256``, as scanned) and the

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 APP_PAGES = (
     "queue", "review", "audit", "upload", "dashboard", "export", "forms", "form_new", "users",
+    "settings",
 )  # fmt: skip
 OFFERED = {
     "clerk-a": {"upload", "dashboard"},

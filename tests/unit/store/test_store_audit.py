@@ -38,6 +38,7 @@ AUDITED: dict[str, set[Action]] = {
     "record_export_repeat": {Action.EXPORT_REPEATED},
     "enter_value": {Action.ENTERED},
     "record_upload": {Action.UPLOADED},
+    "set_audit_rate": {Action.AUDIT_RATE_SET},
     "set_training_opt_in": {Action.TRAINING_OPT_IN},
     "set_reader_model": {Action.READER_MODEL},
     "record_training_export": {Action.TRAINING_EXPORTED},
@@ -74,6 +75,10 @@ READ_ONLY = {
     "field_stats",
     "straight_through",
     "daily_counts",
+    "audit_rate",
+    "audit_weeks",
+    "audit_totals",
+    "settings_events",
     "training_opt_in",
     "reader_model",
     "evidence_counts",
@@ -205,6 +210,11 @@ def test_every_change_writes_its_event_and_the_past_never_changes(
         actor="user:clerk",
     )
     step(
+        "set_audit_rate",
+        lambda: town_a.set_audit_rate(0.02, actor="user:kanri"),
+        actor="user:kanri",
+    )
+    step(
         "set_training_opt_in",
         lambda: town_a.set_training_opt_in(True, actor="admin"),
         actor="admin",
@@ -262,6 +272,10 @@ def test_reads_write_nothing(store: Store, town_a: TenantStore, kit: Kit) -> Non
         "field_stats": town_a.field_stats,
         "straight_through": town_a.straight_through,
         "daily_counts": lambda: town_a.daily_counts(30),
+        "audit_rate": town_a.audit_rate,
+        "audit_weeks": town_a.audit_weeks,
+        "audit_totals": town_a.audit_totals,
+        "settings_events": town_a.settings_events,
         "training_opt_in": town_a.training_opt_in,
         "reader_model": town_a.reader_model,
         "evidence_counts": town_a.evidence_counts,

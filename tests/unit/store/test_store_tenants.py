@@ -175,6 +175,11 @@ OWN_ONLY: dict[str, Call] = {
     "record_training_export": lambda b, a, k: b.record_training_export(
         actor="b", out="x", counts={}, manifest_sha256=k.sha("m")
     ),
+    "audit_rate": lambda b, a, k: b.audit_rate(),
+    "set_audit_rate": lambda b, a, k: b.set_audit_rate(0.5, actor="b"),
+    "settings_events": lambda b, a, k: b.settings_events(),
+    "audit_weeks": lambda b, a, k: b.audit_weeks(),
+    "audit_totals": lambda b, a, k: b.audit_totals(),
 }
 
 
@@ -193,6 +198,7 @@ def test_tenant_b_can_neither_see_nor_change_tenant_a(
     town_a: TenantStore, town_b: TenantStore, kit: Kit, clock: Any
 ) -> None:
     a = _populate(town_a, kit, clock)
+    town_a.set_audit_rate(0.02, actor="a")
     before = _snapshot(town_a, a)
     for name in sorted(NOT_FOUND):
         with pytest.raises(NotFoundError) as info:
@@ -212,8 +218,13 @@ def test_tenant_b_can_neither_see_nor_change_tenant_a(
     assert [u.name for u in results["uploads"]] == ["saved.pdf"]
     counts = results["counts"]
     assert counts.documents == {} and sum(counts.sources.values()) <= 1  # B's own file
+    assert results["audit_rate"] == 0.0 and town_b.audit_rate() == 0.5
+    assert town_a.audit_rate() == 0.02 and [e.actor for e in town_a.settings_events()] == ["a"]
+    assert [e.actor for e in results["settings_events"]] == ["b"]
+    assert results["audit_weeks"] == [] and results["audit_totals"].samples == 0
+    own = {"register_source", "record_upload", "uploads", "settings_events"}
     for name, result in results.items():
-        if name not in {"register_source", "record_upload", "uploads"}:  # B's own, checked above
+        if name not in own:  # B's own, checked above
             _own_or_nothing(result, a)
     assert _snapshot(town_a, a) == before
 
