@@ -6,34 +6,41 @@
 # Print is left out on purpose: pooling easy printed fields would loosen the thresholds.
 # Writers of the evaluation range are never used here (scripts/evaluate.sh uses only them).
 #
-#   scripts/calibrate.sh [SEED] [OUT] [COUNT]   default seed 2026120211, OUT data/eval/calibration,
-#                                               COUNT documents per form in each stroke set
+#   scripts/calibrate.sh [OUT] [SEED:COUNT]...   default OUT data/eval/calibration and the two
+#                                                runs of the shipped file, 2026120211:70 and
+#                                                2026120411:140 (COUNT documents per form in
+#                                                each stroke set, a quarter of it in SetoFont)
 #
-# Writes OUT/<set>/, OUT/<set>.outcomes.jsonl and OUT/calibration.json; copy the latter over
-# ocr_pipeline/extract/calibration.json after reading its evidence (>= 5,000 accepted fields).
+# Writes OUT/<seed>/<set>/, OUT/<seed>/<set>.outcomes.jsonl and OUT/calibration.json; copy the
+# latter over ocr_pipeline/extract/calibration.json after reading its evidence (>= 5,000
+# accepted fields) and its held-out check (thresholds fitted on half the pages, applied to the
+# other half: the error rate to expect on writers the calibration never saw).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SEED=${1:-2026120211}
-OUT=${2:-data/eval/calibration}
-COUNT=${3:-70}
+OUT=${1:-data/eval/calibration}
+shift || true
+RUNS=("$@")
+[ ${#RUNS[@]} -gt 0 ] || RUNS=(2026120211:70 2026120411:140)
 F=.venv/bin/formocr
 
-make_set() {  # name seed-suffix count style degrade format
-  local name=$1 n=$2 count=$3 style=$4 degrade=$5 fmt=$6
-  [ -d "$OUT/$name" ] && return 0
-  $F synth --form all --count "$count" --seed "$SEED$n" --out "$OUT/$name" --style "$style" \
+make_set() {  # dir seed count style degrade format
+  local dir=$1 seed=$2 count=$3 style=$4 degrade=$5 fmt=$6
+  [ -d "$dir" ] && return 0
+  $F synth --form all --count "$count" --seed "$seed" --out "$dir" --style "$style" \
     --writers dev --degrade "$degrade" --format "$fmt"
 }
 
-make_set stroke-mild 1 "$COUNT" stroke mild png
-make_set stroke-hard 2 "$COUNT" stroke hard jpg
-make_set setofont-mild 3 $((COUNT / 4)) hand mild tiff
-
 outcomes=()
-for dir in "$OUT"/*/; do
-  name=$(basename "$dir")
-  [ -f "$OUT/$name.outcomes.jsonl" ] || $F eval "$dir" --json \
-    --outcomes "$OUT/$name.outcomes.jsonl" > "$OUT/$name.report.json"
-  outcomes+=("$OUT/$name.outcomes.jsonl")
+for run in "${RUNS[@]}"; do
+  seed=${run%%:*} count=${run##*:}
+  make_set "$OUT/$seed/stroke-mild" "${seed}1" "$count" stroke mild png
+  make_set "$OUT/$seed/stroke-hard" "${seed}2" "$count" stroke hard jpg
+  make_set "$OUT/$seed/setofont-mild" "${seed}3" $((count / 4)) hand mild tiff
+  for dir in "$OUT/$seed"/*/; do
+    name=$(basename "$dir")
+    [ -f "$OUT/$seed/$name.outcomes.jsonl" ] || $F eval "$dir" --json \
+      --outcomes "$OUT/$seed/$name.outcomes.jsonl" > "$OUT/$seed/$name.report.json"
+    outcomes+=("$OUT/$seed/$name.outcomes.jsonl")
+  done
 done
 $F calibrate --outcomes "${outcomes[@]}" --out "$OUT/calibration.json"

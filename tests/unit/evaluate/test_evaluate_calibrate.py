@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ocr_pipeline.evaluate.calibrate import MIN_SAMPLES, calibrate, eligible
+from ocr_pipeline.evaluate.calibrate import MIN_SAMPLES, calibrate, eligible, page_half
 from ocr_pipeline.evaluate.score import FieldOutcome
 from ocr_pipeline.evaluate.stats import wilson_upper
 from ocr_pipeline.extract.routing import Thresholds
@@ -102,3 +102,28 @@ def test_the_calibration_document_is_what_routing_reads(tmp_path: Path) -> None:
     assert loaded.for_type("name") == doc["thresholds"]["name"]
     assert loaded.for_type("phone") == doc["thresholds"]["phone"]
     assert loaded.for_type("kana") == 0.98
+
+
+def _paged(conf: float, page: int, correct: bool = True) -> FieldOutcome:
+    from dataclasses import replace
+
+    return replace(outcome(conf, correct), source=f"p{page}.png")
+
+
+def test_held_out_check_finds_errors_one_half_never_saw() -> None:
+    outcomes = [_paged(round(0.5 + 0.01 * k, 3), p) for p in range(80) for k in range(50)]
+    # Three pages of the same half hold one sure error each: fitted there, the threshold
+    # stays above them; fitted on the other half, which has none, it lets all three through.
+    pages = [p for p in range(80) if page_half(_paged(0.5, p)) == 0][:3]
+    outcomes += [_paged(0.995, p, correct=False) for p in pages]
+    held = calibrate(outcomes, target=0.001)["held_out"]
+    assert held["errors_accepted"] == 3
+    assert held["accepted"] > 3
+    assert held["error_upper_95"] > held["error_rate"] > 0
+
+
+def test_held_out_check_of_clean_outcomes_finds_no_error() -> None:
+    outcomes = [_paged(round(0.5 + 0.01 * k, 3), p) for p in range(40) for k in range(50)]
+    held = calibrate(outcomes, target=0.001)["held_out"]
+    assert held["errors_accepted"] == 0
+    assert held["accepted"] == len(outcomes)

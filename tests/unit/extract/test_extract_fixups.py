@@ -109,6 +109,22 @@ def test_fix_kana_size_reads_a_large_kana_from_its_height(reading: Reading) -> N
     assert fix_kana_size(reading("サッカ"), image).text == "サッカ"
 
 
+@pytest.mark.parametrize("read", ["キヨウ", "キョウ"])
+def test_a_full_size_yoon_after_an_i_row_kana_goes_to_a_person(
+    reading: Reading, read: str
+) -> None:
+    fixed = fix_kana_size(reading(read), _heights_image([50, 50, 50]))
+    assert fixed.text == "キヨウ"  # the ink says large ...
+    assert fixed.confidence <= UNSURE_SIZE  # ... but キョウ drawn large is as likely
+
+
+def test_a_full_size_yoon_elsewhere_keeps_its_confidence(reading: Reading) -> None:
+    read = reading("サヨコ")  # ヨ after サ can only be large
+    fixed = fix_kana_size(read, _heights_image([50, 50, 50]))
+    assert fixed.text == "サヨコ"
+    assert fixed.confidence == read.confidence
+
+
 def test_a_loan_vowel_written_small_in_an_address_becomes_small(reading: Reading) -> None:
     image = _heights_image([50, 44, 28, 44])  # 東, ヴ, a small ィ, ラ
     fixed = fix_kana_size_in_text(reading("東ヴイラ"), image)
