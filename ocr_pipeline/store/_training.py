@@ -30,7 +30,7 @@ from . import _convert as conv
 from ._base import TenantBase
 from ._sealed import is_sensitive as sealed_type
 from .errors import FormMissingError, NotFoundError
-from .models import DocumentRow, FieldRow, PageRow, TenantRow
+from .models import AuditSampleRow, DocumentRow, FieldRow, PageRow, TenantRow
 from .states import Action, FieldState
 from .views import TrainingExample
 
@@ -152,7 +152,13 @@ class TrainingMixin(TenantBase):
         ``since``: decided at or after that time; ``types``: only those field types."""
         t = self._tenant
         q = (
-            select(FieldRow, DocumentRow.form_id, DocumentRow.form_version, PageRow)
+            select(
+                FieldRow,
+                DocumentRow.form_id,
+                DocumentRow.form_version,
+                PageRow,
+                AuditSampleRow.char_confidences,
+            )
             .join(
                 DocumentRow, (DocumentRow.tenant_id == t) & (DocumentRow.id == FieldRow.document_id)
             )
@@ -161,6 +167,14 @@ class TrainingMixin(TenantBase):
                 (PageRow.tenant_id == t)
                 & (PageRow.document_id == FieldRow.document_id)
                 & (PageRow.page_no == FieldRow.page_no),
+            )
+            # A field drawn for the sampling audit shows disguised confidences; the machine's
+            # own are kept with the sample.
+            .outerjoin(
+                AuditSampleRow,
+                (AuditSampleRow.tenant_id == t)
+                & (AuditSampleRow.document_id == FieldRow.document_id)
+                & (AuditSampleRow.field_id == FieldRow.field_id),
             )
             .where(
                 FieldRow.tenant_id == t,
@@ -175,15 +189,18 @@ class TrainingMixin(TenantBase):
             q = q.where(FieldRow.type.in_(sorted(set(types))))
         out: list[TrainingExample] = []
         with self._db.read() as s:
-            for f, form_id, version, page in s.execute(q):
+            for f, form_id, version, page, sampled in s.execute(q):
                 if self._private(form_id, version, f.field_id, f.type):
                     continue
                 assert page.image_sha256 is not None
-                out.append(self._example(f, form_id, version, page))
+                out.append(self._example(f, form_id, version, page, sampled))
         return out
 
-    def _example(self, f: FieldRow, form_id: str, version: int, page: PageRow) -> TrainingExample:
+    def _example(
+        self, f: FieldRow, form_id: str, version: int, page: PageRow, sampled: Any = None
+    ) -> TrainingExample:
         assert page.image_sha256 is not None
+        confidences = f.char_confidences if sampled is None else sampled
         bbox = tuple(int(v) for v in f.bbox) if f.bbox else None
         return TrainingExample(
             document_id=f.document_id,
@@ -193,7 +210,7 @@ class TrainingMixin(TenantBase):
             value=f.value,
             ocr_value=f.ocr_value,
             raw=f.raw,
-            char_confidences=tuple(float(c) for c in f.char_confidences),
+            char_confidences=tuple(float(c) for c in confidences),
             bbox=bbox,  # type: ignore[arg-type]
             form_id=form_id,
             form_version=version,

@@ -231,3 +231,19 @@ def test_the_rate_is_checked_and_its_changes_are_logged(town_a: TenantStore) -> 
         ("user:kanri", {"audit_rate": 0.0}, {"audit_rate": 0.02}),
         ("user:kacho", {"audit_rate": 0.02}, {"audit_rate": 0.05}),
     ]
+
+
+def test_training_evidence_keeps_the_machine_s_own_confidences_of_a_drawn_field(
+    seeded: Callable[[int], Store], kit: Kit
+) -> None:
+    store = seeded(SEED)
+    town = _town(store)
+    town.set_audit_rate(1.0, actor="user:kanri")
+    src, _ = town.register_source(kit.sha("town-a/scan.pdf"), "scan.pdf", 1)
+    (doc_id,) = town.save_result(src.id, [kit.water(1, review=())], {1: kit.png(1)})
+    shown = town.get_document(doc_id).fields["phone"].char_confidences
+    truth = next(r for r in _samples(store, "town-a") if r.field_id == "phone")
+    assert tuple(shown) != tuple(truth.char_confidences)  # the disguise
+    town.confirm_field(doc_id, "phone", actor="sato", expected_version=1)
+    (example,) = [e for e in town.training_examples() if e.field_id == "phone"]
+    assert example.char_confidences == tuple(float(c) for c in truth.char_confidences)
