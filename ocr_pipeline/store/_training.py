@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from form_schemas.sensitivity import is_sensitive
@@ -114,29 +114,9 @@ class TrainingMixin(TenantBase):
     def evidence_counts(self) -> dict[str, int]:
         """Examples per field type: fields a person corrected, confirmed or marked unreadable,
         with their page image kept; never a 個人番号 or a field its form marks sensitive."""
-        t = self._tenant
-        q = (
-            select(DocumentRow.form_id, DocumentRow.form_version, FieldRow.field_id, FieldRow.type)
-            .add_columns(func.count())
-            .select_from(FieldRow)
-            .join(
-                DocumentRow, (DocumentRow.tenant_id == t) & (DocumentRow.id == FieldRow.document_id)
-            )
-            .join(
-                PageRow,
-                (PageRow.tenant_id == t)
-                & (PageRow.document_id == FieldRow.document_id)
-                & (PageRow.page_no == FieldRow.page_no),
-            )
-            .where(
-                FieldRow.tenant_id == t,
-                FieldRow.status.in_(REVIEWED),
-                PageRow.image_sha256.is_not(None),
-            )
-            .group_by(
-                DocumentRow.form_id, DocumentRow.form_version, FieldRow.field_id, FieldRow.type
-            )
-        )
+        columns = (DocumentRow.form_id, DocumentRow.form_version, FieldRow.field_id, FieldRow.type)
+        q = select(*columns).add_columns(func.count()).select_from(FieldRow)
+        q = self._reviewed(q).group_by(*columns)
         out: dict[str, int] = {}
         with self._db.read() as s:
             for form_id, version, field_id, ftype, n in s.execute(q):
@@ -159,15 +139,6 @@ class TrainingMixin(TenantBase):
                 PageRow,
                 AuditSampleRow.char_confidences,
             )
-            .join(
-                DocumentRow, (DocumentRow.tenant_id == t) & (DocumentRow.id == FieldRow.document_id)
-            )
-            .join(
-                PageRow,
-                (PageRow.tenant_id == t)
-                & (PageRow.document_id == FieldRow.document_id)
-                & (PageRow.page_no == FieldRow.page_no),
-            )
             # A field drawn for the sampling audit shows disguised confidences; the machine's
             # own are kept with the sample.
             .outerjoin(
@@ -176,13 +147,8 @@ class TrainingMixin(TenantBase):
                 & (AuditSampleRow.document_id == FieldRow.document_id)
                 & (AuditSampleRow.field_id == FieldRow.field_id),
             )
-            .where(
-                FieldRow.tenant_id == t,
-                FieldRow.status.in_(REVIEWED),
-                PageRow.image_sha256.is_not(None),
-            )
-            .order_by(FieldRow.updated_at, FieldRow.id)
         )
+        q = self._reviewed(q).order_by(FieldRow.updated_at, FieldRow.id)
         if since is not None:
             q = q.where(FieldRow.updated_at >= since)
         if types is not None:
@@ -219,6 +185,27 @@ class TrainingMixin(TenantBase):
             registration=page.registration,
             reader_model=f.reader_model,
             reviewed_at=f.updated_at,
+        )
+
+    def _reviewed(self, q: Select[Any]) -> Select[Any]:
+        """``q`` over this tenant's fields a person decided, with their document and a kept
+        page image (the evidence)."""
+        t = self._tenant
+        return (
+            q.join(
+                DocumentRow, (DocumentRow.tenant_id == t) & (DocumentRow.id == FieldRow.document_id)
+            )
+            .join(
+                PageRow,
+                (PageRow.tenant_id == t)
+                & (PageRow.document_id == FieldRow.document_id)
+                & (PageRow.page_no == FieldRow.page_no),
+            )
+            .where(
+                FieldRow.tenant_id == t,
+                FieldRow.status.in_(REVIEWED),
+                PageRow.image_sha256.is_not(None),
+            )
         )
 
     def _private(self, form_id: str, version: int, field_id: str, ftype: str) -> bool:
