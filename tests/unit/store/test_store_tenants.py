@@ -220,7 +220,8 @@ def test_tenant_b_can_neither_see_nor_change_tenant_a(
     assert counts.documents == {} and sum(counts.sources.values()) <= 1  # B's own file
     assert results["audit_rate"] == 0.0 and town_b.audit_rate() == 0.5
     assert town_a.audit_rate() == 0.02 and [e.actor for e in town_a.settings_events()] == ["a"]
-    assert [e.actor for e in results["settings_events"]] == ["b"]
+    # B's own changes made before (opt-in, reader model, audit rate), none of A's
+    assert [e.actor for e in results["settings_events"]] == ["b", "b", "b"]
     assert results["audit_weeks"] == [] and results["audit_totals"].samples == 0
     own = {"register_source", "record_upload", "uploads", "settings_events"}
     for name, result in results.items():
