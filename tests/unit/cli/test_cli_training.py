@@ -52,33 +52,13 @@ def test_export_needs_the_opt_in_and_gives_only_that_municipality(
     capsys: pytest.CaptureFixture[str], towns: dict[str, list[int]], tmp_path: Path
 ) -> None:
     out = tmp_path / "ex-a"
-    code, _, err = _run(
-        capsys,
-        "train",
-        "export",
-        "--tenant",
-        "town-a",
-        "--out",
-        str(out),
-        "--types",
-        "digits,phone",
-    )
+    export = ("train", "export", "--tenant", "town-a", "--out", str(out), "--types", "digits,phone")
+    code, _, err = _run(capsys, *export)
     assert code == ExitCode.BAD_ARGS
     assert "has not allowed training use" in err and "What to do" in err
     assert not out.exists()
     assert _run(capsys, "train", "opt-in", "--tenant", "town-a", "on", "--actor", "admin")[0] == 0
-    code, stdout, _ = _run(
-        capsys,
-        "train",
-        "export",
-        "--tenant",
-        "town-a",
-        "--out",
-        str(out),
-        "--types",
-        "digits,phone",
-        "--json",
-    )
+    code, stdout, _ = _run(capsys, *export, "--json")
     assert code == 0, stdout
     report = json.loads(stdout)
     assert set(report["counts"]) == {"digits", "phone"}
