@@ -87,3 +87,70 @@ def place_prefix(address: str) -> tuple[int, str, str, str] | None:
 def towns(prefecture: str, city: str) -> tuple[str, ...]:
     """Town (大字・町) names of a municipality in Japan Post's data, longest first."""
     return _towns(prefecture, city)
+
+
+# Strokes a handwritten 川 is read as: its three lines, as ones or bars.
+_STROKES_OF_KAWA = frozenset("1１|｜lIｌ")
+KAWA = "川"
+MIN_NEAR = 5  # the shortest prefecture + municipality matched with a misread character
+
+
+def _align(key: str, text: str) -> tuple[int, int, dict[int, str]] | None:
+    """How ``text`` (folded) begins as ``key`` with at most one misread character, where a 川
+    of ``key`` may also have been read as two or three strokes (上１１１郡): (characters of
+    ``text`` taken, misread characters, changes index -> character, "" to drop)."""
+    i, misread, changes = 0, 0, {}
+    for want in key:
+        if i >= len(text):
+            return None
+        if want == KAWA and text[i] in _STROKES_OF_KAWA:
+            run = 1
+            while run < 3 and i + run < len(text) and text[i + run] in _STROKES_OF_KAWA:
+                run += 1
+            if run >= 2:
+                changes[i] = KAWA
+                changes.update({i + k: "" for k in range(1, run)})
+                i += run
+                continue
+        if text[i] != want:
+            misread += 1
+            if misread > 1:
+                return None
+            changes[i] = want
+        i += 1
+    return i, misread, changes
+
+
+def near_place_prefix(address: str) -> tuple[dict[int, str], str] | None:
+    """For an address that starts with no known prefecture + municipality: the one it starts
+    with up to a single misread character or a 川 read as strokes (烏取県 for 鳥取県,
+    上１１１郡 for 上川郡), as (changes to ``address``: index -> character, "" to drop; the
+    official spelling). None when there is none, or when several places fit as well (豊由市
+    could be 豊田市 or 豊川市), or for places shorter than :data:`MIN_NEAR` characters."""
+    if place_prefix(address) is not None:
+        return None
+    key = fold(address)
+    found: dict[tuple[int, int], dict[str, dict[int, str]]] = {}
+    for spelling, (written, _, _) in _prefixes().items():
+        if len(spelling) < MIN_NEAR:
+            continue
+        aligned = _align(spelling, key)
+        if aligned is None:
+            continue
+        _, misread, changes = aligned
+        # fewest misread characters first, then the longest place
+        found.setdefault((misread, -len(spelling)), {})[written] = changes
+    if not found:
+        return None
+    best = found[min(found)]
+    if len(best) != 1:
+        return None
+    ((written, changes),) = best.items()
+    # the changes hold folded characters: write the official ones
+    return {i: c and _official_char(written, i, changes) for i, c in changes.items()}, written
+
+
+def _official_char(written: str, index: int, changes: dict[int, str]) -> str:
+    """The character of ``written`` (official spelling) that lands at ``index`` of the text."""
+    dropped = sum(1 for i, c in changes.items() if i < index and c == "")
+    return written[index - dropped]

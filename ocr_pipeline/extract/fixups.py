@@ -17,6 +17,7 @@ import numpy as np
 
 from ..engines import Recognition
 from ..preprocess.ink import INK_LEVEL, Gray
+from .readings import sokuon_fits, yoon_by_reading
 
 SMALL_RATIO = 0.72  # below this share of the line's typical height a kana is small
 LARGE_RATIO = 0.96  # above it, large; in between the writing does not tell (measured:
@@ -61,15 +62,17 @@ def _katakana(c: str) -> bool:
     return "\u30a1" <= c <= "\u30fa" or c == LONG
 
 
-def small_plausible(prev: str, small: str) -> bool:
-    """Can ``small`` (a small kana) follow ``prev`` in a Japanese reading?"""
+def small_plausible(prev: str, small: str, nxt: str | None = None) -> bool:
+    """Can ``small`` (a small kana) follow ``prev`` in a Japanese reading? With ``nxt``
+    given ("" at the end), a small ッ must also stand before a kana it can double."""
     katakana = small.translate(str.maketrans("ぁぃぅぇぉゃゅょっゎ", "ァィゥェォャュョッヮ"))
     if not prev:
         return False
     if katakana in "ャュョ":
         return prev in I_ROW or prev in set("テデフヴてでふ")
     if katakana == "ッ":
-        return _kana(prev) and prev not in set("ンッーんっ")
+        fits_next = nxt is None or sokuon_fits(nxt)
+        return _kana(prev) and prev not in set("ンッーんっ") and fits_next
     if katakana == "ヮ":
         return prev in set("クグくぐ")
     host = prev.translate(
@@ -111,8 +114,9 @@ def apply_changes(rec: Recognition, changes: dict[int, str]) -> Recognition:
 
 def fix_kana(rec: Recognition) -> Recognition:
     """Corrections for a reading (フリガナ): kanji twins become their katakana (力 → カ);
-    small kana where only a large one can stand become large; a long-vowel mark that follows
-    no kana is dropped (with low confidence, so that a reviewer sees the stroke)."""
+    small kana where only a large one can stand become large (a ッ before a vowel: テッヤ →
+    テツヤ); a long-vowel mark that follows no kana is dropped (with low confidence, so that
+    a reviewer sees the stroke)."""
     changes: dict[int, str] = {}
     text = rec.text
     for i, read in enumerate(text):
@@ -120,7 +124,8 @@ def fix_kana(rec: Recognition) -> Recognition:
         if c != read:
             changes[i] = c
         prev = changes.get(i - 1, text[i - 1]) if i else ""
-        if c in SMALL_TO_LARGE and not small_plausible(prev, c):
+        nxt = KANJI_TWINS.get(text[i + 1], text[i + 1]) if i + 1 < len(text) else ""
+        if c in SMALL_TO_LARGE and not small_plausible(prev, c, nxt):
             changes[i] = SMALL_TO_LARGE[c]
         elif c == LONG and (not prev or not _kana(prev) or prev == SPACE):
             changes[i] = ""
@@ -184,7 +189,9 @@ def fix_kana_size(rec: Recognition, image: Gray) -> Recognition:
     """Small or large kana (ャ/ヤ, ッ/ツ ...) by the height of the writing at that character
     against the other characters of the line: small kana are about two thirds as tall. A
     height in between, or a ヤユヨ after an i-row kana that looks full size (see
-    :func:`_yoon_written_large`), keeps the reading but claims at most :data:`UNSURE_SIZE`."""
+    :func:`_yoon_written_large`), claims at most :data:`UNSURE_SIZE`; there a ヤユヨ takes
+    the form a name reading prefers where it prefers one (ショウ, キヨシ: see
+    :func:`.readings.yoon_by_reading`), else the reading is kept."""
     pairs = [i for i, c in enumerate(rec.text) if c in SMALL_TO_LARGE or c in LARGE_TO_SMALL]
     if not pairs or len(rec.text) < 2:
         return rec
@@ -211,6 +218,9 @@ def fix_kana_size(rec: Recognition, image: Gray) -> Recognition:
         large_yoon = ratio > LARGE_RATIO and _yoon_written_large(rec.text, i)
         if large_yoon or (SMALL_RATIO <= ratio <= LARGE_RATIO and _both_fit(rec.text, i)):
             unsure.append(i)
+            preferred = yoon_by_reading(rec.text, i)
+            if preferred is not None:
+                changes[i] = preferred
     # same length: changes above never remove characters
     return _cap(apply_changes(rec, changes), unsure)
 
@@ -303,4 +313,27 @@ def fix_twins(rec: Recognition) -> Recognition:
                 target = c  # 3-5, 丁目ー5: a dash between numbers, for the address normaliser
             if target != c:
                 changes[i] = target
+    return apply_changes(rec, changes)
+
+
+# Katakana that handwriting draws like a hiragana (り and リ differ only in the join).
+HIRAGANA_TWINS = {"リ": "り", "ヘ": "へ", "ベ": "べ", "ペ": "ぺ"}
+
+
+def _hiragana(c: str) -> bool:
+    return "\u3041" <= c <= "\u309f"
+
+
+def fix_hiragana_twins(rec: Recognition) -> Recognition:
+    """In names, addresses and free text: a リ (or ヘ) that continues a hiragana word is the
+    hiragana り (みどリ → みどり), unless a katakana word follows, where it may start that
+    word (さくらリバー)."""
+    text = rec.text
+    changes: dict[int, str] = {}
+    for i, c in enumerate(text):
+        if c not in HIRAGANA_TWINS or i == 0 or not _hiragana(text[i - 1]):
+            continue
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if not _katakana(nxt):
+            changes[i] = HIRAGANA_TWINS[c]
     return apply_changes(rec, changes)

@@ -17,7 +17,14 @@ from form_schemas.reasons import Reason, ReasonCode
 from form_schemas.spec import Era, FieldType, FieldValue
 
 from ..engines.japanese import RARE, weight
-from .fixups import apply_changes, fix_kana, fix_kana_size, fix_kana_size_in_text, fix_twins
+from .fixups import (
+    apply_changes,
+    fix_hiragana_twins,
+    fix_kana,
+    fix_kana_size,
+    fix_kana_size_in_text,
+    fix_twins,
+)
 from .observe import Observation
 from .places import read_address, town_doubt
 from .spaces import respace
@@ -121,7 +128,7 @@ def _text_of(obs: Observation, part: str, spaced: bool) -> tuple[str, list[float
     if kind is FieldType.KANA:
         rec = fix_kana(fix_kana_size(rec, image) if image is not None else rec)
     elif kind in (FieldType.NAME, FieldType.ADDRESS, FieldType.TEXT):
-        rec = fix_twins(rec)
+        rec = fix_hiragana_twins(fix_twins(rec))
         rec = fix_kana_size_in_text(rec, image) if image is not None else rec
     if kind is FieldType.ADDRESS:  # handwriting gaps are no spaces in an address
         spaces = {i: "" for i, c in enumerate(rec.text) if c.isspace()}

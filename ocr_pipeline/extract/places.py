@@ -9,13 +9,16 @@ postal data writes them (see ``form_schemas.japanese.spelling``).
 
 from __future__ import annotations
 
-from form_schemas.japanese.spelling import fold, place_prefix, towns
+from dataclasses import replace
+
+from form_schemas.japanese.spelling import fold, near_place_prefix, place_prefix, towns
 
 from ..engines import Recognition
 from .fixups import apply_changes
 
 MAX_FIXES = 2  # characters of a town name that may be taken from the lexicon
 MIN_ALT = 0.001  # the lexicon's character must have been at least this likely
+NEAR_CONFIDENCE = 0.5  # the most a place character taken from the lexicon alone may claim
 
 
 def _town_fixes(rec: Recognition, start: int, candidates: tuple[str, ...]) -> dict[int, str]:
@@ -41,8 +44,31 @@ def _town_fixes(rec: Recognition, start: int, candidates: tuple[str, ...]) -> di
     return best[1]
 
 
+def _near_place(rec: Recognition) -> Recognition:
+    """``rec`` starting with the prefecture + municipality it is one misread character (or a
+    川 read as strokes) away from, if only one is that near. A character the recognizer
+    itself considered keeps its probability (as in :func:`_town_fixes`); one the lexicon
+    alone supplies claims at most :data:`NEAR_CONFIDENCE`, so that a person looks."""
+    near = near_place_prefix(rec.text)
+    if near is None:
+        return rec
+    changes, _ = near
+    fixed = apply_changes(rec, changes)
+    confs = list(fixed.char_confidences)
+    dropped = 0
+    for i in sorted(changes):
+        if not changes[i]:
+            dropped += 1
+            continue
+        alts = dict(rec.alternatives[i]) if i < len(rec.alternatives) else {}
+        if alts.get(changes[i], 0.0) < MIN_ALT and i - dropped < len(confs):
+            confs[i - dropped] = min(confs[i - dropped], NEAR_CONFIDENCE)
+    return replace(fixed, char_confidences=tuple(confs), confidence=min(confs, default=0.0))
+
+
 def read_address(rec: Recognition) -> Recognition:
     """``rec`` (one address line, spaces removed) with place names fixed from the lexicon."""
+    rec = _near_place(rec)
     found = place_prefix(rec.text)
     if found is None:
         return rec

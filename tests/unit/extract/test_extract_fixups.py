@@ -10,6 +10,7 @@ import pytest
 from ocr_pipeline.engines import Recognition
 from ocr_pipeline.extract.fixups import (
     UNSURE_SIZE,
+    fix_hiragana_twins,
     fix_kana,
     fix_kana_size,
     fix_kana_size_in_text,
@@ -30,6 +31,12 @@ Reading = Callable[..., Recognition]
         ("ファミリー", "ファミリー"),
         ("力ワイ", "カワイ"),  # a kanji twin in a reading is katakana
         ("カッコ", "カッコ"),
+        ("テッヤ", "テツヤ"),  # a small ッ doubles no ヤ
+        ("ナカヤマ\u3000テッヤ", "ナカヤマ\u3000テツヤ"),
+        ("タッ", "タツ"),  # nor stands at the end
+        ("ハットリ", "ハットリ"),
+        ("はっとり", "はっとり"),
+        ("てっや", "てつや"),
         ("ーサトウ", "サトウ"),  # a long-vowel mark after nothing is a stray stroke
         ("ヤマダ\u3000ーロウ", "ヤマダ\u3000ロウ"),
     ],
@@ -109,13 +116,25 @@ def test_fix_kana_size_reads_a_large_kana_from_its_height(reading: Reading) -> N
     assert fix_kana_size(reading("サッカ"), image).text == "サッカ"
 
 
-@pytest.mark.parametrize("read", ["キヨウ", "キョウ"])
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [("キヨウ", "キョウ"), ("キョウ", "キョウ"), ("キョシ", "キヨシ"), ("ミャコ", "ミヤコ")],
+)
 def test_a_full_size_yoon_after_an_i_row_kana_goes_to_a_person(
-    reading: Reading, read: str
+    reading: Reading, read: str, fixed: str
 ) -> None:
-    fixed = fix_kana_size(reading(read), _heights_image([50, 50, 50]))
-    assert fixed.text == "キヨウ"  # the ink says large ...
-    assert fixed.confidence <= UNSURE_SIZE  # ... but キョウ drawn large is as likely
+    out = fix_kana_size(reading(read), _heights_image([50, 50, 50]))
+    assert out.text == fixed  # the ink says large, but キョウ drawn large is as likely:
+    assert out.confidence <= UNSURE_SIZE  # the form names prefer, and a person looks
+
+
+@pytest.mark.parametrize(("read", "fixed"), [("ミユキ", "ミユキ"), ("ジュリ", "ジユリ")])
+def test_where_names_use_both_forms_the_ink_decides(
+    reading: Reading, read: str, fixed: str
+) -> None:
+    out = fix_kana_size(reading(read), _heights_image([50, 50, 50]))
+    assert out.text == fixed
+    assert out.confidence <= UNSURE_SIZE
 
 
 def test_a_full_size_yoon_elsewhere_keeps_its_confidence(reading: Reading) -> None:
@@ -161,3 +180,18 @@ def test_kana_size_in_text_leaves_settled_readings_alone(
 ) -> None:
     read = reading(text)
     assert fix_kana_size_in_text(read, _heights_image(heights)) == read
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [
+        ("小田\u3000みどリ", "小田\u3000みどり"),
+        ("松川町８０番地みどリハイツ", "松川町８０番地みどリハイツ"),  # リ may start ハイツ's word
+        ("ひまわリ２０４号室", "ひまわり２０４号室"),
+        ("さくらリバー", "さくらリバー"),
+        ("リバー", "リバー"),
+        ("ヘいわ", "ヘいわ"),  # not after hiragana: left as read
+    ],
+)
+def test_fix_hiragana_twins(reading: Reading, read: str, fixed: str) -> None:
+    assert fix_hiragana_twins(reading(read)).text == fixed
