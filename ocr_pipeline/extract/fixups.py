@@ -239,9 +239,10 @@ def fix_kana_size_in_text(rec: Recognition, image: Gray) -> Recognition:
     シティ): a full-size vowel or ヤユヨ where a small one is usual is measured against the
     other kana of its word, never against kanji (taller in most hands). Clearly small, it
     becomes small; in between, or with too few other kana to compare, the reading is kept
-    but claims at most :data:`UNSURE_SIZE`, so that a person looks. After ヴ a large vowel
-    is never accepted on size alone. Small readings are left alone: the recognizer rarely
-    reads a full-size kana small inside a loan word, and the small form is the usual one."""
+    but claims at most :data:`UNSURE_SIZE`, so that a person looks. After ヴ a vowel is
+    always small (ヴィラ), and claims at most :data:`UNSURE_SIZE` when it was read large.
+    Small readings are left alone: the recognizer rarely reads a full-size kana small inside
+    a loan word, and the small form is the usual one."""
     text = rec.text
     suspects = [
         i
@@ -262,7 +263,10 @@ def fix_kana_size_in_text(rec: Recognition, image: Gray) -> Recognition:
         ratio = heights[i] / typical if typical else None
         if ratio is not None and ratio < SMALL_RATIO:
             changes[i] = LARGE_TO_SMALL[text[i]]
-        elif ratio is None or ratio <= LARGE_RATIO or text[i - 1] in NEVER_LARGE:
+        elif text[i - 1] in NEVER_LARGE:  # ヴイラ is ヴィラ, however large the ィ was drawn
+            changes[i] = LARGE_TO_SMALL[text[i]]
+            unsure.append(i)
+        elif ratio is None or ratio <= LARGE_RATIO:
             unsure.append(i)
     return _cap(apply_changes(rec, changes), unsure)
 
@@ -336,4 +340,20 @@ def fix_hiragana_twins(rec: Recognition) -> Recognition:
         nxt = text[i + 1] if i + 1 < len(text) else ""
         if not _katakana(nxt):
             changes[i] = HIRAGANA_TWINS[c]
+    return apply_changes(rec, changes)
+
+
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ")
+_ONES = {"1": "I", "１": "Ｉ"}
+
+
+def fix_latin_one(rec: Recognition) -> Recognition:
+    """A 1 between two capital letters is the letter I (ＳＵＮＲ１ＳＥ → ＳＵＮＲＩＳＥ): a
+    building name, never a number."""
+    text = rec.text
+    changes = {
+        i: _ONES[c]
+        for i, c in enumerate(text)
+        if c in _ONES and 0 < i < len(text) - 1 and text[i - 1] in _LATIN and text[i + 1] in _LATIN
+    }
     return apply_changes(rec, changes)

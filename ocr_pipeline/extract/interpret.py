@@ -23,6 +23,7 @@ from .fixups import (
     fix_kana,
     fix_kana_size,
     fix_kana_size_in_text,
+    fix_latin_one,
     fix_twins,
 )
 from .observe import Observation
@@ -128,7 +129,7 @@ def _text_of(obs: Observation, part: str, spaced: bool) -> tuple[str, list[float
     if kind is FieldType.KANA:
         rec = fix_kana(fix_kana_size(rec, image) if image is not None else rec)
     elif kind in (FieldType.NAME, FieldType.ADDRESS, FieldType.TEXT):
-        rec = fix_hiragana_twins(fix_twins(rec))
+        rec = fix_latin_one(fix_hiragana_twins(fix_twins(rec)))
         rec = fix_kana_size_in_text(rec, image) if image is not None else rec
     if kind is FieldType.ADDRESS:  # handwriting gaps are no spaces in an address
         spaces = {i: "" for i, c in enumerate(rec.text) if c.isspace()}

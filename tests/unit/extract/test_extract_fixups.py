@@ -14,6 +14,7 @@ from ocr_pipeline.extract.fixups import (
     fix_kana,
     fix_kana_size,
     fix_kana_size_in_text,
+    fix_latin_one,
     fix_twins,
     small_plausible,
 )
@@ -144,6 +145,12 @@ def test_a_full_size_yoon_elsewhere_keeps_its_confidence(reading: Reading) -> No
     assert fixed.confidence == read.confidence
 
 
+def test_a_vowel_after_vu_is_small_however_it_was_drawn(reading: Reading) -> None:
+    fixed = fix_kana_size_in_text(reading("東ヴイラ"), _heights_image([50, 44, 44, 44]))
+    assert fixed.text == "東ヴィラ"
+    assert fixed.confidence <= UNSURE_SIZE  # read large: a person looks
+
+
 def test_a_loan_vowel_written_small_in_an_address_becomes_small(reading: Reading) -> None:
     image = _heights_image([50, 44, 28, 44])  # 東, ヴ, a small ィ, ラ
     fixed = fix_kana_size_in_text(reading("東ヴイラ"), image)
@@ -153,7 +160,6 @@ def test_a_loan_vowel_written_small_in_an_address_becomes_small(reading: Reading
 @pytest.mark.parametrize(
     ("text", "heights"),
     [
-        ("東ヴイラ", [50, 44, 44, 44]),  # after ヴ a full-size vowel is never taken on size
         ("緑シテイ", [50, 44, 44, 38]),  # in between: the ink does not tell
         ("号テイ", [50, 44, 44]),  # too few other kana in the word to compare
     ],
@@ -195,3 +201,16 @@ def test_kana_size_in_text_leaves_settled_readings_alone(
 )
 def test_fix_hiragana_twins(reading: Reading, read: str, fixed: str) -> None:
     assert fix_hiragana_twins(reading(read)).text == fixed
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [
+        ("ＳＵＮＲ１ＳＥヴィラ６０８", "ＳＵＮＲＩＳＥヴィラ６０８"),
+        ("SUNR1SE", "SUNRISE"),
+        ("Ａ１棟", "Ａ１棟"),  # a number after a letter stays a number
+        ("１Ａ", "１Ａ"),
+    ],
+)
+def test_fix_latin_one(reading: Reading, read: str, fixed: str) -> None:
+    assert fix_latin_one(reading(read)).text == fixed
