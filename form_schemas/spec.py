@@ -20,6 +20,7 @@ FieldValue = str | int | bool | None
 bools for checkboxes and presence, option codes for choices, ``None`` when empty."""
 
 IDENT = r"^[a-z][a-z0-9_]*$"
+MAX_VOCABULARY = 500  # words of a field's vocabulary (a closed list such as 続柄)
 
 
 class FieldType(StrEnum):
@@ -156,6 +157,7 @@ class FieldSpec(_Strict):
     reading_of: str | None = None
     address_field: str | None = None
     export_column: str | None = None
+    vocabulary: tuple[str, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -203,7 +205,25 @@ class FieldSpec(_Strict):
             raise ValueError(f"field {self.id!r}: option codes must be unique")
         if t is FieldType.MYNUMBER and self.total_boxes not in (0, 12):
             raise ValueError(f"field {self.id!r}: 個人番号 has 12 boxes, not {self.total_boxes}")
+        self._check_vocabulary()
         return self
+
+    def _check_vocabulary(self) -> None:
+        words = self.vocabulary
+        if not words:
+            return
+        if self.type is not FieldType.TEXT or self.lines != 1 or len(self.segments) != 1:
+            raise ValueError(
+                f"field {self.id!r}: 'vocabulary' is for a one-line text field written in one "
+                "space (続柄, 職業)"
+            )
+        if len(words) > MAX_VOCABULARY or any(not w.strip() or len(w) > 32 for w in words):
+            raise ValueError(
+                f"field {self.id!r}: 'vocabulary' holds 1 to {MAX_VOCABULARY} words of 1 to 32 "
+                "characters, none empty"
+            )
+        if len(set(words)) != len(words):
+            raise ValueError(f"field {self.id!r}: a word is listed twice in 'vocabulary'")
 
     @property
     def total_boxes(self) -> int:

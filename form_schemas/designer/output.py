@@ -19,13 +19,17 @@ SCHEMA_FILE = "form.yaml"
 
 _MEANING = (
     "id", "label", "type", "required", "review", "double_entry", "sensitive", "length",
-    "lines", "separator", "reading_of", "address_field", "export_column", "era",
+    "lines", "separator", "reading_of", "address_field", "export_column", "era", "vocabulary",
 )  # fmt: skip
 _GEOMETRY = ("bbox", "boxes", "segments", "parts", "options")
 
 
 class _Flow(dict[str, Any]):
     """A mapping written on one line."""
+
+
+class _FlowList(list[Any]):
+    """A list written on one line (a field's vocabulary)."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -38,12 +42,17 @@ def _flow_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 
+def _flow_words(dumper: yaml.SafeDumper, data: _FlowList) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
 def _flow_map(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
     return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
 
 
 _Dumper.add_representer(list, _flow_list)
 _Dumper.add_representer(_Flow, _flow_map)
+_Dumper.add_representer(_FlowList, _flow_words)
 
 
 def _segment(seg: dict[str, Any]) -> _Flow:
@@ -68,6 +77,8 @@ def field_dict(f: FieldSpec) -> dict[str, Any]:
         data["parts"] = {k: _segment(v) for k, v in data["parts"].items()}
     if "options" in data:
         data["options"] = [_Flow(o) for o in data["options"]]
+    if "vocabulary" in data:
+        data["vocabulary"] = _FlowList(data["vocabulary"])
     unknown = set(data) - set(_MEANING) - set(_GEOMETRY)
     if unknown:
         raise ValueError(f"field {f.id}: no place in form.yaml for keys {sorted(unknown)}")

@@ -31,6 +31,16 @@ MEMBER_COLUMNS = (
     Column("relationship", "世帯主\nとの続柄"),
 )
 SEX = [("male", "男"), ("female", "女")]
+# 続柄 as people write them on a 異動届: the register's own terms (子, 妻の父 ...) and the
+# everyday ones (長男, 本人). A reading outside the list is held to the nearest word and
+# always shown to a person (reason not_in_vocabulary).
+RELATIONSHIPS = (
+    "世帯主", "本人", "妻", "夫", "子", "長男", "長女", "二男", "次男", "二女", "次女",
+    "三男", "三女", "父", "母", "孫", "祖父", "祖母", "兄", "弟", "姉", "妹", "義父", "義母",
+    "叔父", "叔母", "伯父", "伯母", "甥", "姪", "子の妻", "子の夫", "妻の父", "妻の母",
+    "夫の父", "夫の母", "妻の子", "夫の子", "兄の妻", "弟の妻", "姉の夫", "妹の夫", "孫の妻",
+    "孫の夫", "曾孫", "縁故者", "同居人", "未届の妻", "未届の夫", "妻（未届）", "夫（未届）",
+)  # fmt: skip
 
 
 def _member_row(cells: RowCells, r: int) -> list[FieldSpec]:
@@ -51,7 +61,14 @@ def _member_row(cells: RowCells, r: int) -> list[FieldSpec]:
         line(name, "name", "氏名", FieldType.NAME, required=True),
         wareki(date_band, "birth_date", "生年月日", era=None, era_run=era_band, required=True),
         choice(cells["sex"][0], "sex", "性別", SEX, size=32, required=True),
-        line(cells["relationship"][0], "relationship", "続柄", FieldType.TEXT, required=True),
+        line(
+            cells["relationship"][0],
+            "relationship",
+            "続柄",
+            FieldType.TEXT,
+            required=True,
+            vocabulary=RELATIONSHIPS,
+        ),
     ]
 
 

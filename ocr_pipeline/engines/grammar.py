@@ -13,7 +13,7 @@ reading they refuse is wrong, so forcing another one costs nothing but a review.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Protocol, runtime_checkable
@@ -331,6 +331,41 @@ class FreeText(_Open):
         if char in CLOSING:
             return state - 1 if state > 0 else None
         return state
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """One of ``words`` or nothing: a field whose form lists what it holds (続柄: 世帯主, 妻,
+    子 ...). Unlike the other grammars this one states what is *usual*, not what is possible
+    (a 続柄 may be one no list foresaw), so a reading held to it must be confirmed by a person
+    (see ``extract.interpret``). States are the prefixes read so far."""
+
+    words: frozenset[str]
+
+    @property
+    def start(self) -> State:
+        return ""
+
+    @property
+    def hints(self) -> frozenset[str]:
+        return self.alphabet
+
+    @property
+    def alphabet(self) -> frozenset[str]:
+        return frozenset("".join(self.words))
+
+    def allowed_after(self, state: State, char: str) -> State | None:
+        assert isinstance(state, str)
+        prefix = state + char
+        return prefix if any(w.startswith(prefix) for w in self.words) else None
+
+    def accepting(self, state: State) -> bool:
+        return state == "" or state in self.words
+
+
+def vocabulary(words: Iterable[str]) -> Vocabulary:
+    """One of ``words``, or an empty line (see :class:`Vocabulary`)."""
+    return Vocabulary(frozenset(words))
 
 
 def text_grammar() -> FreeText:

@@ -155,6 +155,15 @@ def _variant_risk(obs: Observation) -> list[Reason]:
     return [Reason(ReasonCode.VARIANT_KANJI_RISK, "; ".join(found))] if found else []
 
 
+def _held_to_vocabulary(obs: Observation) -> list[Reason]:
+    """A field with a vocabulary whose reading was none of its words: the recognizer's
+    output was held to the likeliest word (or, with none likely, kept), and a person
+    confirms it, since the word written may be one the list does not hold."""
+    if not obs.spec.vocabulary or not any(r.grammar_forced for r in obs.texts.values()):
+        return []
+    return [Reason(ReasonCode.NOT_IN_VOCABULARY, "read as none of the field's words")]
+
+
 def rare_twin(char: str) -> bool:
     """A kanji the recognizer's Japanese prior down-weights as the rarer twin of a common
     one (綠 of 緑)."""
@@ -226,6 +235,7 @@ def _read_text(obs: Observation) -> Reading:
         reasons += address_old_forms(joined)
     else:
         reasons += _variant_risk(obs)
+    reasons += _held_to_vocabulary(obs)
     if (
         spec.type in (FieldType.NAME, FieldType.KANA)
         and result.value

@@ -68,7 +68,8 @@ def grammar_for(spec: FieldSpec, part: str) -> g.Grammar | None:
     allowed characters: date parts their ranges (和暦 year 1-99 or 元, western year four
     digits), a comb box of a number field one digit (or none), each free segment of a split
     postal code or phone number its count of digits, an address line the address grammar, a
-    name no digit or mark, free text no closing bracket before an opening one.
+    name no digit or mark, a field with a vocabulary one of its words, free text no closing
+    bracket before an opening one.
     ``None`` where nothing more is known."""
     if spec.parts is not None:
         return _date_part_grammar(spec, part)
@@ -76,6 +77,8 @@ def grammar_for(spec: FieldSpec, part: str) -> g.Grammar | None:
         return g.address_grammar(continued=spec.lines > 1 or len(spec.segments) > 1)
     if spec.type is FieldType.NAME:
         return g.name_grammar()
+    if spec.vocabulary:
+        return g.vocabulary(spec.vocabulary)
     if spec.type is FieldType.TEXT and spec.lines == 1:  # a bracket may close on the next line
         return g.text_grammar()
     if spec.type in _BOX_DIGITS:

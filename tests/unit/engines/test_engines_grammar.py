@@ -13,7 +13,7 @@ from ocr_pipeline.engines.base import accepts_grammars
 from ocr_pipeline.engines.ctc import CharTable, decode, decode_constrained
 from ocr_pipeline.engines.lines import CtcLineRecognizer
 
-CLASSES = ("", *"0123456789", *"町番号地丁目/lＳ-元ア市川文子）")
+CLASSES = ("", *"0123456789", *"町番号地丁目/lＳ-元ア市川文子）世帯主蒂妻于")
 IDX = {c: i for i, c in enumerate(CLASSES)}
 DIGITS = frozenset("0123456789")
 
@@ -256,3 +256,30 @@ def test_recognize_holds_each_crop_to_its_own_grammar() -> None:
 def test_recognize_rejects_a_grammar_list_of_the_wrong_length() -> None:
     with pytest.raises(ValueError, match="one entry per crop"):
         _Slash().recognize([np.full((32, 40), 255, np.uint8)], None, [])
+
+
+# --- a field's vocabulary -----------------------------------------------------------
+
+
+def test_a_vocabulary_accepts_its_words_and_nothing() -> None:
+    words = g.vocabulary(["世帯主", "妻", "子"])
+    assert all(g.accepts(words, t) for t in ("世帯主", "妻", "子", ""))
+    assert not any(g.accepts(words, t) for t in ("世帯", "世蒂主", "妻子", "于"))
+
+
+def test_a_misread_word_is_held_to_the_word_the_recognizer_nearly_read(
+    table: CharTable,
+) -> None:
+    probs = frames("世", "", {"蒂": 0.7, "帯": 0.2}, "", "主")
+    assert decode(probs, table).text == "世蒂主"
+    rec = decode_constrained(probs, table, g.vocabulary(["世帯主", "妻", "子"]))
+    assert rec.text == "世帯主"
+    assert rec.grammar_forced
+    assert rec.confidence <= 0.2 + 1e-3
+
+
+def test_a_word_of_the_vocabulary_is_read_as_is(table: CharTable) -> None:
+    probs = frames("", "妻", "")
+    rec = decode_constrained(probs, table, g.vocabulary(["世帯主", "妻", "子"]))
+    assert rec.text == "妻"
+    assert not rec.grammar_forced

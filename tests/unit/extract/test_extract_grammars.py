@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from form_schemas.spec import FieldSpec
 from ocr_pipeline.engines import Image, Recognition
 from ocr_pipeline.engines import grammar as g
@@ -41,6 +42,27 @@ def test_names_get_the_name_grammar() -> None:
     assert grammar_for(spec(type="name", bbox=BOX), "0") == g.name_grammar()
     assert grammar_for(spec(type="text", bbox=BOX), "0") == g.text_grammar()
     assert grammar_for(spec(type="text", bbox=BOX, lines=2), "0/1") is None
+
+
+def test_a_field_with_a_vocabulary_gets_its_words() -> None:
+    relation = spec(type="text", bbox=BOX, vocabulary=["世帯主", "妻", "子"])
+    assert grammar_for(relation, "0") == g.vocabulary(["子", "妻", "世帯主"])
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"type": "name", "bbox": BOX}, "one-line text"),
+        ({"type": "text", "bbox": BOX, "lines": 2}, "one-line text"),
+        ({"type": "text", "bbox": BOX, "vocabulary_extra": 1}, "Extra"),
+        ({"type": "text", "bbox": BOX, "vocabulary": ["妻", "妻"]}, "listed twice"),
+        ({"type": "text", "bbox": BOX, "vocabulary": ["妻", " "]}, "none empty"),
+    ],
+)
+def test_a_vocabulary_only_where_it_can_hold(data: dict[str, Any], message: str) -> None:
+    data = {"vocabulary": ["妻", "子"], **data}
+    with pytest.raises(ValueError, match=message):
+        spec(**data)
 
 
 def test_a_comb_box_of_a_number_holds_at_most_one_digit() -> None:
@@ -97,3 +119,40 @@ def test_engines_that_take_grammars_get_one_per_crop(
     out = extract_fields(filled.reg, filled.model, engine, Thresholds({}, 0.0), fields=fields)
     assert engine.grammars == [[g.digits(0, 1)] * 12]
     assert out["my_number"].value == "123456789018"
+
+
+def _relationship(
+    fill_page: Callable[..., Any],
+    fake_engine: Callable[..., Any],
+    rec: Recognition,
+) -> Any:
+    filled = fill_page("resident_move", {"members.1.relationship": "世帯主"})
+    engine = GrammarFake(fake_engine(script=lambda _i, _c, _a: rec))
+    fields = [filled.model.form.spec.field("members.1.relationship")]
+    out = extract_fields(filled.reg, filled.model, engine, Thresholds({}, 0.0), fields=fields)
+    return engine, out["members.1.relationship"]
+
+
+def test_a_reading_held_to_the_vocabulary_goes_to_a_person(
+    fill_page: Callable[..., Any],
+    fake_engine: Callable[..., Any],
+    reading: Callable[..., Recognition],
+) -> None:
+    from dataclasses import replace
+
+    forced = replace(reading("世帯主", 0.99), grammar_forced=True)
+    engine, field_ = _relationship(fill_page, fake_engine, forced)
+    assert isinstance(engine.grammars[0][0], g.Vocabulary)
+    assert field_.value == "世帯主"
+    assert [r.code for r in field_.reasons] == ["not_in_vocabulary"]
+    assert field_.status.value == "review"
+
+
+def test_a_word_of_the_vocabulary_read_as_such_passes(
+    fill_page: Callable[..., Any],
+    fake_engine: Callable[..., Any],
+    reading: Callable[..., Recognition],
+) -> None:
+    _, field_ = _relationship(fill_page, fake_engine, reading("世帯主", 0.99))
+    assert field_.value == "世帯主"
+    assert field_.reasons == []
