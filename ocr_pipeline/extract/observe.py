@@ -77,13 +77,17 @@ def grammar_for(spec: FieldSpec, part: str) -> g.Grammar | None:
         return g.address_grammar(continued=spec.lines > 1 or len(spec.segments) > 1)
     if spec.type is FieldType.NAME:
         return g.name_grammar()
-    if spec.vocabulary:
-        return g.vocabulary(spec.vocabulary)
-    if spec.type is FieldType.TEXT and spec.lines == 1:  # a bracket may close on the next line
-        return g.text_grammar()
+    if spec.type is FieldType.TEXT:
+        return _text_grammar(spec)
     if spec.type in _BOX_DIGITS:
         return _digits_grammar(spec, part)
     return None
+
+
+def _text_grammar(spec: FieldSpec) -> g.Grammar | None:
+    if spec.vocabulary:
+        return g.vocabulary(spec.vocabulary)
+    return g.text_grammar() if spec.lines == 1 else None  # a bracket may close further down
 
 
 def _date_part_grammar(spec: FieldSpec, part: str) -> g.Grammar | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+
 from form_schemas.spec import FieldSpec
 from ocr_pipeline.engines import Image, Recognition
 from ocr_pipeline.engines import grammar as g
