@@ -335,7 +335,7 @@ class FreeText(_Open):
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """One of ``words`` or nothing: a field whose form lists what it holds (続柄: 世帯主, 妻,
+    """One of ``words``: a field whose form lists what it holds (続柄: 世帯主, 妻,
     子 ...). Unlike the other grammars this one states what is *usual*, not what is possible
     (a 続柄 may be one no list foresaw), so a reading held to it must be confirmed by a person
     (see ``extract.interpret``). States are the prefixes read so far."""
@@ -360,11 +360,13 @@ class Vocabulary:
         return prefix if any(w.startswith(prefix) for w in self.words) else None
 
     def accepting(self, state: State) -> bool:
-        return state == "" or state in self.words
+        # Not the empty reading: a crop is read only when it holds ink, and ink held to
+        # nothing would lose what the recognizer saw (梁 for a 妻 stays 梁, for a person).
+        return state in self.words
 
 
 def vocabulary(words: Iterable[str]) -> Vocabulary:
-    """One of ``words``, or an empty line (see :class:`Vocabulary`)."""
+    """One of ``words`` (see :class:`Vocabulary`)."""
     return Vocabulary(frozenset(words))
 
 

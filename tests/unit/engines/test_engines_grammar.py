@@ -263,8 +263,8 @@ def test_recognize_rejects_a_grammar_list_of_the_wrong_length() -> None:
 
 def test_a_vocabulary_accepts_its_words_and_nothing() -> None:
     words = g.vocabulary(["世帯主", "妻", "子"])
-    assert all(g.accepts(words, t) for t in ("世帯主", "妻", "子", ""))
-    assert not any(g.accepts(words, t) for t in ("世帯", "世蒂主", "妻子", "于"))
+    assert all(g.accepts(words, t) for t in ("世帯主", "妻", "子"))
+    assert not any(g.accepts(words, t) for t in ("世帯", "世蒂主", "妻子", "于", ""))
 
 
 def test_a_misread_word_is_held_to_the_word_the_recognizer_nearly_read(
@@ -283,3 +283,14 @@ def test_a_word_of_the_vocabulary_is_read_as_is(table: CharTable) -> None:
     rec = decode_constrained(probs, table, g.vocabulary(["世帯主", "妻", "子"]))
     assert rec.text == "妻"
     assert not rec.grammar_forced
+
+
+def test_ink_no_word_fits_keeps_what_the_recognizer_read(table: CharTable) -> None:
+    probs = np.full((3, len(CLASSES)), 1e-9, dtype=np.float32)
+    probs[:, 0] = 0.5
+    probs[1] = 1e-9
+    probs[1, 0], probs[1, IDX["于"]] = 0.4, 0.6  # no word of the vocabulary is likely
+    rec = decode_constrained(probs, table, g.vocabulary(["世帯主", "妻"]))
+    assert rec.text == "于"
+    assert rec.grammar_forced
+    assert rec.confidence == 0.0
