@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,9 +41,14 @@ TYPES = ("digits", "phone", "postal_code", "wareki_date", "date", "kana")
 TENANT = "bench"
 
 
-def make_pages(out: Path, pages: int, seed: int) -> list[Path]:
+def make_pages(out: Path, pages: int, seed: int, writers: str = "eval") -> list[Path]:
+    """``pages`` pages (both forms) drawn by ``writers`` with ``seed``; pages drawn into
+    ``out`` before with the same seed are reused, not drawn again."""
     registry = FormRegistry.from_dirs()
     out.mkdir(parents=True, exist_ok=True)
+    done = sorted(out.glob(f"*-{seed}-*.png"))
+    if len(done) >= pages // len(FORMS) * len(FORMS):
+        return done
     paths: list[Path] = []
     for form in FORMS:
         options = SynthOptions(
@@ -51,7 +57,7 @@ def make_pages(out: Path, pages: int, seed: int) -> list[Path]:
             fmt=OutFormat.PNG,
             seed=seed,
             blank_back_rate=0.0,
-            writers="eval",
+            writers=writers,
         )
         paths += synthesize(registry.get(form), pages // len(FORMS), out, options)
     return paths
@@ -137,7 +143,13 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=300, help="reviewed fields per type")
     ap.add_argument("--per-class", type=int, default=100, help="synthetic drawings per class")
     ap.add_argument("--measure", type=int, default=0, help="fresh pages to compare routing")
-    ap.add_argument("--work", type=Path, required=True, help="a new folder for everything")
+    ap.add_argument("--writers", choices=("dev", "eval"), default="eval", help="writer range")
+    ap.add_argument(
+        "--work",
+        type=Path,
+        required=True,
+        help="a folder for everything; pages drawn and read there before are reused",
+    )
     args = ap.parse_args()
     data_dir = args.work / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -148,14 +160,15 @@ def main() -> int:
     with Store.open(url, data_dir / "images") as store:
         town = store.for_tenant(TENANT)
         town.ensure_tenant()
-        started = time.perf_counter()
-        paths = make_pages(args.work / "scans", args.pages, args.seed)
-        figures["seconds_synth"] = round(time.perf_counter() - started)
         pipe = Pipeline.create(settings)
-        started = time.perf_counter()
-        docs = read_into_store(pipe, town, paths)
-        figures["seconds_read"] = round(time.perf_counter() - started)
-        figures["reviewed"] = review(town, docs, args.limit)
+        if not town.evidence_counts():
+            started = time.perf_counter()
+            paths = make_pages(args.work / "scans", args.pages, args.seed, args.writers)
+            figures["seconds_synth"] = round(time.perf_counter() - started)
+            started = time.perf_counter()
+            docs = read_into_store(pipe, town, paths)
+            figures["seconds_read"] = round(time.perf_counter() - started)
+            figures["reviewed"] = review(town, docs, args.limit)
         figures["evidence"] = town.evidence_counts()
         town.set_training_opt_in(True, actor="bench")
         maker = SampleMaker(town, FormRegistry.from_dirs(), pipe.engine)
@@ -168,11 +181,12 @@ def main() -> int:
             progress=_progress,
         )
         figures["seconds_train"] = round(time.perf_counter() - started)
+        figures["load_average"] = [round(v, 1) for v in os.getloadavg()]
         figures["train"] = report.to_dict()
         refusal = report.refusal()
         figures["refused"] = None if refusal is None else refusal.message
         if args.measure and report.model_id:
-            fresh = make_pages(args.work / "fresh", args.measure, args.seed + 1)
+            fresh = make_pages(args.work / "fresh", args.measure, args.seed + 1, args.writers)
             pipe.use_reader(TENANT, None)
             figures["routing_packaged"] = accepted_figures(pipe, fresh)
             pipe.use_reader(TENANT, report.model_id)

@@ -43,6 +43,7 @@ class ReasonCode(StrEnum):
     INK_UNREAD = "ink_unread"
     UNREADABLE = "unreadable"
     READERS_DISAGREE = "readers_disagree"
+    READERS_AGREE = "readers_agree"
 
 
 _BY_VALUE: dict[str, ReasonCode] = {code.value: code for code in ReasonCode}
@@ -99,6 +100,7 @@ CATALOGUE: dict[ReasonCode, str] = {
     ReasonCode.INK_UNREAD: "記入があるのに読み取れていない",
     ReasonCode.UNREADABLE: "判読不能",
     ReasonCode.READERS_DISAGREE: "2つの読み取り方式の結果が一致しない",
+    ReasonCode.READERS_AGREE: "2つの読み取り方式が全文字一致したため受理（確信度は基準未満）",
 }
 
 

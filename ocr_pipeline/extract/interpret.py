@@ -17,6 +17,7 @@ from form_schemas.reasons import Reason, ReasonCode
 from form_schemas.spec import Era, FieldType, FieldValue
 
 from ..engines.japanese import RARE, weight
+from .agreement import Agreement
 from .fixups import apply_changes, fix_kana, fix_kana_size, fix_kana_size_in_text, fix_twins
 from .observe import Observation
 from .places import read_address, town_doubt
@@ -42,6 +43,7 @@ class Reading:
     char_confidences: list[float] = field(default_factory=list)
     evidence: float = 1.0
     written: bool = False
+    agreement: Agreement | None = None  # the second reader read every character alike
 
 
 def _mark_certainty(score: float, on: float) -> float:

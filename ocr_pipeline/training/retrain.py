@@ -51,7 +51,7 @@ from ..reader2.sources import font_sources, writer_seeds, writer_sources
 from ..reader2.train import LICENCE, export, fit, render_set
 from ..store import TrainingStore
 from .export import read_examples
-from .samples import PartSample, SampleMaker
+from .samples import PartSample, SampleMaker, page_order
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +199,7 @@ def collect(
     town: TrainingStore, maker: SampleMaker, progress: Progress
 ) -> tuple[dict[int, Chars], int]:
     """The municipality's characters by document, and how many reviewed fields there were."""
-    examples = read_examples(town)
+    examples = page_order(read_examples(town))
     by_doc: dict[int, Chars] = {}
     for n, ex in enumerate(examples, 1):
         for s in maker.samples(ex):
