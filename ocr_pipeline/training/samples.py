@@ -181,9 +181,17 @@ class SampleMaker:
             self._models[form.id] = template_model(form)
         return form.spec, self._models[form.id]
 
-    def samples(self, ex: TrainingExample) -> list[PartSample]:
+    @property
+    def forkable(self) -> bool:
+        """Whether forked processes may cut with this maker: its recognizer is made by a
+        function not called yet (each process makes its own), or there is none."""
+        source = self._engine_source
+        return self._engine is None and (source is None or not isinstance(source, OcrEngine))
+
+    def samples(self, ex: TrainingExample, png: bytes | None = None) -> list[PartSample]:
         """The parts of ``ex`` with their text (none when unreadable, of another form
-        version than installed, or without a registration)."""
+        version than installed, or without a registration). ``png``: the page image, when
+        the caller read it already (else it is read from the store)."""
         found = self._spec(ex)
         matrix = (ex.registration or {}).get("matrix")
         if ex.value is None or found is None or matrix is None:
@@ -192,7 +200,7 @@ class SampleMaker:
         fspec = next((f for f in spec.all_fields() if f.id == ex.field_id), None)
         if fspec is None or fspec.type not in TEXT_TYPES:
             return []
-        reg = self._registered(ex, matrix, model)
+        reg = self._registered(ex, matrix, model, png)
         if reg is None:
             return []
         crops, _lines = zone_crops(reg, model, fspec)
@@ -209,14 +217,15 @@ class SampleMaker:
         return out
 
     def _registered(
-        self, ex: TrainingExample, matrix: object, model: TemplateModel
+        self, ex: TrainingExample, matrix: object, model: TemplateModel, png: bytes | None
     ) -> Registration | None:
         """The example's page registered again as the pipeline registered it (the last page
         is kept, so that its other fields need not decode it again)."""
         key = (ex.image_sha256, ex.form_id, ex.form_version, json.dumps(matrix))
         if self._page is not None and self._page[0] == key:
             return self._page[1]
-        png = self._images.page_image(ex.image_sha256)
+        if png is None:
+            png = self._images.page_image(ex.image_sha256)
         page = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
         if page is None:
             return None
