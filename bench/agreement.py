@@ -158,21 +158,30 @@ def main() -> int:
     data_dir = args.work / "data"
     settings = load_settings(data_dir=data_dir)
     models = tenant_models(data_dir, TENANT)
-    if not models:
-        ap.error(f"{args.work} has no model of municipality {TENANT}: run bench.tenant_training")
     forms = FormRegistry.from_dirs()
-    out = args.work / f"records-{args.writers}-{args.seed}.jsonl"
-    result: Record = {"seed": args.seed, "writers": args.writers, "model": models[-1].id}
-    if out.is_file():
-        records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
-    else:
-        pipe = Pipeline.create(settings)
-        paths = make_pages(args.work / f"fresh-{args.writers}", args.pages, args.seed, args.writers)
-        started = time.perf_counter()
-        records = [dict(r, model="packaged") for r in read_records(pipe, paths, None)]
-        records += [dict(r, model="town") for r in read_records(pipe, paths, models[-1].id)]
-        result["seconds_read"] = round(time.perf_counter() - started)
-        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    result: Record = {"seed": args.seed, "writers": args.writers}
+    paths = make_pages(args.work / f"fresh-{args.writers}", args.pages, args.seed, args.writers)
+    pipe: list[Pipeline] = []
+    records: list[Record] = []
+    for name, model in [("packaged", None), *(("town", m.id) for m in models[-1:])]:
+        # each model's records are kept, so that a run can be resumed or repeated
+        out = args.work / f"records-{args.writers}-{args.seed}-{model or name}.jsonl"
+        if not out.is_file():
+            pipe = pipe or [Pipeline.create(settings)]
+            started = time.perf_counter()
+            rows = [dict(r, model=name) for r in read_records(pipe[0], paths, model)]
+            result[f"seconds_read_{name}"] = round(time.perf_counter() - started)
+            text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+            out.write_text(text, "utf-8")
+        records += [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        result[f"model_{name}"] = model or "packaged"
+    if not models:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        ap.exit(
+            1,
+            f"{args.work} has no model of municipality {TENANT} yet: run "
+            "bench.tenant_training there (the packaged model's records are kept)\n",
+        )
     result["load_average"] = [round(v, 1) for v in os.getloadavg()]
     town = [r for r in records if r["model"] == "town"]
     packaged = [r for r in records if r["model"] == "packaged"]

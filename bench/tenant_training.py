@@ -96,6 +96,15 @@ def read_into_store(pipe: Pipeline, town: TenantStore, paths: list[Path]) -> dic
     return docs
 
 
+def documents_read(town: TenantStore, scans: Path) -> dict[int, Path]:
+    """The documents already in the store, with the scan each was read from."""
+    out: dict[int, Path] = {}
+    while batch := town.list_documents(limit=500, offset=len(out)):
+        for d in batch:
+            out[d.id] = scans / town.get_source(d.source_file_id).name
+    return out
+
+
 def review(town: TenantStore, docs: dict[int, Path], limit: int) -> dict[str, list[int]]:
     """Confirm or correct every digit and kana field with its truth, up to ``limit`` per
     type; returns per type [confirmed, corrected]."""
@@ -193,6 +202,26 @@ def _progress(stage: str, done: int, total: int) -> None:
     sys.stderr.write(f"\r{stage} {done}/{total}   ")
 
 
+def fill(town: TenantStore, pipe: Pipeline, args: argparse.Namespace, figures: Any) -> None:
+    """Draw, read and review the pages, unless the store holds them already: documents
+    read but not reviewed (an interrupted run) are reviewed, reviewed ones used as they are."""
+    read_before = documents_read(town, args.work / "scans")
+    if read_before and not town.evidence_counts():  # read, not reviewed: an interrupted run
+        figures["documents_read_before"] = len(read_before)
+        figures["reviewed"] = review(town, read_before, args.limit)
+    elif not town.evidence_counts():
+        started = time.perf_counter()
+        paths = make_pages(args.work / "scans", args.pages, args.seed, args.writers)
+        figures["seconds_synth"] = round(time.perf_counter() - started)
+        started = time.perf_counter()
+        if args.as_read:
+            figures["reviewed"] = store_as_read(town, paths, args.workers)
+        else:
+            docs = read_into_store(pipe, town, paths)
+            figures["reviewed"] = review(town, docs, args.limit)
+        figures["seconds_read"] = round(time.perf_counter() - started)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pages", type=int, default=160, help="pages to review (both forms)")
@@ -225,17 +254,7 @@ def main() -> int:
         town = store.for_tenant(TENANT)
         town.ensure_tenant()
         pipe = Pipeline.create(settings)
-        if not town.evidence_counts():
-            started = time.perf_counter()
-            paths = make_pages(args.work / "scans", args.pages, args.seed, args.writers)
-            figures["seconds_synth"] = round(time.perf_counter() - started)
-            started = time.perf_counter()
-            if args.as_read:
-                figures["reviewed"] = store_as_read(town, paths, args.workers)
-            else:
-                docs = read_into_store(pipe, town, paths)
-                figures["reviewed"] = review(town, docs, args.limit)
-            figures["seconds_read"] = round(time.perf_counter() - started)
+        fill(town, pipe, args, figures)
         figures["evidence"] = town.evidence_counts()
         town.set_training_opt_in(True, actor="bench")
         # the recognizer made anew (in each cutting process), as `formocr train reader` does
