@@ -94,7 +94,9 @@ def reason(confidence: float, threshold: float, agreement: Agreement) -> Reason:
 
 
 AGREEMENT_RULE = AgreementRule(floors={}, min_prob={})
-"""The rule used with a municipality's own model (placeholder until fitted)."""
+"""The rule used with a municipality's own model. Not fitted yet (December 2026: the
+development-writer fit and the evaluation run did not finish), so it has no limits and
+accepts nothing; fill it from ``bench/agreement.py --fit`` on development writers only."""
 
 PERMISSIVE = AgreementRule(
     floors={t.value: 0.0 for t in DIGIT_TYPES | KANA_TYPES},
