@@ -44,6 +44,7 @@ class ReasonCode(StrEnum):
     UNREADABLE = "unreadable"
     READERS_DISAGREE = "readers_disagree"
     NOT_IN_VOCABULARY = "not_in_vocabulary"
+    READERS_AGREE = "readers_agree"
 
 
 _BY_VALUE: dict[str, ReasonCode] = {code.value: code for code in ReasonCode}
@@ -101,6 +102,7 @@ CATALOGUE: dict[ReasonCode, str] = {
     ReasonCode.UNREADABLE: "判読不能",
     ReasonCode.READERS_DISAGREE: "2つの読み取り方式の結果が一致しない",
     ReasonCode.NOT_IN_VOCABULARY: "想定される語に当てはめて読み取った",
+    ReasonCode.READERS_AGREE: "2つの読み取り方式が全文字一致したため受理（確信度は基準未満）",
 }
 
 

@@ -22,6 +22,7 @@ from form_schemas.registry import FormRegistry
 from .engines import OcrEngine, create_engine
 from .errors import BadArgumentsError
 from .extract import Thresholds, extract_fields
+from .extract.agreement import AGREEMENT_RULE, AgreementRule
 from .ingest import PageFailure, PageImage, iter_pages_tolerant
 from .ingest.limits import page_label
 from .preprocess.blank import check_blank
@@ -49,6 +50,7 @@ class Pipeline:
     second: SecondReader | None = None
     reader_name: str = PACKAGED  # what fields record as the second reader model
     readers: ReaderCache | None = None
+    agreement: AgreementRule | None = None  # with a municipality's own model (use_reader)
 
     @classmethod
     def create(cls, settings: Settings, engine: OcrEngine | None = None) -> Pipeline:
@@ -73,6 +75,8 @@ class Pipeline:
         if self.readers is None:
             return
         self.second, self.reader_name = self.readers.get(tenant, model_id)
+        own = model_id is not None and self.reader_name != PACKAGED
+        self.agreement = AGREEMENT_RULE if own and self.settings.reader_agreement else None
 
     def candidates(self, form_id: str | None) -> list[TemplateModel]:
         if form_id is None:
@@ -148,7 +152,13 @@ def process_page(
         result.timings = clock.timings
         return result
     result.fields = extract_fields(
-        reg, model, pipe.engine, pipe.thresholds, lap=clock.lap, second=pipe.second
+        reg,
+        model,
+        pipe.engine,
+        pipe.thresholds,
+        lap=clock.lap,
+        second=pipe.second,
+        agreement=pipe.agreement,
     )
     result.timings = clock.timings
     return result

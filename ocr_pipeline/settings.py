@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         description="read digits and kana a second time with a per-character classifier; "
         "a field whose two readings differ goes to review (readers_disagree)",
     )
+    reader_agreement: bool = Field(
+        True,
+        description="with a municipality's own second reader model, a digit or kana field "
+        "both readers read alike in every character may pass a little under its threshold "
+        "(readers_agree; limits chosen on development writers)",
+    )
     dpi: int = Field(200, ge=100, le=600, description="resolution PDF pages are rendered at")
     max_pages: int = Field(
         1000, ge=1, description="pages a file may have; a longer file is refused whole"

@@ -26,7 +26,12 @@ def register(sub: Any) -> None:
     r.add_argument("--per-class", type=int, default=300, help="drawings per class (default 300)")
     r.add_argument("--seed", type=int, default=20240819, help="seed of every drawing")
     r.add_argument("--classes", help="train only these characters (e.g. 0123456789 for a test)")
-    r.add_argument("--workers", type=int, default=2, help="rendering processes (default 2)")
+    r.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="processes drawing characters and, with --tenant, cutting reviewed fields (default 2)",
+    )
     r.add_argument("--json", action="store_true", help="print the report as one JSON object")
     r.add_argument(
         "--tenant",

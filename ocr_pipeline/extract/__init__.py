@@ -12,6 +12,7 @@ from ..preprocess.register import Registration
 from ..preprocess.templates import TemplateModel
 from ..reader2.model import SecondReader
 from ..results import FieldResult
+from .agreement import AgreementRule
 from .interpret import Reading, read_field
 from .observe import observe
 from .routing import Thresholds, confidence, route
@@ -45,11 +46,14 @@ def extract_fields(
     fields: list[FieldSpec] | None = None,
     lap: Callable[[str], None] = lambda _stage: None,
     second: SecondReader | None = None,
+    agreement: AgreementRule | None = None,
 ) -> dict[str, FieldResult]:
     """Read, interpret, check and route every field of the registered page. ``lap(stage)`` is
     called as each stage ends (zones, ocr, interpret), for timings. With ``second``, the
     characters that can be cut apart are read again by the second reader and a field whose
-    readings differ gets ``readers_disagree``."""
+    readings differ gets ``readers_disagree``; with ``agreement`` too (a municipality's own
+    model), a field both read alike may pass a little under its threshold
+    (``readers_agree``, see :mod:`.agreement`)."""
     specs = fields if fields is not None else model.form.fields
     observations = observe(reg, model, specs, engine, lap)
     readings = {fid: read_field(obs) for fid, obs in observations.items()}
@@ -67,7 +71,7 @@ def extract_fields(
     for spec in specs:
         r = readings[spec.id]
         conf = confidence(r, reg.quality)
-        status, reasons = route(spec, r, conf, thresholds)
+        status, reasons = route(spec, r, conf, thresholds, agreement if second else None)
         out[spec.id] = FieldResult(
             id=spec.id,
             type=spec.type.value,

@@ -17,6 +17,7 @@ from form_schemas.reasons import Reason, ReasonCode
 from form_schemas.spec import Era, FieldType, FieldValue
 
 from ..engines.japanese import RARE, weight
+from .agreement import Agreement
 from .fixups import (
     apply_changes,
     fix_hiragana_twins,
@@ -50,6 +51,7 @@ class Reading:
     char_confidences: list[float] = field(default_factory=list)
     evidence: float = 1.0
     written: bool = False
+    agreement: Agreement | None = None  # the second reader read every character alike
 
 
 def _mark_certainty(score: float, on: float) -> float:

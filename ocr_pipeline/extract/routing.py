@@ -19,6 +19,8 @@ from form_schemas.spec import FieldSpec, ReviewPolicy
 
 from ..errors import ConfigInvalidError
 from ..results import FieldStatus
+from .agreement import AgreementRule
+from .agreement import reason as agreement_reason
 from .interpret import Reading
 
 DEFAULT_CALIBRATION = Path(__file__).with_name("calibration.json")
@@ -68,12 +70,27 @@ def confidence(reading: Reading, registration_quality: float) -> float:
 
 
 def route(
-    spec: FieldSpec, reading: Reading, conf: float, thresholds: Thresholds
+    spec: FieldSpec,
+    reading: Reading,
+    conf: float,
+    thresholds: Thresholds,
+    rule: AgreementRule | None = None,
 ) -> tuple[FieldStatus, list[Reason]]:
-    """Status and the full list of reasons for a field."""
+    """Status and the full list of reasons for a field. With ``rule`` (a municipality's own
+    second reader model), a field whose only reason is low confidence is accepted with
+    ``readers_agree`` when the rule says the readers' agreement carries it
+    (:mod:`.agreement`)."""
     reasons = list(reading.reasons)
     threshold = thresholds.for_type(spec.type.value)
     if conf < threshold:
+        if (
+            rule is not None
+            and not reasons
+            and spec.review is ReviewPolicy.AUTO
+            and reading.agreement is not None
+            and rule.raises(spec, conf, reading.agreement)
+        ):
+            return FieldStatus.ACCEPTED, [agreement_reason(conf, threshold, reading.agreement)]
         reasons.append(
             Reason(ReasonCode.LOW_CONFIDENCE, f"confidence {conf:.3f} below {threshold:.3f}")
         )

@@ -29,6 +29,7 @@ from ..reader2.charset import DIGITS, HIRAGANA, KATAKANA, SMALL, fold
 from ..reader2.glyph import Gray
 from ..reader2.model import CharGuess, SecondReader
 from ..reader2.segment import by_positions, cut_group, ink_height, separate_marks
+from .agreement import Agreement
 from .fixups import fix_kana, fix_kana_size
 from .interpret import Reading
 from .observe import Observation
@@ -175,40 +176,84 @@ def _settled(where: str, text: str, diffs: list[Difference]) -> bool:
     return not (joined.isdigit() and int(joined) in DATE_RANGES[where])
 
 
+@dataclass
+class Checked:
+    """What the second reader found on a page: the fields whose readings differ, and the
+    fields whose every written character it read as the recognizer did."""
+
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    agreements: dict[str, Agreement] = field(default_factory=dict)
+
+
+def _whole(obs: Observation, jobs: list[_Job]) -> bool:
+    """Whether ``jobs`` cut every written part of the field into as many characters as the
+    recognizer read there (so that the second reader sees every character)."""
+    written = {p for p, rec in obs.texts.items() if rec.text.strip()}
+    cut = {job.part for job in jobs if job.pieces and len(job.pieces) == len(job.text)}
+    return bool(written) and written == cut
+
+
+def check(
+    observations: Mapping[str, Observation],
+    readings: Mapping[str, Reading],
+    reader: SecondReader,
+    min_prob: float | None = None,
+) -> Checked:
+    """Read every checkable part of the page again (one batch): the parts of each field the
+    second reader reads differently, when at least ``min_prob`` sure (default: as
+    :data:`~ocr_pipeline.reader2.agree.MIN_PROB` sets it for digits and for kana), and the
+    fields it reads alike in every character (:func:`~ocr_pipeline.reader2.agree.agreed`)."""
+    jobs = {fid: plan(obs) for fid, obs in observations.items() if readings[fid].written}
+    flat = [job for field_jobs in jobs.values() for job in field_jobs]
+    out = Checked()
+    if not flat:
+        return out
+    pieces = [p for job in flat for p in job.pieces]
+    heights = [h for job in flat for h in job.heights]
+    allowed = [job.allowed for job in flat for _ in job.pieces]
+    guesses = reader.read(pieces, heights, allowed)
+    at = 0
+    for fid, field_jobs in jobs.items():
+        lows: list[float | None] = []
+        for job in field_jobs:
+            mine = guesses[at : at + len(job.pieces)]
+            at += len(job.pieces)
+            if job.seen > len(job.text):  # the recognizer skipped a character
+                out.findings.setdefault(fid, []).append(
+                    Finding(job.where, job.text, [], [], job.seen)
+                )
+                lows.append(None)
+                continue
+            known = job.heights[0] is not None
+            kind = "kana" if job.allowed is KANA_CLASSES else "digit"
+            threshold = agree.MIN_PROB[kind] if min_prob is None else min_prob
+            if mine:
+                lows.append(agree.agreed(job.text, mine, size_known=known))
+            diffs = compare(job.text, mine, size_known=known, min_prob=threshold) if mine else []
+            if diffs and not _settled(job.where, job.text, diffs):
+                out.findings.setdefault(fid, []).append(Finding(job.where, job.text, mine, diffs))
+        if fid not in out.findings and _whole(observations[fid], field_jobs):
+            found = [low for low in lows if low is not None]
+            if found and len(found) == len(lows):
+                chars = sum(len(job.text) for job in field_jobs)
+                out.agreements[fid] = Agreement(chars, min(found))
+    log.debug(
+        "second reader: %d parts checked, %d fields differ, %d agree",
+        len(flat),
+        len(out.findings),
+        len(out.agreements),
+    )
+    return out
+
+
 def disagreements(
     observations: Mapping[str, Observation],
     readings: Mapping[str, Reading],
     reader: SecondReader,
     min_prob: float | None = None,
 ) -> dict[str, list[Finding]]:
-    """Read every checkable part of the page again (one batch): the parts of each field the
-    second reader reads differently, when at least ``min_prob`` sure (default: as
-    :data:`~ocr_pipeline.reader2.agree.MIN_PROB` sets it for digits and for kana)."""
-    jobs = {fid: plan(obs) for fid, obs in observations.items() if readings[fid].written}
-    flat = [job for field_jobs in jobs.values() for job in field_jobs]
-    if not flat:
-        return {}
-    pieces = [p for job in flat for p in job.pieces]
-    heights = [h for job in flat for h in job.heights]
-    allowed = [job.allowed for job in flat for _ in job.pieces]
-    guesses = reader.read(pieces, heights, allowed)
-    out: dict[str, list[Finding]] = {}
-    at = 0
-    for fid, field_jobs in jobs.items():
-        for job in field_jobs:
-            mine = guesses[at : at + len(job.pieces)]
-            at += len(job.pieces)
-            if job.seen > len(job.text):  # the recognizer skipped a character
-                out.setdefault(fid, []).append(Finding(job.where, job.text, [], [], job.seen))
-                continue
-            known = job.heights[0] is not None
-            kind = "kana" if job.allowed is KANA_CLASSES else "digit"
-            threshold = agree.MIN_PROB[kind] if min_prob is None else min_prob
-            diffs = compare(job.text, mine, size_known=known, min_prob=threshold)
-            if diffs and not _settled(job.where, job.text, diffs):
-                out.setdefault(fid, []).append(Finding(job.where, job.text, mine, diffs))
-    log.debug("second reader: %d parts checked, %d fields differ", len(flat), len(out))
-    return out
+    """The parts of each field the second reader reads differently (see :func:`check`)."""
+    return check(observations, readings, reader, min_prob).findings
 
 
 def reason(kind: FieldType, findings: list[Finding]) -> Reason:
@@ -232,6 +277,11 @@ def second_opinion(
     reader: SecondReader,
 ) -> None:
     """Add ``readers_disagree`` to the reading of each field where the second reader reads
-    a character differently (see :func:`disagreements`)."""
-    for fid, findings in disagreements(observations, readings, reader).items():
+    a character differently, and record on the others where it read every character alike
+    (``Reading.agreement``; whether that counts is routing's business, see
+    :mod:`.agreement`)."""
+    checked = check(observations, readings, reader)
+    for fid, findings in checked.findings.items():
         readings[fid].reasons.append(reason(observations[fid].spec.type, findings))
+    for fid, agreement in checked.agreements.items():
+        readings[fid].agreement = agreement

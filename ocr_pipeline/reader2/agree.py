@@ -79,6 +79,25 @@ def compare(
     return out
 
 
+def agreed(primary: str, guesses: Sequence[CharGuess], *, size_known: bool = True) -> float | None:
+    """When the second reader's choice is, folded, the primary character at every position:
+    its lowest probability for those characters; None when any character differs or is
+    ``ー`` (not compared, see :func:`compare`), or there are none."""
+    if not primary or len(primary) != len(guesses):
+        return None
+    key = fold if size_known else fold_size
+    lowest = 1.0
+    for char, guess in zip(primary, guesses, strict=True):
+        if fold(char) == "ー":
+            return None
+        probs = folded(guess, size_known)
+        best = max(probs, key=lambda c: probs[c])
+        if best != key(char):
+            return None
+        lowest = min(lowest, probs[best])
+    return lowest
+
+
 def describe(primary: str, guesses: Sequence[CharGuess], diffs: Sequence[Difference]) -> str:
     """``recognizer 04, second reader 08`` for a reason's detail."""
     second = list(primary)

@@ -34,6 +34,10 @@ LICENCE = (
     "Apel, CC BY-SA 3.0, https://kanjivg.tagaini.net) and is distributed under CC BY-SA 3.0, "
     "separately from formocr's Apache-2.0 code."
 )
+BLAS_THREADS = 1
+"""Threads of the fit's matrix products. One: on two cores shared with the pipeline's
+workers, OpenBLAS's second thread waits for a busy core and a batch's products took four to
+five times as long as on one thread (measured at load average 7, December 2026)."""
 WRITER_SHARE = 0.6  # share of samples drawn by stroke-drawn writers when they exist
 
 _SOURCES: list[Source] = []  # set before the worker processes fork
@@ -136,11 +140,20 @@ def render_set(
     return x, y
 
 
-def fit(x: NDArray[np.float32], y: NDArray[np.str_], seed: int, max_epochs: int) -> Any:
-    """A scaler + one-hidden-layer MLP fitted on the features."""
+def fit(
+    x: NDArray[np.float32],
+    y: NDArray[np.str_],
+    seed: int,
+    max_epochs: int,
+    *,
+    blas_threads: int = BLAS_THREADS,
+) -> Any:
+    """A scaler + one-hidden-layer MLP fitted on the features, its matrix products on
+    ``blas_threads`` threads (see :data:`BLAS_THREADS`)."""
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
 
     clf = MLPClassifier(
         hidden_layer_sizes=(HIDDEN,),
@@ -152,7 +165,8 @@ def fit(x: NDArray[np.float32], y: NDArray[np.str_], seed: int, max_epochs: int)
         n_iter_no_change=5,
         random_state=seed,
     )
-    return Pipeline([("scale", StandardScaler()), ("mlp", clf)]).fit(x, y)
+    with threadpool_limits(limits=blas_threads, user_api="blas"):
+        return Pipeline([("scale", StandardScaler()), ("mlp", clf)]).fit(x, y)
 
 
 def score(model: Any, x: NDArray[np.float32], y: NDArray[np.str_], report: TrainReport) -> None:

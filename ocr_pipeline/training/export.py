@@ -33,7 +33,7 @@ import cv2
 from ..errors import BadArgumentsError, OutputUnwritableError
 from ..filemodes import make_private
 from ..store import TrainingExample, TrainingStore
-from .samples import PartSample, SampleMaker
+from .samples import PartSample, SampleMaker, page_order
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def export_training(
     """Write the municipality's reviewed fields into ``out`` (see the module docstring);
     the municipality must have opted in."""
     check_opted_in(town)
-    examples = town.training_examples(since=since, types=types)
+    examples = page_order(town.training_examples(since=since, types=types))
     _prepare(out)
     writer = _Writer(out)
     report = ExportReport(out)

@@ -33,8 +33,8 @@ from numpy.typing import NDArray
 
 from ..errors import FormocrError, NotImprovedError
 from ..filemodes import make_private
-from ..reader2.charset import ALL_CLASSES, DIGITS, HIRAGANA, KATAKANA
-from ..reader2.glyph import N_FEATURES, Gray, feature_matrix
+from ..reader2.charset import ALL_CLASSES
+from ..reader2.glyph import N_FEATURES, feature_matrix
 from ..reader2.model import SecondReader
 from ..reader2.registry import (
     CLASSES_FILE,
@@ -50,15 +50,12 @@ from ..reader2.registry import (
 from ..reader2.sources import font_sources, writer_seeds, writer_sources
 from ..reader2.train import LICENCE, export, fit, render_set
 from ..store import TrainingStore
-from .export import read_examples
-from .samples import PartSample, SampleMaker
+from .chars import Chars, collect, merge
+from .samples import SampleMaker
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-KANA = frozenset(KATAKANA + HIRAGANA + "ー")
-DIGIT_SET = frozenset(DIGITS)
-YEAR_SET = DIGIT_SET | {"元"}
 CACHE = ".cache"
 
 
@@ -75,32 +72,6 @@ class TenantTrainOptions:
     tenant_weight: int = 3
     workers: int = 2
     max_epochs: int = 40
-
-
-@dataclass
-class Chars:
-    """Characters with their labels, line heights, field types and documents."""
-
-    pieces: list[Gray] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-    heights: list[float | None] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)
-    allowed: list[frozenset[str]] = field(default_factory=list)
-
-    def add(self, s: PartSample) -> None:
-        allowed = KANA if s.kana else (YEAR_SET if s.part == "year" else DIGIT_SET)
-        for char, piece in zip(s.char_labels, s.chars, strict=True):
-            self.pieces.append(piece)
-            self.labels.append(char)
-            self.heights.append(s.line_height)
-            self.types.append(s.example.type)
-            self.allowed.append(allowed)
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for t in self.types:
-            out[t] = out.get(t, 0) + 1
-        return dict(sorted(out.items()))
 
 
 @dataclass
@@ -195,31 +166,6 @@ def _synthetic(
     return x, y, False
 
 
-def collect(
-    town: TrainingStore, maker: SampleMaker, progress: Progress
-) -> tuple[dict[int, Chars], int]:
-    """The municipality's characters by document, and how many reviewed fields there were."""
-    examples = read_examples(town)
-    by_doc: dict[int, Chars] = {}
-    for n, ex in enumerate(examples, 1):
-        for s in maker.samples(ex):
-            if s.chars:
-                by_doc.setdefault(ex.document_id, Chars()).add(s)
-        progress("examples", n, len(examples))
-    return by_doc, len(examples)
-
-
-def _merge(parts: Sequence[Chars]) -> Chars:
-    out = Chars()
-    for c in parts:
-        out.pieces += c.pieces
-        out.labels += c.labels
-        out.heights += c.heights
-        out.types += c.types
-        out.allowed += c.allowed
-    return out
-
-
 def _current(town: TrainingStore, data_dir: Path) -> tuple[SecondReader, str]:
     model_id = town.reader_model()
     if model_id is None:
@@ -241,10 +187,10 @@ def train_tenant(
     is None (:meth:`TenantTrainReport.refusal` says why). Too few examples to train and
     measure raise :class:`NotImprovedError`."""
     report = TenantTrainReport(town.tenant_id)
-    by_doc, _fields = collect(town, maker, progress)
+    by_doc, _fields = collect(town, maker, progress, options.workers)
     held_docs = split_documents(list(by_doc), options.held_out_share, options.seed)
-    train = _merge([c for d, c in sorted(by_doc.items()) if d not in held_docs])
-    held = _merge([c for d, c in sorted(by_doc.items()) if d in held_docs])
+    train = merge([c for d, c in sorted(by_doc.items()) if d not in held_docs])
+    held = merge([c for d, c in sorted(by_doc.items()) if d in held_docs])
     report.documents, report.held_out_documents = len(by_doc), len(held_docs)
     report.train_chars, report.held_out_chars = train.counts(), held.counts()
     if not held.pieces or not train.pieces:

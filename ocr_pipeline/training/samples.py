@@ -14,7 +14,8 @@ positions (the recognizer is run on the crop again; without an engine kana are n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -30,7 +31,7 @@ from form_schemas.spec import FieldSpec, FieldType, FormSpec
 from ..engines import OcrEngine
 from ..extract.observe import zone_crops
 from ..preprocess.ink import to_gray
-from ..preprocess.register import reregister
+from ..preprocess.register import Registration, reregister
 from ..preprocess.templates import TemplateModel, template_model
 from ..reader2.charset import ALL_CLASSES, SMALL, fold
 from ..reader2.glyph import Gray
@@ -133,6 +134,12 @@ def _segment_labels(spec: FieldSpec, text: str, written: dict[str, bool]) -> dic
     return {str(i): g for i, g in enumerate(groups)} if len(groups) == len(segs) else {}
 
 
+def page_order(examples: Sequence[TrainingExample]) -> list[TrainingExample]:
+    """``examples`` with the fields of one page next to each other (document, page, field),
+    the order in which :class:`SampleMaker` cuts them fastest."""
+    return sorted(examples, key=lambda e: (e.document_id, e.page_no, e.field_id))
+
+
 class SampleMaker:
     """Cuts reviewed fields of one tenant again (forms and template models loaded once)."""
 
@@ -150,6 +157,10 @@ class SampleMaker:
         self._engine_source = engine
         self._engine: OcrEngine | None = None
         self._models: dict[str, TemplateModel] = {}
+        # The last page registered again: a page's reviewed fields come one after another
+        # (see :func:`page_order`), and decoding and registering a page costs far more than
+        # cutting a field from it.
+        self._page: tuple[tuple[object, ...], Registration] | None = None
 
     def engine(self) -> OcrEngine | None:
         if self._engine is None and self._engine_source is not None:
@@ -170,9 +181,17 @@ class SampleMaker:
             self._models[form.id] = template_model(form)
         return form.spec, self._models[form.id]
 
-    def samples(self, ex: TrainingExample) -> list[PartSample]:
+    @property
+    def forkable(self) -> bool:
+        """Whether forked processes may cut with this maker: its recognizer is made by a
+        function not called yet (each process makes its own), or there is none."""
+        source = self._engine_source
+        return self._engine is None and (source is None or not isinstance(source, OcrEngine))
+
+    def samples(self, ex: TrainingExample, png: bytes | None = None) -> list[PartSample]:
         """The parts of ``ex`` with their text (none when unreadable, of another form
-        version than installed, or without a registration)."""
+        version than installed, or without a registration). ``png``: the page image, when
+        the caller read it already (else it is read from the store)."""
         found = self._spec(ex)
         matrix = (ex.registration or {}).get("matrix")
         if ex.value is None or found is None or matrix is None:
@@ -181,11 +200,9 @@ class SampleMaker:
         fspec = next((f for f in spec.all_fields() if f.id == ex.field_id), None)
         if fspec is None or fspec.type not in TEXT_TYPES:
             return []
-        png = self._images.page_image(ex.image_sha256)
-        page = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
-        if page is None:
+        reg = self._registered(ex, matrix, model, png)
+        if reg is None:
             return []
-        reg = reregister(to_gray(np.asarray(page, np.uint8)), np.asarray(matrix), model)
         crops, _lines = zone_crops(reg, model, fspec)
         written = {p: c.image is not None for p, c in crops.items()}
         out = []
@@ -198,6 +215,23 @@ class SampleMaker:
             out.append(sample)
         self._line_height(out)
         return out
+
+    def _registered(
+        self, ex: TrainingExample, matrix: object, model: TemplateModel, png: bytes | None
+    ) -> Registration | None:
+        """The example's page registered again as the pipeline registered it (the last page
+        is kept, so that its other fields need not decode it again)."""
+        key = (ex.image_sha256, ex.form_id, ex.form_version, json.dumps(matrix))
+        if self._page is not None and self._page[0] == key:
+            return self._page[1]
+        if png is None:
+            png = self._images.page_image(ex.image_sha256)
+        page = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
+        if page is None:
+            return None
+        reg = reregister(to_gray(np.asarray(page, np.uint8)), np.asarray(matrix), model)
+        self._page = (key, reg)
+        return reg
 
     def _cut(self, spec: FieldSpec, s: PartSample) -> None:
         label = s.label.replace(" ", "")
