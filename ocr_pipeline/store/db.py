@@ -122,7 +122,12 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(parsed, pool_pre_ping=True, json_serializer=_to_json)
+    engine = create_engine(parsed, pool_pre_ping=True, json_serializer=_to_json)
+    # A list of rows given to an INSERT without RETURNING (a file's fields, its audit events)
+    # goes as one multi-row statement, not one statement per row (psycopg2's default; the
+    # psycopg 3 dialect leaves it off).
+    engine.dialect.use_insertmanyvalues_wo_returning = True
+    return engine
 
 
 def alembic_config(url: str) -> Config:
