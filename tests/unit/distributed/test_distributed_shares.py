@@ -38,8 +38,9 @@ def clock() -> Clock:
 @pytest.fixture
 def pair(pg_url: str, clock: Clock) -> Iterator[tuple[PgShares, PgShares]]:
     made = [
-        PgShares(pg_url, f"formocr-intake host-{n}:{n}", check_seconds=0, grace_seconds=3,
-                 clock=clock)  # fmt: skip
+        PgShares(
+            pg_url, f"formocr-intake host-{n}:{n}", check_seconds=0, grace_seconds=3, clock=clock
+        )
         for n in (1, 2)
     ]
     yield made[0], made[1]
