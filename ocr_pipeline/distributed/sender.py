@@ -104,10 +104,9 @@ class CeleryDispatcher:
             self._next_reconcile = 0.0  # what was queued before is the reconciler's
             return
         while True:
-            items = store.queued_after(self._mark, BATCH)
+            items = store.queued_after(self._mark, BATCH, self._owned)
             for item in items:
-                if self._mine(item.tenant_id):
-                    self._send(item)
+                self._send(item)
                 self._mark = item.id
             if len(items) < BATCH:
                 return
