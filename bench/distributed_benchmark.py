@@ -26,9 +26,12 @@ watch``) and ``formocr worker --concurrency N`` (``local``: ``formocr watch --wo
   pipeline with the no-OCR engine (registration and zones included), so it is not the same
   figure.
 
-  Measured: pages/min end to end (everything on this machine's cores, the workers included)
-  and the CPU seconds of each part over the timed files (``/proc``), per page. Derived from
-  those: what each central part allows on a core of its own (60,000 ms / its CPU ms per
+  Measured: pages/min end to end (everything on this machine's cores, the workers included),
+  the CPU seconds of each part over the timed files (``/proc``), per page, and what each part
+  costs per second with nothing to do (``IDLE_S`` measured before the files are dropped);
+  per page "beyond idle" subtracts that cost over the run's seconds (a fixed cost per second,
+  not per page, which a busier intake spreads over more pages). Derived from the beyond-idle
+  figures: what each central part allows on a core of its own (60,000 ms / its CPU ms per
   page): one intake process, PostgreSQL per core (its sessions run in parallel on a server's
   cores), Redis (one thread); the central ceiling with 1 and with N intakes (PostgreSQL
   given the cores it needs, which are printed), and how many OCR workers of ``--ocr-rate``
@@ -271,7 +274,10 @@ def throughput(
         run.wait(Counter(d.tenant for d in warmed), timeout=900)
         if intakes > 1:
             time.sleep(SHARE_SETTLE_S)  # the intakes settle on their shares
+        idle_before = run.cpu_seconds()
+        time.sleep(IDLE_S)  # what running costs with nothing to do (checks, polls, rescans)
         cpu_before = run.cpu_seconds()
+        idle = {k: (v - idle_before.get(k, 0.0)) / IDLE_S for k, v in cpu_before.items()}
         start = time.time()
         dropped = _spread(run, towns, scans)
         end = run.wait(Counter(d.tenant for d in warmed + dropped))
@@ -287,10 +293,13 @@ def throughput(
         "audit_problems": len(problems),
     }  # fmt: skip
     if args.backend == "celery":
-        out.update(ceiling_figures(cpu, pages, intakes, args.ocr_rate))
+        out["idle_cpu_seconds_per_second"] = {k: round(v, 3) for k, v in idle.items()}
+        busy = {k: max(0.0, v - idle.get(k, 0.0) * (end - start)) for k, v in cpu.items()}
+        out.update(ceiling_figures(cpu, busy, pages, intakes, args.ocr_rate))
     return out
 
 
+IDLE_S = 10.0
 SHARE_SETTLE_S = 12.0
 """Long enough for a second intake to join, the first to let go and the second to take
 (two checks of 2 s and the grace of 3 s, on a loaded machine)."""
@@ -305,11 +314,13 @@ def _spread(run: Run, towns: list[str], scans: list[Scan]) -> list[Dropped]:
 
 
 def ceiling_figures(
-    cpu: dict[str, float], pages: int, intakes: int, ocr_rate: float
+    cpu: dict[str, float], busy: dict[str, float], pages: int, intakes: int, ocr_rate: float
 ) -> dict[str, Any]:
-    """The CPU ms per page of each part (measured) and what the central parts allow (derived;
-    see the module doc)."""
-    ms = {k: round(v * 1000 / pages, 2) for k, v in cpu.items() if k != "other (shell)"}
+    """The CPU ms per page of each part (measured: over the run, and ``busy``: beyond what the
+    part costs idle over as many seconds) and what the central parts allow (derived from the
+    busy figures; see the module doc)."""
+    every = {k: round(v * 1000 / pages, 2) for k, v in cpu.items() if k != "other (shell)"}
+    ms = {k: round(v * 1000 / pages, 2) for k, v in busy.items() if k != "other (shell)"}
     per_core = {
         "one intake process": _per_min(ms.get(INTAKE, 0.0)),
         "postgresql, per core": _per_min(ms.get("postgresql", 0.0)),
@@ -327,6 +338,10 @@ def ceiling_figures(
         }
     return {
         "measured_cpu_ms_per_page": {
+            "central": {k: every[k] for k in (INTAKE, "postgresql", "redis") if k in every},
+            "per worker machine": {k: every[k] for k in (WORKER,) if k in every},
+        },
+        "measured_cpu_ms_per_page_beyond_idle": {
             "central": {k: ms[k] for k in (INTAKE, "postgresql", "redis") if k in ms},
             "per worker machine": {k: ms[k] for k in (WORKER,) if k in ms},
         },
