@@ -200,6 +200,8 @@ class Watcher:
         before = self._owned or frozenset()
         self._owned = owned
         lost, gained = before - owned, owned - before
+        if lost or gained:
+            run.events.follow(owned)
         if lost:
             for path, entry in list(self._entries.items()):
                 if entry.tenant in lost:
@@ -292,6 +294,8 @@ class Watcher:
         """The full round: forms followed, the whole inbox scanned, and (unless ``once``)
         what a crash left put right."""
         self._follow_forms(run)
+        if self._owned is not None:
+            run.events.follow(self._owned)  # a folder made since is watched from now on
         self._scan(run.forms, None)
         if not self.options.once:
             if self._dispatcher is None:  # else the readers' own recovery counts the crashes
