@@ -189,6 +189,11 @@ class Run:
             out["redis"] = _cpu(self.redis.proc.pid)
         return {k: round(v, 1) for k, v in out.items()}
 
+    def intake_cpu(self) -> dict[int, float]:
+        """CPU seconds of each intake process (by pid)."""
+        assert self.node is not None and self.node.proc is not None
+        return {p: _cpu(p) for p in group_pids(self.node.proc.pid) if _kind(p) == INTAKE}
+
 
 def _reached(store: Store, tenant: str, n: int, queued: bool) -> bool:
     counts = store.for_tenant(tenant).counts()
@@ -276,20 +281,22 @@ def throughput(
             time.sleep(SHARE_SETTLE_S)  # the intakes settle on their shares
         idle_before = run.cpu_seconds()
         time.sleep(IDLE_S)  # what running costs with nothing to do (checks, polls, rescans)
-        cpu_before = run.cpu_seconds()
+        cpu_before, each_before = run.cpu_seconds(), run.intake_cpu()
         idle = {k: (v - idle_before.get(k, 0.0)) / IDLE_S for k, v in cpu_before.items()}
         start = time.time()
         dropped = _spread(run, towns, scans)
         end = run.wait(Counter(d.tenant for d in warmed + dropped))
-        cpu_after = run.cpu_seconds()
+        cpu_after, each_after = run.cpu_seconds(), run.intake_cpu()
         cpu = {k: round(v - cpu_before.get(k, 0.0), 2) for k, v in cpu_after.items()}
+        each = sorted(round(v - each_before.get(p, 0.0), 1) for p, v in each_after.items())
         problems = _checked(run, warmed + dropped)
     pages = sum(s.pages for s in scans)
     out = {
         "backend": args.backend, "engine": engine, "workers": workers, "intakes": intakes,
         "tenants": len(towns), "pages": pages, "files": len(scans),
         "seconds": round(end - start, 1), "pages_per_min": round(pages / (end - start) * 60, 1),
-        "cpu_seconds": cpu, "load_average_before": load, "load_average_after": loadavg(),
+        "cpu_seconds": cpu, "intake_cpu_seconds_each": each,
+        "load_average_before": load, "load_average_after": loadavg(),
         "audit_problems": len(problems),
     }  # fmt: skip
     if args.backend == "celery":
