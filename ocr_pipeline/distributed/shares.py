@@ -220,11 +220,24 @@ def _close(conn: Connection) -> None:
         conn.invalidate()
 
 
-def share_holders(url: str) -> dict[str, Any]:
-    """For ``formocr status``: how many intakes run (``intake_split = tenant``)."""
+_TAKERS_SQL = (
+    f"SELECT t.tenant, a.application_name FROM unnest(CAST(:tenants AS text[])) AS t(tenant) "
+    f"LEFT JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+    f"AND l.classid::bigint = ((({TENANT_KEY_SQL.replace(':tenant', 't.tenant')}) >> 32) "
+    "& 4294967295) "
+    f"AND l.objid::bigint = (({TENANT_KEY_SQL.replace(':tenant', 't.tenant')}) & 4294967295) "
+    "LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+)
+
+
+def share_holders(url: str, tenants: Collection[str] = ()) -> dict[str, Any]:
+    """For ``formocr status`` (``intake_split = tenant``): how many intakes run, and which
+    one takes each of ``tenants`` (its label; ``None`` while none does)."""
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            return {"intakes": int(conn.execute(text(_HOLDERS_SQL)).scalar() or 0)}
+            running = int(conn.execute(text(_HOLDERS_SQL)).scalar() or 0)
+            rows = conn.execute(text(_TAKERS_SQL), {"tenants": sorted(tenants)}).all()
     finally:
         engine.dispose()
+    return {"intakes": running, "municipalities": {str(t): label for t, label in rows}}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ocr_pipeline.distributed import IntakeRunner
+from ocr_pipeline.distributed import IntakeRunner, collect
 from ocr_pipeline.distributed.shares import PgShares, fair_share, share_holders
 from ocr_pipeline.settings import Settings
 from ocr_pipeline.store import Store, WorkState
@@ -22,7 +22,7 @@ WAIT = 60.0
 TOWNS = ("town-a", "town-b", "town-c", "town-d", "town-e")
 
 
-class Clock:
+class Mono:
     def __init__(self) -> None:
         self.now = 1000.0
 
@@ -31,15 +31,16 @@ class Clock:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def mono() -> Mono:
+    """A monotonic clock for the shares (not the store's ``clock``)."""
+    return Mono()
 
 
 @pytest.fixture
-def pair(pg_url: str, clock: Clock) -> Iterator[tuple[PgShares, PgShares]]:
+def pair(pg_url: str, mono: Mono) -> Iterator[tuple[PgShares, PgShares]]:
     made = [
         PgShares(
-            pg_url, f"formocr-intake host-{n}:{n}", check_seconds=0, grace_seconds=3, clock=clock
+            pg_url, f"formocr-intake host-{n}:{n}", check_seconds=0, grace_seconds=3, clock=mono
         )
         for n in (1, 2)
     ]
@@ -58,14 +59,17 @@ def test_fair_share() -> None:
 
 
 def test_two_intakes_split_the_towns_and_one_takes_over_the_share_of_a_dead_one(
-    pg_url: str, pair: tuple[PgShares, PgShares], clock: Clock
+    pg_url: str, pair: tuple[PgShares, PgShares], mono: Mono
 ) -> None:
     a, b = pair
     assert a.try_acquire()
-    assert share_holders(pg_url) == {"intakes": 1}
+    assert share_holders(pg_url, ["town-a"]) == {
+        "intakes": 1,
+        "municipalities": {"town-a": None},
+    }
     assert a.refresh(towns) == frozenset()  # held, but not taken before the grace period
     assert a.held() == frozenset(TOWNS)
-    clock.now += 3
+    mono.now += 3
     assert a.refresh(towns) == frozenset(TOWNS)
     assert b.try_acquire()
     assert b.intakes() == 2
@@ -76,7 +80,10 @@ def test_two_intakes_split_the_towns_and_one_takes_over_the_share_of_a_dead_one(
     assert len(b.held()) == 2
     assert a.held().isdisjoint(b.held())
     assert a.held() | b.held() == frozenset(TOWNS)
-    clock.now += 3
+    takers = share_holders(pg_url, TOWNS)
+    assert takers["intakes"] == 2
+    assert takers["municipalities"] == {t: (a.label if t in a.held() else b.label) for t in TOWNS}
+    mono.now += 3
     assert b.refresh(towns) == b.held()
     end_session(pg_url, a.label)  # a's machine dies
     assert not a.still_leading()
@@ -84,12 +91,12 @@ def test_two_intakes_split_the_towns_and_one_takes_over_the_share_of_a_dead_one(
     b.refresh(towns)
     assert b.held() == frozenset(TOWNS)
     assert b.intakes() == 1
-    clock.now += 3
+    mono.now += 3
     assert b.refresh(towns) == frozenset(TOWNS)
 
 
 def test_a_town_added_later_is_taken_and_a_town_gone_is_let_go(
-    pair: tuple[PgShares, PgShares], clock: Clock
+    pair: tuple[PgShares, PgShares], mono: Mono
 ) -> None:
     a, _ = pair
     a.try_acquire()
@@ -101,7 +108,7 @@ def test_a_town_added_later_is_taken_and_a_town_gone_is_let_go(
 
 
 def test_an_intake_that_leaves_frees_its_share(
-    pg_url: str, pair: tuple[PgShares, PgShares], clock: Clock
+    pg_url: str, pair: tuple[PgShares, PgShares], mono: Mono
 ) -> None:
     a, b = pair
     a.try_acquire()
@@ -110,7 +117,7 @@ def test_an_intake_that_leaves_frees_its_share(
     b.refresh(towns)
     assert b.held() == frozenset()
     a.release()
-    assert share_holders(pg_url) == {"intakes": 1}
+    assert share_holders(pg_url)["intakes"] == 1
     b.refresh(towns)
     assert b.held() == frozenset(TOWNS)
 
@@ -225,3 +232,17 @@ def test_an_intake_whose_session_ends_steps_down_and_joins_again(
         stop.set()
         thread.join(WAIT)
     assert states == ["sharing", "stepped down", "sharing"]
+
+
+def test_status_names_the_intake_taking_each_town(
+    dsettings: Settings, dstore: Store, pair: tuple[PgShares, PgShares]
+) -> None:
+    settings = dsettings.model_copy(update={"intake_split": "tenant"})
+    for tenant in ("town-a", "town-b"):
+        dstore.for_tenant(tenant).ensure_tenant()
+    a, _ = pair
+    a.try_acquire()
+    a.refresh(lambda: ["town-a"])
+    out = collect(settings, ping_seconds=0.2)
+    assert out["intakes"] == {"intakes": 1, "municipalities": {"town-a": a.label, "town-b": None}}
+    assert "intakes" not in collect(dsettings, ping_seconds=0.2)  # intake_split = store
