@@ -99,6 +99,7 @@ class Watcher:
         self._shares = shares
         self._owned: frozenset[str] | None = None if shares is None else frozenset()
         """The municipalities taken now (``None``: every one)."""
+        self._first_share = True
         self._idle = threading.Event()
         self._scan_request = threading.Event()
         self._tracker = SettleTracker(self.options.settle)
@@ -184,10 +185,12 @@ class Watcher:
         if self._shares is None:  # else each municipality's when it is taken (_follow_share)
             self._recover(store, None)
 
-    def _recover(self, store: Store, only: Collection[str] | None) -> None:
-        """What a crash left put right (of the municipalities ``only`` names, when given)."""
+    def _recover(self, store: Store, only: Collection[str] | None, *, notes: bool = True) -> None:
+        """What a crash left put right (of the municipalities ``only`` names, when given);
+        stray quarantine notes only with ``notes``."""
         finish_quarantine_moves(store, self.paths, only=only)
-        remove_stray_notes(store, self.paths, only=only)
+        if notes:
+            remove_stray_notes(store, self.paths, only=only)
         finish_received(store, self.paths, self._report, only=only)
 
     def _follow_share(self, run: _Run) -> None:
@@ -210,7 +213,10 @@ class Watcher:
             log.info("no longer taking the files of %s", ", ".join(sorted(lost)))
         if gained:
             log.info("taking the files of %s", ", ".join(sorted(gained)))
-            self._recover(run.store, gained)
+            # Stray notes as a leader removes them: when it starts, not while it runs (a
+            # worker's note is briefly alone while it quarantines a file).
+            self._recover(run.store, gained, notes=self._first_share)
+            self._first_share = False
             self._scan(run.forms, set(gained))
 
     def _known_tenants(self, store: Store) -> set[str]:
