@@ -169,14 +169,16 @@ def roles(
     intake: bool,
     watch_args: tuple[str, ...],
     worker_args: tuple[str, ...] = (),
+    intakes: int = 1,
 ) -> list[str]:
-    """The ``formocr`` command lines of one node (``worker_args``: celery only)."""
+    """The ``formocr`` command lines of one node (``worker_args``, ``intakes``: celery only;
+    ``intakes`` processes of ``formocr watch`` when ``intake``)."""
     formocr = [sys.executable, "-m", "ocr_pipeline"]
     if backend == "local":
         return [looped([*formocr, "watch", "--workers", str(workers), *watch_args])]
     out = [looped([*formocr, "worker", "--concurrency", str(workers), *worker_args])]
     if intake:
-        out.append(looped([*formocr, "watch", *watch_args]))
+        out += [looped([*formocr, "watch", *watch_args]) for _ in range(intakes)]
     return out
 
 

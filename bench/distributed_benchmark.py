@@ -5,6 +5,7 @@ Run from the repository root (prints figures, asserts nothing)::
 
     .venv/bin/python -m bench.distributed_benchmark [--backend celery|local]
         [--ocr-pages 40] [--workers 1 2 4] [--ceiling-pages 600] [--ceiling-workers 4]
+        [--ceiling-intakes 1] [--ceiling-tenants 1] [--ocr-rate 120]
         [--fairness-pages 2000] [--only ocr ceiling fairness] [--json]
 
 Every run has a fresh installation (:mod:`bench.clusterkit`): a private PostgreSQL and, for
@@ -19,9 +20,24 @@ watch``) and ``formocr worker --concurrency N`` (``local``: ``formocr watch --wo
   processor that does not read (``bench.noocr:skim_processor``: the first file goes through
   the pipeline with the no-OCR engine, every later one gets the same pages): what is left is
   intake (settle, hash, record, archive, enqueue), broker, the store's saving and the page
-  image store. CPU seconds per process kind show where the time goes. ``local`` has no
-  processor option: its ceiling runs the pipeline with the no-OCR engine (registration and
-  zones included), so it is not the same figure.
+  image store. ``--ceiling-tenants`` municipalities get the files in turn; with
+  ``--ceiling-intakes`` above 1 that many intakes run (``intake_split = tenant``), each taking
+  its share of the municipalities. ``local`` has no processor option: its ceiling runs the
+  pipeline with the no-OCR engine (registration and zones included), so it is not the same
+  figure.
+
+  Measured: pages/min end to end (everything on this machine's cores, the workers included),
+  the CPU seconds of each part over the timed files (``/proc``), per page, and what each part
+  costs per second with nothing to do (``IDLE_S`` measured before the files are dropped);
+  per page "beyond idle" subtracts that cost over the run's seconds (a fixed cost per second,
+  not per page, which a busier intake spreads over more pages). Derived from the beyond-idle
+  figures: what each central part allows on a core of its own (60,000 ms / its CPU ms per
+  page): one intake process, PostgreSQL per core (its sessions run in parallel on a server's
+  cores), Redis (one thread); the central ceiling with 1 and with N intakes (PostgreSQL
+  given the cores it needs, which are printed), and how many OCR workers of ``--ocr-rate``
+  pages/min that feeds. The workers' own CPU (claim, save, page image, acknowledge) runs on
+  the worker machines and grows with them: it is printed apart and not part of the ceiling.
+  The benchmark's own polling of the store (3 counts every 0.2 s) is in PostgreSQL's CPU.
 - **Fairness**: ``--fairness-pages`` pages of municipality A (PDFs of 20 pages) are dropped and
   taken (recorded and queued); then one single-page file of municipality B is dropped. Timed
   is B's drop to its document, and how much of A's queue was still waiting. Four reading
@@ -34,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import tempfile
@@ -84,6 +101,7 @@ class Run:
     backend: str
     workers: int
     engine: str  # "real", "noocr" or "skim"
+    intakes: int = 1
     postgres: PrivatePostgres = field(default_factory=PrivatePostgres)
     redis: PrivateRedis | None = None
     node: Node | None = None
@@ -110,11 +128,14 @@ class Run:
         if self.engine != "real":
             env = noocr.environment(env, self.work / "engines", ROOT)
         env["FORMOCR_THREADS"] = "1"
+        if self.intakes > 1:
+            env["FORMOCR_INTAKE_SPLIT"] = "tenant"
         self.env = node_env(env, self.work / "node")
         formocr(self.env, self.work, "db", "upgrade")
         skim = ("--processor", "bench.noocr:skim_processor") if self.engine == "skim" else ()
         commands = roles(self.backend, workers=self.workers, intake=True,
-                         watch_args=WATCH_ARGS, worker_args=skim)  # fmt: skip
+                         watch_args=WATCH_ARGS, worker_args=skim,
+                         intakes=self.intakes)  # fmt: skip
         self.node = Node("node", self.work / "node", self.env, commands)
         self.node.start()
         return self
@@ -167,6 +188,11 @@ class Run:
         if self.redis is not None and self.redis.proc is not None:
             out["redis"] = _cpu(self.redis.proc.pid)
         return {k: round(v, 1) for k, v in out.items()}
+
+    def intake_cpu(self) -> dict[int, float]:
+        """CPU seconds of each intake process (by pid)."""
+        assert self.node is not None and self.node.proc is not None
+        return {p: _cpu(p) for p in group_pids(self.node.proc.pid) if _kind(p) == INTAKE}
 
 
 def _reached(store: Store, tenant: str, n: int, queued: bool) -> bool:
@@ -242,28 +268,98 @@ def _checked(run: Run, dropped: list[Dropped]) -> list[str]:
 
 def throughput(
     args: argparse.Namespace, work: Path, scans: list[Scan], warm: list[Scan], *,
-    workers: int, engine: str,
+    workers: int, engine: str, intakes: int = 1, tenants: int = 1,
 ) -> dict[str, Any]:  # fmt: skip
-    """Pages per minute of one run (see the module doc)."""
-    with Run(work, args.backend, workers, engine) as run:
+    """Pages per minute of one run (see the module doc); the files go to ``tenants``
+    municipalities in turn."""
+    towns = ["bench"] if tenants == 1 else [f"town-{k:02d}" for k in range(tenants)]
+    with Run(work, args.backend, workers, engine, intakes) as run:
         load = loadavg()
-        warmed = run.drop("bench", warm[: 2 * workers])
+        warmed = _spread(run, towns, warm[: max(2 * workers, len(towns))])
         run.wait(Counter(d.tenant for d in warmed), timeout=900)
-        cpu_before = run.cpu_seconds()
+        if intakes > 1:
+            time.sleep(SHARE_SETTLE_S)  # the intakes settle on their shares
+        idle_before = run.cpu_seconds()
+        time.sleep(IDLE_S)  # what running costs with nothing to do (checks, polls, rescans)
+        cpu_before, each_before = run.cpu_seconds(), run.intake_cpu()
+        idle = {k: (v - idle_before.get(k, 0.0)) / IDLE_S for k, v in cpu_before.items()}
         start = time.time()
-        dropped = run.drop("bench", scans)
-        end = run.wait(Counter({"bench": len(warmed) + len(dropped)}))
-        cpu_after = run.cpu_seconds()
-        cpu = {k: round(v - cpu_before.get(k, 0.0), 1) for k, v in cpu_after.items()}
+        dropped = _spread(run, towns, scans)
+        end = run.wait(Counter(d.tenant for d in warmed + dropped))
+        cpu_after, each_after = run.cpu_seconds(), run.intake_cpu()
+        cpu = {k: round(v - cpu_before.get(k, 0.0), 2) for k, v in cpu_after.items()}
+        each = sorted(round(v - each_before.get(p, 0.0), 1) for p, v in each_after.items())
         problems = _checked(run, warmed + dropped)
     pages = sum(s.pages for s in scans)
-    return {
-        "backend": args.backend, "engine": engine, "workers": workers, "pages": pages,
-        "files": len(scans), "seconds": round(end - start, 1),
-        "pages_per_min": round(pages / (end - start) * 60, 1), "cpu_seconds": cpu,
+    out = {
+        "backend": args.backend, "engine": engine, "workers": workers, "intakes": intakes,
+        "tenants": len(towns), "pages": pages, "files": len(scans),
+        "seconds": round(end - start, 1), "pages_per_min": round(pages / (end - start) * 60, 1),
+        "cpu_seconds": cpu, "intake_cpu_seconds_each": each,
         "load_average_before": load, "load_average_after": loadavg(),
         "audit_problems": len(problems),
     }  # fmt: skip
+    if args.backend == "celery":
+        out["idle_cpu_seconds_per_second"] = {k: round(v, 3) for k, v in idle.items()}
+        busy = {k: max(0.0, v - idle.get(k, 0.0) * (end - start)) for k, v in cpu.items()}
+        out.update(ceiling_figures(cpu, busy, pages, intakes, args.ocr_rate))
+    return out
+
+
+IDLE_S = 10.0
+SHARE_SETTLE_S = 12.0
+"""Long enough for a second intake to join, the first to let go and the second to take
+(two checks of 2 s and the grace of 3 s, on a loaded machine)."""
+INTAKE, WORKER = "intake (formocr watch)", "formocr worker (with its reading processes)"
+
+
+def _spread(run: Run, towns: list[str], scans: list[Scan]) -> list[Dropped]:
+    out: list[Dropped] = []
+    for k, town in enumerate(towns):
+        out += run.drop(town, scans[k :: len(towns)])
+    return out
+
+
+def ceiling_figures(
+    cpu: dict[str, float], busy: dict[str, float], pages: int, intakes: int, ocr_rate: float
+) -> dict[str, Any]:
+    """The CPU ms per page of each part (measured: over the run, and ``busy``: beyond what the
+    part costs idle over as many seconds) and what the central parts allow (derived from the
+    busy figures; see the module doc)."""
+    every = {k: round(v * 1000 / pages, 2) for k, v in cpu.items() if k != "other (shell)"}
+    ms = {k: round(v * 1000 / pages, 2) for k, v in busy.items() if k != "other (shell)"}
+    per_core = {
+        "one intake process": _per_min(ms.get(INTAKE, 0.0)),
+        "postgresql, per core": _per_min(ms.get("postgresql", 0.0)),
+        "redis": _per_min(ms.get("redis", 0.0)),
+    }
+    want = 6000.0
+    needed = math.ceil(want / per_core["one intake process"])
+    central = {}
+    for n in sorted({1, intakes, needed}):
+        ceiling = min(n * per_core["one intake process"], per_core["redis"])
+        central[f"{n} intake(s)"] = {
+            "pages_per_min": round(ceiling),
+            "postgresql_cores": round(ceiling / per_core["postgresql, per core"], 2),
+            f"ocr_workers_at_{ocr_rate:g}_pages_per_min": int(ceiling // ocr_rate),
+        }
+    return {
+        "measured_cpu_ms_per_page": {
+            "central": {k: every[k] for k in (INTAKE, "postgresql", "redis") if k in every},
+            "per worker machine": {k: every[k] for k in (WORKER,) if k in every},
+        },
+        "measured_cpu_ms_per_page_beyond_idle": {
+            "central": {k: ms[k] for k in (INTAKE, "postgresql", "redis") if k in ms},
+            "per worker machine": {k: ms[k] for k in (WORKER,) if k in ms},
+        },
+        "derived_pages_per_min_on_a_core_of_its_own": {k: round(v) for k, v in per_core.items()},
+        "derived_central_ceiling": central,
+        f"intakes_for_{want:.0f}_pages_per_min": needed,
+    }
+
+
+def _per_min(ms_per_page: float) -> float:
+    return 60_000.0 / ms_per_page if ms_per_page > 0 else float("inf")
 
 
 def ceiling_scans(folder: Path, pages: int, first: int = 0) -> list[Scan]:
@@ -322,6 +418,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--ceiling-pages", type=int, default=600)
     parser.add_argument("--ceiling-workers", type=int, default=4)
+    parser.add_argument("--ceiling-intakes", type=int, default=1)
+    parser.add_argument("--ceiling-tenants", type=int, default=1)
+    parser.add_argument("--ocr-rate", type=float, default=120.0,
+                        help="pages/min of one OCR worker, for the room figure (the issue's "
+                        "6,000 for 50 workers)")  # fmt: skip
     parser.add_argument("--fairness-pages", type=int, default=2000)
     parser.add_argument("--only", nargs="+", choices=("ocr", "ceiling", "fairness"),
                         default=["ocr", "ceiling", "fairness"])  # fmt: skip
@@ -344,10 +445,13 @@ def main(argv: list[str] | None = None) -> int:
                 )
         if "ceiling" in args.only:
             scans = ceiling_scans(work / "ceiling-files", args.ceiling_pages)
-            warm = ceiling_scans(work / "ceiling-warm", 2 * args.ceiling_workers, 10**5)
+            warm_files = max(2 * args.ceiling_workers, args.ceiling_tenants)
+            warm = ceiling_scans(work / "ceiling-warm", warm_files, 10**5)
             engine = "skim" if args.backend == "celery" else "noocr"
             n = args.ceiling_workers
-            figures = throughput(args, work / "ceiling", scans, warm, workers=n, engine=engine)
+            figures = throughput(args, work / "ceiling", scans, warm, workers=n, engine=engine,
+                                 intakes=args.ceiling_intakes,
+                                 tenants=args.ceiling_tenants)  # fmt: skip
             _report(out, "ceiling", figures)
         if "fairness" in args.only:
             _report(out, "fairness", fairness(args, work / "fairness"))

@@ -134,6 +134,13 @@ class Settings(BaseSettings):
         "redis://127.0.0.1:6379/0",
         description="the Celery broker of task_backend = celery (Redis), e.g. redis://host:6379/0",
     )
+    intake_split: Literal["store", "tenant"] = Field(
+        "store",
+        description="with task_backend = celery on PostgreSQL, how running intakes (formocr "
+        "watch) divide the work: store (one takes every municipality's files, the others stand "
+        "by) or tenant (each takes a share of the municipalities; a dead one's share is taken "
+        "over)",
+    )
 
     @field_validator("forms_dir", "profiles_dir", mode="before")
     @classmethod

@@ -162,6 +162,8 @@ def run_intake(args: argparse.Namespace, settings: Settings) -> int:
             say("standby: another intake leads this store; waiting to take over")
         elif state == "leading":
             say("leading: this intake takes the files")
+        elif state == "sharing":
+            say("sharing: this intake takes the files of its share of the municipalities")
         else:
             say("stepped down: the intake lock was lost; waiting to lead again")
 

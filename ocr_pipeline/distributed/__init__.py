@@ -5,7 +5,8 @@ broker and the archive folder.
 - **intake** (:class:`IntakeRunner`, ``formocr watch``): takes, records, archives and queues
   files as the local watcher does, then sends one message per queued item
   (:class:`CeleryDispatcher`); one active per store, elected through a PostgreSQL advisory
-  lock (:mod:`.leader`).
+  lock (:mod:`.leader`), or with ``intake_split = tenant`` every one active for its share of
+  the municipalities (:mod:`.shares`).
 - **workers** (:func:`run_worker`, ``formocr worker``): Celery workers that claim the item a
   message names with the store's lease and read it (:class:`ItemReader`).
 - **status** (:func:`collect`, ``formocr status``).

@@ -1,11 +1,14 @@
 """The intake role (``formocr watch`` with ``task_backend = celery``): the watcher without
 worker processes, its queued files sent to ``formocr worker`` processes through the broker.
 
-On PostgreSQL, only the intake holding the store's advisory lock (:mod:`.leader`) watches; the
-others wait as standby, trying every ``CHECK_SECONDS``, and one takes over when the leader's
-database session ends. A leader whose session fails stops its watcher (files being taken stay
-where the watcher's crash recovery finds them) and becomes standby again. On SQLite the
-watcher's file lock applies: a second intake stops at once, as in the local mode.
+On PostgreSQL, with ``intake_split = store`` (the default), only the intake holding the
+store's advisory lock (:mod:`.leader`) watches; the others wait as standby, trying every
+``CHECK_SECONDS``, and one takes over when the leader's database session ends. With
+``intake_split = tenant`` every intake watches, each the municipalities of its share
+(:mod:`.shares`), and sends the messages of their files only. An intake whose session fails
+stops its watcher (files being taken stay where the watcher's crash recovery finds them) and
+becomes standby again (or joins again). On SQLite the watcher's file lock applies: a second
+intake stops at once, as in the local mode.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ..watch.dispatch import FolderLock
 from ..watch.single import only_watcher
 from .leader import CHECK_SECONDS, GRACE_SECONDS, PgLeadership, is_postgres
 from .sender import CeleryDispatcher
+from .shares import PgShares
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,8 @@ def _no_file_lock(_archive: Path) -> Iterator[None]:
 class IntakeRunner:
     """Runs the intake until ``stop``; ``ready`` is set while it leads and has scanned once,
     ``standby`` while it waits for another intake to go. ``on_state`` hears ``"standby"``,
-    ``"leading"`` and ``"stepped down"``."""
+    ``"leading"`` (``"sharing"`` with ``intake_split = tenant``) and ``"stepped down"``.
+    ``shares`` is the share of this intake while it runs (``intake_split = tenant``)."""
 
     def __init__(
         self,
@@ -55,13 +60,18 @@ class IntakeRunner:
         self.ready = threading.Event()
         self.standby = threading.Event()
         self.watcher: Watcher | None = None
+        self.shares: PgShares | None = None
 
     def run(self, stop: threading.Event) -> RunSummary:
         url = database_url(self.settings)
         if not is_postgres(url):
             self._watch(stop, lock=None)
             return self.summary
-        lead = PgLeadership(url)
+        lead: PgLeadership | PgShares
+        if self.settings.intake_split == "tenant":
+            lead = self.shares = PgShares(url)
+        else:
+            lead = PgLeadership(url)
         try:
             while not stop.is_set():
                 if not self._acquire(lead, stop):
@@ -74,7 +84,7 @@ class IntakeRunner:
             lead.close()
         return self.summary
 
-    def _acquire(self, lead: PgLeadership, stop: threading.Event) -> bool:
+    def _acquire(self, lead: PgLeadership | PgShares, stop: threading.Event) -> bool:
         announced = False
         while not stop.is_set():
             try:
@@ -90,9 +100,9 @@ class IntakeRunner:
             stop.wait(CHECK_SECONDS)
         return False
 
-    def _lead(self, lead: PgLeadership, stop: threading.Event) -> bool:
+    def _lead(self, lead: PgLeadership | PgShares, stop: threading.Event) -> bool:
         """Watch while the lock holds; True if it was lost (not stopped)."""
-        self.on_state("leading")
+        self.on_state("sharing" if isinstance(lead, PgShares) else "leading")
         inner = threading.Event()
         lost = threading.Event()
 
@@ -108,7 +118,7 @@ class IntakeRunner:
         thread = threading.Thread(target=guard, name="intake-lock", daemon=True)
         thread.start()
         try:
-            self._watch(inner, lock=_no_file_lock)
+            self._watch(inner, lock=_no_file_lock, shares=self.shares)
         finally:
             inner.set()
             thread.join()
@@ -116,13 +126,19 @@ class IntakeRunner:
             lead.release()
         return lost.is_set()
 
-    def _watch(self, stop: threading.Event, lock: FolderLock | None) -> None:
+    def _watch(
+        self, stop: threading.Event, lock: FolderLock | None, shares: PgShares | None = None
+    ) -> None:
+        dispatcher = self.dispatcher_factory(self.settings)
+        if shares is not None:
+            dispatcher.only = shares.active
         watcher = Watcher(
             self.settings,
             self.options,
             report=self.report,
-            dispatcher=self.dispatcher_factory(self.settings),
+            dispatcher=dispatcher,
             lock=lock or only_watcher,
+            shares=shares,
         )
         self.watcher = watcher
         relay = threading.Thread(target=self._relay_ready, args=(watcher, stop), daemon=True)

@@ -14,6 +14,8 @@ work item, and send again what the broker may have lost.
   retries, an item handed back or requeued (its id is below the mark), and an item committed
   late by a concurrent transaction. A message sent twice is harmless: the second finds the
   item claimed or done.
+- **Shares** (``intake_split = tenant``): an intake sends and reconciles for the
+  municipalities of its share only (``only``), and reconciles at once when it takes one over.
 - A broker that is down is warned about once and tried again at the next round; the store's
   queue keeps everything meanwhile.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ..settings import Settings
@@ -57,8 +60,20 @@ class CeleryDispatcher:
         self._down = False
         self.sent = 0
         self.resent = 0
+        self.only: Callable[[], frozenset[str]] | None = None
+        """The municipalities this intake sends for (``intake_split = tenant``: its share;
+        ``None``: every one)."""
+        self._owned: frozenset[str] | None = None
+
+    def _mine(self, tenant: str) -> bool:
+        return self._owned is None or tenant in self._owned
 
     def tick(self, store: Store) -> None:
+        if self.only is not None:
+            owned = self.only()
+            if self._owned is None or not owned <= self._owned:
+                self._next_reconcile = 0.0  # newly taken: what its former intake left
+            self._owned = owned
         try:
             self._send_new(store)
             now = time.monotonic()
@@ -89,7 +104,7 @@ class CeleryDispatcher:
             self._next_reconcile = 0.0  # what was queued before is the reconciler's
             return
         while True:
-            items = store.queued_after(self._mark, BATCH)
+            items = store.queued_after(self._mark, BATCH, self._owned)
             for item in items:
                 self._send(item)
                 self._mark = item.id
@@ -98,11 +113,11 @@ class CeleryDispatcher:
 
     def reconcile(self, store: Store) -> int:
         """Send again the queued items the broker may have lost; how many were sent."""
-        released = release_lapsed(store)
+        released = release_lapsed(store, self._mine)
         if released:
             log.info("%d work item(s) whose lease ran out are queued again", released)
         counts = store.work_counts()
-        queued = {t: c.get(WorkState.QUEUED.value, 0) for t, c in counts.items()}
+        queued = {t: c.get(WorkState.QUEUED.value, 0) for t, c in counts.items() if self._mine(t)}
         waiting = queue_depths(self._redis, [t for t, n in queued.items() if n])
         now = time.monotonic()
         self._sent_at = {i: t for i, t in self._sent_at.items() if now - t < self.resend_after}
@@ -136,13 +151,13 @@ def last_queued(store: Store) -> int:
     return mark
 
 
-def release_lapsed(store: Store) -> int:
-    """Hand back every item whose lease ran out, one more crash counted (its worker most
-    likely died, so a file that kills every worker that reads it ends quarantined after
-    ``max_crashes``, as in the local mode); how many."""
+def release_lapsed(store: Store, mine: Callable[[str], bool] = lambda _t: True) -> int:
+    """Hand back every item (of the tenants ``mine`` picks) whose lease ran out, one more
+    crash counted (its worker most likely died, so a file that kills every worker that reads
+    it ends quarantined after ``max_crashes``, as in the local mode); how many."""
     released = 0
     for item in store.expired_leases():
-        if item.worker_id is None:
+        if item.worker_id is None or not mine(item.tenant_id):
             continue
         error = {"code": HandBackCode.LEASE_RAN_OUT, "crashes": crashes_of(item) + 1}
         try:

@@ -5,11 +5,14 @@
     {"task_backend": "celery",
      "tenants": {"town-a": {"queued": 3, "running": 1, "done": 40, "failed": 0, "broker": 3}},
      "leader": {"label": "formocr-intake host:123", "host": "host", "pid": 123, ...} | null,
+     "intakes": {"intakes": 2, "municipalities": {"town-a": "formocr-intake host:123"}},
      "workers": {"formocr-456@host": "pong"},
      "errors": {"broker": "..."}}
 
-``broker`` (messages waiting in the tenant's queue) and ``workers`` (Celery's ping, answered
-within ``PING_SECONDS``) only with ``task_backend = celery``. A part that cannot be reached is
+``intakes`` only with ``intake_split = tenant`` on PostgreSQL: how many intakes run and which
+one takes each municipality (``null`` while none does). ``broker`` (messages waiting in the
+tenant's queue) and ``workers`` (Celery's ping, answered within ``PING_SECONDS``) only with
+``task_backend = celery``. A part that cannot be reached is
 left out and named in ``errors``; the rest is still shown.
 """
 
@@ -24,6 +27,7 @@ from ..settings import Settings
 from ..store import Store, WorkState, database_url
 from ..watch.single import LOCK_NAME
 from .leader import is_postgres, parse_label, pg_leader
+from .shares import share_holders
 
 PING_SECONDS = 1.0
 STATES = tuple(s.value for s in WorkState)
@@ -44,6 +48,8 @@ def collect(settings: Settings, *, ping_seconds: float = PING_SECONDS) -> dict[s
         out["tenants"][tenant] = {state: by_state.get(state, 0) for state in STATES}
     try:
         out["leader"] = _leader(settings)
+        if settings.intake_split == "tenant" and is_postgres(database_url(settings)):
+            out["intakes"] = share_holders(database_url(settings), tenants)
     except Exception as exc:
         errors["leader"] = str(exc)
     if settings.task_backend == "celery":

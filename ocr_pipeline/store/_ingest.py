@@ -26,7 +26,14 @@ SYSTEM = "system"
 
 class IngestMixin(TenantBase):
     def register_source(
-        self, sha256: str, name: str, size: int, *, actor: str = SYSTEM, enqueue: bool = True
+        self,
+        sha256: str,
+        name: str,
+        size: int,
+        *,
+        actor: str = SYSTEM,
+        enqueue: bool = True,
+        resume: bool = False,
     ) -> tuple[SourceFile, bool]:
         """Record a scan file by its SHA-256 before anything else happens to it.
 
@@ -34,7 +41,10 @@ class IngestMixin(TenantBase):
         before is not recorded again: the existing source file comes back with
         ``is_duplicate=True`` and a ``duplicate`` audit event names the new arrival. A new file
         is ``received`` and, with ``enqueue``, gets its ``process`` work item in the same
-        transaction (state ``queued``). Raises :class:`NotFoundError` for an unknown tenant.
+        transaction (state ``queued``). With ``resume``, a file recorded before and still
+        ``received`` (a take that stopped before queueing it) is the same take resumed, not a
+        duplicate arrival: it comes back with ``is_duplicate=True`` and no audit event.
+        Raises :class:`NotFoundError` for an unknown tenant.
         """
         conv.check_sha256(sha256)
         conv.check_actor(actor)
@@ -45,7 +55,9 @@ class IngestMixin(TenantBase):
         for attempt in (1, 2):
             try:
                 with self._db.write() as s:
-                    return self._register(s, sha256, name, size, actor=actor, enqueue=enqueue)
+                    return self._register(
+                        s, sha256, name, size, actor=actor, enqueue=enqueue, resume=resume
+                    )
             except IntegrityError:
                 # Another worker recorded the same file between our look-up and insert.
                 if attempt == 2:
@@ -53,7 +65,15 @@ class IngestMixin(TenantBase):
         raise AssertionError("unreachable")
 
     def _register(
-        self, s: Session, sha256: str, name: str, size: int, *, actor: str, enqueue: bool
+        self,
+        s: Session,
+        sha256: str,
+        name: str,
+        size: int,
+        *,
+        actor: str,
+        enqueue: bool,
+        resume: bool,
     ) -> tuple[SourceFile, bool]:
         if s.get(TenantRow, self._tenant) is None:
             raise NotFoundError("tenant", self._tenant)
@@ -63,6 +83,8 @@ class IngestMixin(TenantBase):
                 SourceFileRow.tenant_id == self._tenant, SourceFileRow.sha256 == sha256
             )
         ).first()
+        if row is not None and resume and row.state == SourceState.RECEIVED:
+            return conv.source(row), True
         if row is not None:
             new = {"name": name, "size": size, "at": now.isoformat()}
             self._audit(
@@ -186,16 +208,32 @@ class IngestMixin(TenantBase):
             )
             return conv.source(row)
 
-    def archive(self, source_file_id: int, path: str, *, actor: str = SYSTEM) -> SourceFile:
-        """Record where the watcher moved a processed file (``stored_path``)."""
+    def archive(
+        self, source_file_id: int, path: str, *, actor: str = SYSTEM, enqueue: bool = False
+    ) -> SourceFile:
+        """Record where the watcher moved a processed file (``stored_path``); with
+        ``enqueue``, also give it its ``process`` work item in the same transaction (as
+        :meth:`enqueue` does: an existing item stays as it is)."""
         conv.check_actor(actor)
         if not isinstance(path, str) or not path:
             raise BadArgumentsError("archive needs the path the file was moved to", "pass it")
         with self._db.write() as s:
             row = self._source(s, source_file_id, lock=True)
             old = {"path": row.stored_path}
-            row.stored_path, row.updated_at = path, self._now()
+            now = self._now()
+            row.stored_path, row.updated_at = path, now
             self._audit(
                 s, Action.ARCHIVED, actor, source_file_id=row.id, old=old, new={"path": path}
             )
+            if enqueue and not _has_item(s, self._tenant, row.id):
+                add_work_item(s, row, now)
             return conv.source(row)
+
+
+def _has_item(s: Session, tenant_id: str, source_file_id: int) -> bool:
+    q = select(WorkItemRow.id).where(
+        WorkItemRow.tenant_id == tenant_id,
+        WorkItemRow.source_file_id == source_file_id,
+        WorkItemRow.kind == PROCESS,
+    )
+    return s.scalars(q.limit(1)).first() is not None

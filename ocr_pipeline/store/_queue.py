@@ -14,6 +14,7 @@ Times come from the store's clock: workers on several machines need synchronised
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -249,14 +250,19 @@ def count_by_state(s: Session, tenant_id: str) -> dict[str, int]:
     return {state: n for state, n in rows}
 
 
-def queued_after(s: Session, after_id: int, limit: int) -> list[WorkItem]:
-    """Queued items of every tenant with an id above ``after_id``, oldest first."""
+def queued_after(
+    s: Session, after_id: int, limit: int, tenants: Collection[str] | None = None
+) -> list[WorkItem]:
+    """Queued items of every tenant (of ``tenants`` when given) with an id above
+    ``after_id``, oldest first."""
     q = (
         select(WorkItemRow)
         .where(WorkItemRow.state == WorkState.QUEUED.value, WorkItemRow.id > after_id)
         .order_by(WorkItemRow.id)
         .limit(limit)
     )
+    if tenants is not None:
+        q = q.where(WorkItemRow.tenant_id.in_(sorted(tenants)))
     return [conv.work(r) for r in s.scalars(q)]
 
 

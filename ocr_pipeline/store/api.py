@@ -18,6 +18,7 @@ tenant behaves exactly like an id that does not exist (:class:`NotFoundError`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from random import Random
@@ -270,12 +271,15 @@ class Store:
         with self._db.write() as s:
             return release_expired(s, None, self._clock())
 
-    def queued_after(self, after_id: int = 0, limit: int = 1000) -> list[WorkItem]:
-        """Queued work items of every tenant with an id above ``after_id``, oldest first
-        (how the intake of ``task_backend = celery`` finds what to send)."""
+    def queued_after(
+        self, after_id: int = 0, limit: int = 1000, tenants: Collection[str] | None = None
+    ) -> list[WorkItem]:
+        """Queued work items of every tenant (of ``tenants`` when given) with an id above
+        ``after_id``, oldest first (how the intake of ``task_backend = celery`` finds what to
+        send)."""
         conv.check_limit(limit)
         with self._db.read() as s:
-            return queued_after(s, after_id, limit)
+            return queued_after(s, after_id, limit, tenants)
 
     def expired_leases(self, limit: int = 1000) -> list[WorkItem]:
         """Running work items of every tenant whose lease ran out (their worker stopped

@@ -34,7 +34,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..settings import Settings
@@ -48,6 +48,8 @@ DB_FILE = "formocr.db"
 BUSY_TIMEOUT_S = 30.0
 _BEGIN = "formocr_sqlite_begin"
 _MIGRATION_LOCK = 0x666F726D6F6372  # "formocr": the advisory lock taken while migrating
+PING_AFTER_IDLE_S = 1.0
+_USED = "formocr_used"
 
 
 def database_url(settings: Settings) -> str:
@@ -122,7 +124,37 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(parsed, pool_pre_ping=True, json_serializer=_to_json)
+    engine = create_engine(parsed, json_serializer=_to_json)
+    _ping_when_idle(engine)
+    # A list of rows given to an INSERT without RETURNING (a file's fields, its audit events)
+    # goes as one multi-row statement, not one statement per row (psycopg2's default; the
+    # psycopg 3 dialect leaves it off).
+    engine.dialect.use_insertmanyvalues_wo_returning = True
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a pooled connection before use if it lay idle for ``PING_AFTER_IDLE_S`` (the
+    server may have restarted meanwhile; a dead one is replaced), not when it was used just
+    before: a store busy with files would otherwise pay one more round trip per transaction.
+    A connection lost within that second fails its transaction, as one lost during it does:
+    :class:`StoreUnavailableError`, and the pool starts afresh."""
+
+    def used(_dbapi: Any, record: Any, *_: Any) -> None:
+        record.info[_USED] = time.monotonic()
+
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        last = record.info.get(_USED)
+        if last is not None and time.monotonic() - last < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError(f"the pooled connection is gone: {exc}") from exc
+
+    event.listen(engine, "connect", used)
+    event.listen(engine, "checkin", used)
+    event.listen(engine, "checkout", checkout)
 
 
 def alembic_config(url: str) -> Config:

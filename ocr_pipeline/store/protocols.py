@@ -138,7 +138,14 @@ class WorkQueueStore(DocumentReader, Protocol):
     def ensure_tenant(self, name: str | None = None) -> None: ...
 
     def register_source(
-        self, sha256: str, name: str, size: int, *, actor: str = SYSTEM, enqueue: bool = True
+        self,
+        sha256: str,
+        name: str,
+        size: int,
+        *,
+        actor: str = SYSTEM,
+        enqueue: bool = True,
+        resume: bool = False,
     ) -> tuple[SourceFile, bool]: ...
 
     def quarantine(
@@ -152,7 +159,9 @@ class WorkQueueStore(DocumentReader, Protocol):
 
     def requeue(self, source_file_id: int, *, actor: str) -> SourceFile: ...
 
-    def archive(self, source_file_id: int, path: str, *, actor: str = SYSTEM) -> SourceFile: ...
+    def archive(
+        self, source_file_id: int, path: str, *, actor: str = SYSTEM, enqueue: bool = False
+    ) -> SourceFile: ...
 
     def enqueue(self, source_file_id: int, kind: str = PROCESS) -> WorkItem: ...
 

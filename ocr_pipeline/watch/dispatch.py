@@ -9,7 +9,7 @@ file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
@@ -26,4 +26,15 @@ class Dispatcher(Protocol):
         """Hand what is queued in ``store`` to the readers (called about every ``tick``
         seconds, in the watcher's thread). Must not raise for a broker that is down: warn and
         try again at the next call."""
+        ...
+
+
+class Shares(Protocol):
+    """The municipalities a watcher takes when several intakes share them
+    (``ocr_pipeline.distributed.shares``); without one, a watcher takes every municipality."""
+
+    def refresh(self, tenants: Callable[[], Collection[str]]) -> frozenset[str]:
+        """The municipalities to take now, of those ``tenants`` gives (every one known: called
+        only when the share is checked again). Called in the watcher's thread, between two
+        files."""
         ...

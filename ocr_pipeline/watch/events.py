@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -54,13 +56,18 @@ class _Handler(FileSystemEventHandler):
 
 class InboxEvents:
     """Watches the inbox in a background thread; :meth:`take` returns the tenant folders that
-    changed since the last call (:data:`ALL` for a change at the top)."""
+    changed since the last call (:data:`ALL` for a change at the top). :meth:`follow` narrows
+    the watch to some tenant folders (an intake's share: the events of the others' files are
+    not its work)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock = threading.Lock()
         self._changed: set[str] = set()
         self._observer: BaseObserver | None = None
+        self._watches: dict[str, Any] = {}
+        """What is watched: ``ALL`` (the whole inbox, or only its top with a share) and the
+        share's tenant folders."""
 
     def mark(self, tenant: str) -> None:
         with self._lock:
@@ -76,7 +83,8 @@ class InboxEvents:
         logging.getLogger("watchdog.observers.inotify").addFilter(_STOP_RACE)
         observer = Observer()
         try:
-            observer.schedule(_Handler(self.root, self), str(self.root), recursive=True)
+            top = observer.schedule(self._handler(), str(self.root), recursive=True)
+            self._watches = {ALL: top}
             observer.start()
         except Exception as exc:
             log.warning(
@@ -87,6 +95,30 @@ class InboxEvents:
             return False
         self._observer = observer
         return True
+
+    def _handler(self) -> _Handler:
+        return _Handler(self.root, self)
+
+    def follow(self, tenants: Collection[str]) -> None:
+        """Watch the top of the inbox (new tenant folders) and the folders of ``tenants``
+        only. Folders that cannot be watched now (not there yet) are found by the rescans."""
+        observer = self._observer
+        if observer is None:
+            return
+        top = self._watches.get(ALL)
+        if top is not None and top.is_recursive:
+            observer.unschedule(top)
+            self._watches[ALL] = observer.schedule(self._handler(), str(self.root))
+        for tenant in set(self._watches) - set(tenants) - {ALL}:
+            observer.unschedule(self._watches.pop(tenant))
+        for tenant in set(tenants) - set(self._watches):
+            folder = self.root / tenant
+            try:
+                self._watches[tenant] = observer.schedule(
+                    self._handler(), str(folder), recursive=True
+                )
+            except OSError as exc:
+                log.debug("no events for %s (%s); rescans find its files", folder, exc)
 
     @property
     def alive(self) -> bool:

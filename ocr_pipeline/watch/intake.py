@@ -6,9 +6,9 @@ Order, so that a crash at any point loses nothing and duplicates nothing:
 2. ``register_source`` (not yet queued) — before the file is touched in any other way. The same
    bytes taken before make it a duplicate: that copy is archived under ``duplicates/`` (or, if
    the first one was quarantined, quarantined too) and not read again.
-3. Move to ``ARCHIVE/<tenant>/<sha[:2]>/<sha>/<name>``, then ``archive`` (where it went) and
-   ``enqueue``. A file recorded but not queued is found again by the next scan (still in the
-   inbox) or by :func:`~.recover.finish_received` (already in the archive).
+3. Move to ``ARCHIVE/<tenant>/<sha[:2]>/<sha>/<name>``, then ``archive`` (where it went) with
+   its work item, in one transaction. A file recorded but not queued is found again by the next
+   scan (still in the inbox) or by :func:`~.recover.finish_received` (already in the archive).
 
 Entries the layout refuses (symbolic links, unknown form folders, …) are moved to the quarantine
 with their note without being recorded: they were never taken, and the same file dropped later
@@ -88,23 +88,15 @@ class Intake:
             return self._refuse(entry, Refusal.NOT_REGULAR, started)
         except FileChangedError as exc:
             raise NotSettledError(str(entry.path)) from exc
-        pending = self._pending(town, sha)
-        if pending is not None:
-            self._archive_and_queue(town, pending, entry.path)
-            return None
-        source, duplicate = town.register_source(sha, entry.name, size, actor=ACTOR, enqueue=False)
+        # A record of these bytes still ``received`` was made by a take that did not finish:
+        # this is no duplicate but the same take, resumed (``resume``: no duplicate event).
+        source, duplicate = town.register_source(
+            sha, entry.name, size, actor=ACTOR, enqueue=False, resume=True
+        )
         if not duplicate or source.state is SourceState.RECEIVED:
             self._archive_and_queue(town, source, entry.path)
             return None
         return self._duplicate(town, entry, source, started)
-
-    def _pending(self, town: WorkQueueStore, sha: str) -> SourceFile | None:
-        """A record of these bytes made by a take that did not finish (so this is no
-        duplicate but the same take, resumed)."""
-        for source in town.list_sources(SourceState.RECEIVED, limit=1000):
-            if source.sha256 == sha:
-                return source
-        return None
 
     def _archive_and_queue(
         self, town: WorkQueueStore, source: SourceFile, path: Path, *, requeue: bool = False
@@ -116,11 +108,10 @@ class Intake:
             path.unlink(missing_ok=True)
         else:
             move_durably(path, target)
-        town.archive(source.id, str(target), actor=ACTOR)
+        # Where it went and its work item: one transaction.
+        town.archive(source.id, str(target), actor=ACTOR, enqueue=not requeue)
         if requeue:
             town.requeue(source.id, actor=ACTOR)
-        else:
-            town.enqueue(source.id)
         log.debug("%s/%s taken as source %d", town.tenant_id, source.name, source.id)
 
     def _duplicate(

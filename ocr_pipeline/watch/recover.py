@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from ..store import NotFoundError, SourceFile, SourceState, Store, WorkQueueStore, WorkState
@@ -67,10 +67,22 @@ def _sources(town: WorkQueueStore, state: SourceState, most: int) -> Iterator[So
         offset += len(batch)
 
 
-def finish_received(store: Store, paths: WatchPaths, report: Callable[[FileOutcome], None]) -> int:
-    """Queue or settle files recorded but never queued; how many were queued."""
+def _tenants(store: Store, only: Collection[str] | None) -> list[str]:
+    """The store's tenants (those of ``only`` when given: an intake's share)."""
+    return [t for t in store.tenants() if only is None or t in only]
+
+
+def finish_received(
+    store: Store,
+    paths: WatchPaths,
+    report: Callable[[FileOutcome], None],
+    *,
+    only: Collection[str] | None = None,
+) -> int:
+    """Queue or settle files recorded but never queued (of the tenants ``only`` names, when
+    given); how many were queued."""
     queued = 0
-    for tenant in store.tenants():
+    for tenant in _tenants(store, only):
         town = store.for_tenant(tenant)
         for source in list(_sources(town, SourceState.RECEIVED, 10_000)):
             started = time.monotonic()
@@ -81,8 +93,9 @@ def finish_received(store: Store, paths: WatchPaths, report: Callable[[FileOutco
             )
             if archived.is_file():
                 if source.stored_path is None:
-                    town.archive(source.id, str(archived))
-                town.enqueue(source.id)
+                    town.archive(source.id, str(archived), enqueue=True)
+                else:
+                    town.enqueue(source.id)
                 queued += 1
                 continue
             if (paths.tenant_inbox(tenant) / source.name).exists():
@@ -100,10 +113,13 @@ def finish_received(store: Store, paths: WatchPaths, report: Callable[[FileOutco
     return queued
 
 
-def finish_quarantine_moves(store: Store, paths: WatchPaths, most: int = 2000) -> int:
-    """Move quarantined files still in the archive to their place in the quarantine."""
+def finish_quarantine_moves(
+    store: Store, paths: WatchPaths, most: int = 2000, *, only: Collection[str] | None = None
+) -> int:
+    """Move quarantined files still in the archive to their place in the quarantine (of the
+    tenants ``only`` names, when given)."""
     moved = 0
-    for tenant in store.tenants():
+    for tenant in _tenants(store, only):
         town = store.for_tenant(tenant)
         for source in _sources(town, SourceState.QUARANTINED, most):
             if not source.stored_path:
@@ -121,8 +137,11 @@ def finish_quarantine_moves(store: Store, paths: WatchPaths, most: int = 2000) -
     return moved
 
 
-def remove_stray_notes(store: Store, paths: WatchPaths) -> list[Path]:
-    """Remove the quarantine notes whose quarantine never finished; the removed notes.
+def remove_stray_notes(
+    store: Store, paths: WatchPaths, *, only: Collection[str] | None = None
+) -> list[Path]:
+    """Remove the quarantine notes whose quarantine never finished (in the folders of the
+    tenants ``only`` names, when given); the removed notes.
 
     A note with its file beside it stays. A note alone stays when the store records that very
     quarantine (a file that was lost before it could be moved, or that the clerk took away);
@@ -134,6 +153,8 @@ def remove_stray_notes(store: Store, paths: WatchPaths) -> list[Path]:
         return removed
     tenants = set(store.tenants())
     for folder in sorted(p for p in paths.quarantine.iterdir() if p.is_dir()):
+        if only is not None and folder.name not in only:
+            continue
         for note_file in sorted(folder.glob("*" + NOTE_SUFFIX)):
             target = note_file.with_name(note_file.name[: -len(NOTE_SUFFIX)])
             if target.exists() or target.is_symlink():

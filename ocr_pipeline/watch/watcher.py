@@ -25,7 +25,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from form_schemas.registry import FormRegistry
 from ..ingest import PopplerMissingError
 from ..settings import Settings
 from ..store import Store, StoreUnavailableError
-from .dispatch import Dispatcher, FolderLock
+from .dispatch import Dispatcher, FolderLock, Shares
 from .events import ALL, InboxEvents
 from .formset import Signature, forms_signature, reload_forms
 from .identity import held_by_dead_local_worker
@@ -71,7 +71,8 @@ class Watcher:
     (a picklable module-level function when ``workers`` > 0). With a ``dispatcher`` the
     watcher starts no workers: the dispatcher hands the queued files to readers elsewhere
     (``task_backend = celery``). ``lock`` is held for the whole run (default: the file lock
-    ``ARCHIVE/.watch.lock``)."""
+    ``ARCHIVE/.watch.lock``). With ``shares`` the watcher takes (and puts right after a crash)
+    only the files of the municipalities its share names at the moment."""
 
     def __init__(
         self,
@@ -83,6 +84,7 @@ class Watcher:
         paths: WatchPaths | None = None,
         dispatcher: Dispatcher | None = None,
         lock: FolderLock = only_watcher,
+        shares: Shares | None = None,
     ) -> None:
         self.settings = settings
         self.options = options or WatchOptions.from_settings(settings)
@@ -94,6 +96,10 @@ class Watcher:
         self._factory = processor_factory
         self._dispatcher = dispatcher
         self._lock = lock
+        self._shares = shares
+        self._owned: frozenset[str] | None = None if shares is None else frozenset()
+        """The municipalities taken now (``None``: every one)."""
+        self._first_share = True
         self._idle = threading.Event()
         self._scan_request = threading.Event()
         self._tracker = SettleTracker(self.options.settle)
@@ -136,17 +142,14 @@ class Watcher:
         self._forms_seen = forms_signature(self.settings.form_dirs)
         forms = list(FormRegistry.from_dirs(self.settings.form_dirs).ids)
         intake = Intake(store, self.paths, forms, self._report)
-        if self._dispatcher is None:  # else the readers' own recovery counts their crashes
-            release_items(store, held_by_dead_local_worker, crashed=False)
-        finish_quarantine_moves(store, self.paths)
-        remove_stray_notes(store, self.paths)
-        finish_received(store, self.paths, self._report)
+        self._recover_at_start(store)
         pool, inline = self._start_workers(store, stop)
         events = InboxEvents(self.paths.inbox)
         if self.options.events and not self.options.once:
             events.start()
         run = _Run(store, intake, forms, events, pool, inline, stop)
         try:
+            self._follow_share(run)
             self._scan(forms, None)
             self._next_rescan = time.monotonic() + self.options.rescan
             while not stop.is_set():
@@ -175,6 +178,54 @@ class Watcher:
                 for dead in pool.stop(self.options.stop_timeout):
                     release_items(store, _held_by(dead.worker_id), crashed=False)
                 self._handle(pool.leftover(), fatal_ok=True)
+
+    def _recover_at_start(self, store: Store) -> None:
+        if self._dispatcher is None:  # else the readers' own recovery counts their crashes
+            release_items(store, held_by_dead_local_worker, crashed=False)
+        if self._shares is None:  # else each municipality's when it is taken (_follow_share)
+            self._recover(store, None)
+
+    def _recover(self, store: Store, only: Collection[str] | None, *, notes: bool = True) -> None:
+        """What a crash left put right (of the municipalities ``only`` names, when given);
+        stray quarantine notes only with ``notes``."""
+        finish_quarantine_moves(store, self.paths, only=only)
+        if notes:
+            remove_stray_notes(store, self.paths, only=only)
+        finish_received(store, self.paths, self._report, only=only)
+
+    def _follow_share(self, run: _Run) -> None:
+        """With shares: the municipalities taken from now on. Files of those let go of are
+        forgotten (another intake takes them); those newly taken are put right after a crash
+        (their former intake may have died) and scanned."""
+        if self._shares is None:
+            return
+        owned = self._shares.refresh(lambda: self._known_tenants(run.store))
+        before = self._owned or frozenset()
+        self._owned = owned
+        lost, gained = before - owned, owned - before
+        if lost or gained:
+            run.events.follow(owned)
+        if lost:
+            for path, entry in list(self._entries.items()):
+                if entry.tenant in lost:
+                    self._tracker.forget(path)
+                    del self._entries[path]
+            log.info("no longer taking the files of %s", ", ".join(sorted(lost)))
+        if gained:
+            log.info("taking the files of %s", ", ".join(sorted(gained)))
+            # Stray notes as a leader removes them: when it starts, not while it runs (a
+            # worker's note is briefly alone while it quarantines a file).
+            self._recover(run.store, gained, notes=self._first_share)
+            self._first_share = False
+            self._scan(run.forms, set(gained))
+
+    def _known_tenants(self, store: Store) -> set[str]:
+        """Every municipality known: a folder in the inbox or a tenant in the store."""
+        folders, _ = tenant_folders(self.paths.inbox)
+        return {tenant for tenant, _ in folders} | set(store.tenants())
+
+    def _owns(self, tenant: str) -> bool:
+        return self._owned is None or tenant in self._owned
 
     def _start_workers(
         self, store: Store, stop: threading.Event
@@ -226,7 +277,8 @@ class Watcher:
             changed = run.events.take()
             if changed:
                 self._scan(forms, None if ALL in changed else changed)
-        self._take_settled(run.intake, run.stop)
+        self._follow_share(run)
+        self._take_settled(run)
         if pool is not None:
             for dead in pool.reap():
                 if dead.recycled:
@@ -248,11 +300,13 @@ class Watcher:
         """The full round: forms followed, the whole inbox scanned, and (unless ``once``)
         what a crash left put right."""
         self._follow_forms(run)
+        if self._owned is not None:
+            run.events.follow(self._owned)  # a folder made since is watched from now on
         self._scan(run.forms, None)
         if not self.options.once:
             if self._dispatcher is None:  # else the readers' own recovery counts the crashes
                 release_items(run.store, held_by_dead_local_worker, crashed=False)
-            finish_received(run.store, self.paths, self._report)
+            finish_received(run.store, self.paths, self._report, only=self._owned)
 
     def _follow_forms(self, run: _Run) -> None:
         """When a form was added, removed or edited since the last look: take files in the
@@ -294,7 +348,7 @@ class Watcher:
         for item in ignored:
             self._warn_once(str(item.path), f"{item.path}: {item.why}")
         for tenant, folder in folders:
-            if tenants is not None and tenant not in tenants:
+            if (tenants is not None and tenant not in tenants) or not self._owns(tenant):
                 continue
             for entry in list_tenant(folder, tenant, forms):
                 if entry.path in self._given_up or entry.path in self._tracker:
@@ -302,13 +356,16 @@ class Watcher:
                 self._entries[entry.path] = entry
                 self._tracker.see(entry.path, signature(entry.path, entry.is_dir))
 
-    def _take_settled(self, intake: Intake, stop: threading.Event) -> None:
+    def _take_settled(self, run: _Run) -> None:
+        intake, stop = run.intake, run.stop
         for path in self._tracker.due():
             if stop.is_set():
                 return
+            self._follow_share(run)  # a long round of files: the share is checked meanwhile
             entry = self._entries.get(path)
-            if entry is None:
+            if entry is None or not self._owns(entry.tenant):
                 self._tracker.forget(path)
+                self._entries.pop(path, None)
                 continue
             if not self._tracker.check(path, signature(path, entry.is_dir)):
                 if path not in self._tracker:

@@ -16,8 +16,10 @@ engine is :mod:`bench.noocr` (reads nothing, instantly): the test is about coord
 
 It runs for ``task_backend = celery`` (skipped without redis-server, Celery and ``formocr
 worker`` unless ``FORMOCR_REQUIRE_REDIS=1``) and for ``local``, where each node runs ``formocr
-watch --workers 2``: the node holding the archive's lock reads, the others stand by. Select it
-with ``-m distributed``. About 3 minutes per backend on 2 quiet cores, 6-7 at a load of 10-15.
+watch --workers 2``: the node holding the archive's lock reads, the others stand by; and for
+``celery+shares``, ``celery`` with ``intake_split = tenant``: every node's intake takes its
+share of the two municipalities, and a killed node's share is taken over. Select it with ``-m
+distributed``. About 3 minutes per backend on 2 quiet cores, 6-7 at a load of 10-15.
 """
 
 from __future__ import annotations
@@ -106,9 +108,9 @@ def _skip_or_fail(reason: str, required: bool) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=[*BACKENDS, "celery+shares"])
 def installation(request: pytest.FixtureRequest, no_formocr_env: Path) -> Iterator[Installation]:
-    backend = str(request.param)
+    backend, _, shares = str(request.param).partition("+")
     missing = backend_missing(backend)
     if missing is not None:
         _skip_or_fail(missing, PG_REQUIRED if backend == "local" else REDIS_REQUIRED)
@@ -127,6 +129,8 @@ def installation(request: pytest.FixtureRequest, no_formocr_env: Path) -> Iterat
         shared = noocr.environment(shared, tmp / "engines", ROOT)
         # The kills come from the test, not from the files: never quarantine as crashed.
         shared.update(FORMOCR_THREADS="1", FORMOCR_MAX_CRASHES="1000")
+        if shares:
+            shared["FORMOCR_INTAKE_SPLIT"] = "tenant"
         inst = Installation(tmp, backend, postgres, redis, shared)
         done = inst.formocr("db", "upgrade")
         assert done.returncode == 0, done.stderr
@@ -316,7 +320,8 @@ def test_three_nodes_killed_at_random_lose_and_duplicate_nothing(
     fig = report["figures"]
     with capsys.disabled():
         print(
-            f"\nmulti-node kill test ({inst.backend}): {fig['files']} files "
+            f"\nmulti-node kill test ({inst.backend}, intake_split "
+            f"{inst.shared.get('FORMOCR_INTAKE_SPLIT', 'store')}): {fig['files']} files "
             f"({fig['bad_files']} bad), {fig['pages']} pages, {fig['documents']} documents, "
             f"{len(TENANTS)} municipalities; {inst.events['kills']} node kills "
             f"({inst.events['hits']} of a node holding a file), node starts "

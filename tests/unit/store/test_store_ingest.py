@@ -50,6 +50,33 @@ def test_without_enqueue_the_file_is_only_received(town_a: TenantStore, kit: Kit
     assert town_a.get_source(src.id).state is SourceState.QUEUED
 
 
+def test_archive_with_enqueue_records_the_place_and_queues_in_one_go(
+    town_a: TenantStore, kit: Kit
+) -> None:
+    src, _ = town_a.register_source(kit.sha("a"), "a.pdf", 1, enqueue=False)
+    done = town_a.archive(src.id, "archive/a.pdf", enqueue=True)
+    assert (done.state, done.stored_path) == (SourceState.QUEUED, "archive/a.pdf")
+    (item,) = town_a.list_work()
+    assert (item.source_file_id, item.state) == (src.id, WorkState.QUEUED)
+    town_a.archive(src.id, "archive/again/a.pdf", enqueue=True)  # an item stays one item
+    assert [w.id for w in town_a.list_work()] == [item.id]
+    actions = [e.action for e in town_a.source_history(src.id)]
+    assert actions == [Action.RECEIVED, Action.ARCHIVED, Action.ARCHIVED]
+
+
+def test_resume_finds_a_take_that_stopped_before_queueing_without_a_duplicate_event(
+    town_a: TenantStore, kit: Kit
+) -> None:
+    src, _ = town_a.register_source(kit.sha("a"), "a.pdf", 1, enqueue=False)
+    again, dup = town_a.register_source(kit.sha("a"), "a.pdf", 1, enqueue=False, resume=True)
+    assert dup and again.id == src.id and again.state is SourceState.RECEIVED
+    assert [e.action for e in town_a.source_history(src.id)] == [Action.RECEIVED]
+    town_a.enqueue(src.id)  # once queued, the same bytes again are a duplicate arrival
+    _, dup = town_a.register_source(kit.sha("a"), "a (2).pdf", 1, enqueue=False, resume=True)
+    assert dup
+    assert town_a.source_history(src.id)[-1].action is Action.DUPLICATE
+
+
 def test_the_same_file_twice_is_one_source_and_a_logged_duplicate(
     town_a: TenantStore, kit: Kit
 ) -> None:

@@ -50,6 +50,8 @@ def test_queued_items_of_every_tenant_are_listed_after_a_mark(
         [("town-a", i) for i in a] + [("town-b", i) for i in b], key=lambda p: p[1]
     )
     assert [w.id for w in store.queued_after(listed[0].id, limit=1)] == [listed[1].id]
+    assert [w.id for w in store.queued_after(0, tenants={"town-b"})] == b  # an intake's share
+    assert store.queued_after(0, tenants=set()) == []
     town_a.claim_item(a[1], "w", 60)
     assert a[1] not in [w.id for w in store.queued_after(0)]
 
