@@ -50,6 +50,24 @@ class FieldType(StrEnum):
     def is_date(self) -> bool:
         return self in (FieldType.DATE, FieldType.WAREKI_DATE)
 
+    @property
+    def is_digit_run(self) -> bool:
+        """Written as digits only, one per box or group, so that each can be cut apart and read
+        alone (the second reader's field types; amounts are not among them)."""
+        return self in _DIGIT_RUNS
+
+
+_DIGIT_RUNS = frozenset(
+    {
+        FieldType.DIGITS,
+        FieldType.MYNUMBER,
+        FieldType.POSTAL_CODE,
+        FieldType.PHONE,
+        FieldType.DATE,
+        FieldType.WAREKI_DATE,
+    }
+)
+
 
 class ReviewPolicy(StrEnum):
     """When a human must look at a field."""

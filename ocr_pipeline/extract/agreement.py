@@ -33,15 +33,7 @@ from form_schemas.reasons import Reason, ReasonCode
 from form_schemas.spec import FieldSpec, FieldType
 
 KANA_TYPES = frozenset({FieldType.KANA})
-DIGIT_TYPES = frozenset(
-    {
-        FieldType.DIGITS,
-        FieldType.POSTAL_CODE,
-        FieldType.PHONE,
-        FieldType.DATE,
-        FieldType.WAREKI_DATE,
-    }
-)
+DIGIT_TYPES = frozenset(t for t in FieldType if t.is_digit_run) - {FieldType.MYNUMBER}
 
 
 @dataclass(frozen=True)

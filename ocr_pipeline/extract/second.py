@@ -36,16 +36,7 @@ from .observe import Observation
 
 log = logging.getLogger(__name__)
 
-DIGIT_TYPES = frozenset(
-    {
-        FieldType.DIGITS,
-        FieldType.MYNUMBER,
-        FieldType.POSTAL_CODE,
-        FieldType.PHONE,
-        FieldType.DATE,
-        FieldType.WAREKI_DATE,
-    }
-)
+DIGIT_TYPES = frozenset(t for t in FieldType if t.is_digit_run)
 MAX_GROUP = 4  # longest run of digits in one crop that is cut by components
 KANA_CLASSES = frozenset(KATAKANA + HIRAGANA + "ー")
 DIGIT_CLASSES = frozenset(DIGITS)

@@ -25,6 +25,11 @@ GRID = (8, 10)
 sit in the writing, which the blank template does not have; the printed structure everywhere
 else must be represented too."""
 RATIO = 0.8  # Lowe's ratio test
+LONE_MATCH = 64
+"""A page feature with a single template feature near where it is expected matches it only
+when their descriptors differ in fewer bits than this (of 256): no second candidate to
+compare with, so the ratio test cannot speak."""
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint16)
 
 
 @dataclass(frozen=True)
@@ -85,3 +90,65 @@ def match(page: Features, template: Features) -> tuple[NDArray[np.float32], NDAr
     query = np.fromiter((m.queryIdx for m in good), dtype=np.int64, count=len(good))
     train = np.fromiter((m.trainIdx for m in good), dtype=np.int64, count=len(good))
     return page.points[query], template.points[train]
+
+
+def match_near(
+    page: Features, template: Features, expected: NDArray[np.float64], radius: float
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Like :func:`match`, but each page feature is compared only with the template features
+    within ``radius`` (template pixels) of where ``expected`` (2 x 3 affine, page pixels to
+    template pixels) puts it, the ratio test among those. A few comparisons per feature
+    instead of thousands; and repeated printed structure (the corners of a row of comb
+    boxes look alike) no longer fails the ratio test against its far-away twins."""
+    if len(page) < 2 or len(template) < 2:
+        empty = np.zeros((0, 2), np.float32)
+        return empty, empty
+    at = page.points.astype(np.float64) @ expected[:, :2].T + expected[:, 2]
+    query, train = _pairs_near(at, template.points.astype(np.float64), radius)
+    if not len(query):
+        empty = np.zeros((0, 2), np.float32)
+        return empty, empty
+    diff = np.bitwise_xor(page.descriptors[query], template.descriptors[train])
+    dist = _POPCOUNT[diff].sum(axis=1)
+    order = np.lexsort((dist, query))  # by page feature, nearest descriptor first
+    query, train, dist = query[order], train[order], dist[order]
+    first = np.flatnonzero(np.r_[True, query[1:] != query[:-1]])
+    best = dist[first]
+    has_second = np.r_[first[1:], len(query)] - first > 1
+    second = np.where(has_second, dist[np.minimum(first + 1, len(dist) - 1)], 0)
+    good = np.where(has_second, best < RATIO * second, best < LONE_MATCH)
+    keep = first[good]
+    return page.points[query[keep]], template.points[train[keep]]
+
+
+def _pairs_near(
+    at: NDArray[np.float64], points: NDArray[np.float64], radius: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Index pairs (i, j) with ``points[j]`` within ``radius`` of ``at[i]``, from a grid of
+    cells ``radius`` wide: only the 3 x 3 cells around each point are looked at."""
+    cell = np.floor(points / radius).astype(np.int64)
+    base = cell.min(axis=0) - 1
+    span = int(cell[:, 0].max() - base[0] + 2)
+    key = (cell[:, 1] - base[1]) * span + (cell[:, 0] - base[0])
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    inside: NDArray[np.bool_] = np.isfinite(at).all(axis=1)
+    mine = np.floor(np.where(inside[:, None], at, 0.0) / radius).astype(np.int64) - base
+    queries: list[NDArray[np.int64]] = []
+    trains: list[NDArray[np.int64]] = []
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            cx, cy = mine[:, 0] + dx, mine[:, 1] + dy
+            ok = inside & (cx >= 0) & (cx < span) & (cy >= 0)
+            k = cy * span + cx
+            lo = np.searchsorted(sorted_key, k, side="left")
+            hi = np.searchsorted(sorted_key, k, side="right")
+            count = np.where(ok, hi - lo, 0)
+            q = np.repeat(np.arange(len(at)), count)
+            offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+            queries.append(q)
+            trains.append(order[np.repeat(lo, count) + offset])
+    q = np.concatenate(queries)
+    t = np.concatenate(trains)
+    near = np.hypot(*(at[q] - points[t]).T) <= radius
+    return q[near], t[near]

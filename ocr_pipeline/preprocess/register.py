@@ -34,6 +34,9 @@ MIN_INLIERS = 30
 MIN_COVERAGE = 0.60
 MAX_RESIDUAL = 3.0  # px at template resolution
 RANSAC_THRESHOLD = 6.0  # px at template resolution
+GUIDE_RADIUS = 4 * RANSAC_THRESHOLD
+"""With the classification's transform as a guide, a page feature is matched only with the
+template features this close (template px) to where that transform puts it."""
 PATCH = 192
 GRID = (4, 6)
 
@@ -81,9 +84,16 @@ def scaled_features(gray: Gray, scale_to_template: float) -> features.Features:
     return features.extract(gray, features.WORK_SCALE * scale_to_template)
 
 
-def match_template(page: features.Features, model: TemplateModel) -> Match:
-    """RANSAC affine from page to template; ``matrix`` None when too few matches."""
-    src, dst = features.match(page, model.features)
+def match_template(
+    page: features.Features, model: TemplateModel, guide: Matrix | None = None
+) -> Match:
+    """RANSAC affine from page to template; ``matrix`` None when too few matches. With a
+    ``guide`` (an approximate transform, e.g. the classification's), each page feature is
+    compared only with the template features near where the guide puts it."""
+    if guide is None:
+        src, dst = features.match(page, model.features)
+    else:
+        src, dst = features.match_near(page, model.features, guide, GUIDE_RADIUS)
     if len(src) < 6:
         return Match(model.form.id, None, 0, len(src))
     matrix, inl = cv2.estimateAffine2D(
@@ -177,11 +187,19 @@ def _pose(matrix: Matrix) -> tuple[float, float]:
 
 
 def register(
-    page: Gray, page_features: features.Features, model: TemplateModel
+    page: Gray,
+    page_features: features.Features,
+    model: TemplateModel,
+    guide: Matrix | None = None,
 ) -> Registration | None:
     """Fit ``page`` onto ``model`` with all its features, warp, refine and score. None when
-    the features do not even give a transform."""
-    found = match_template(page_features, model)
+    the features do not even give a transform. ``guide``: the transform classification found
+    (from the strongest features only); matching near where it puts each feature is a few
+    times cheaper than matching every pair, and when it finds too few consistent matches,
+    every pair is matched as without it."""
+    found = match_template(page_features, model, guide) if guide is not None else None
+    if found is None or found.inliers < MIN_INLIERS:
+        found = match_template(page_features, model)
     if found.matrix is None:
         return None
     size = model.size

@@ -8,6 +8,8 @@ kana field's value is katakana either way.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import jaconv
 
 DIGITS = "0123456789"
@@ -35,6 +37,7 @@ SMALL = frozenset(SMALL_TO_LARGE)
 _DASHES = "-‐‑–—―−ｰ－"
 
 
+@lru_cache(maxsize=4096)  # per character compared: tens of thousands of calls a page
 def fold(char: str) -> str:
     """The form two readings are compared in: katakana for kana, ``ー`` for dashes,
     half-width digits."""

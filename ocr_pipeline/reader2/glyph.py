@@ -33,8 +33,22 @@ def darkness(image: Gray) -> NDArray[np.float32]:
     ink = dark[dark > INK_FLOOR]
     if ink.size == 0:
         return np.zeros(image.shape, np.float32)
-    top = max(float(np.percentile(ink, 90)), INK_FLOOR + 1.0)
+    top = max(_percentile(ink, 90), INK_FLOOR + 1.0)
     return np.asarray(np.clip((dark - INK_FLOOR) / (top - INK_FLOOR), 0.0, 1.0), np.float32)
+
+
+def _percentile(values: NDArray[np.float32], q: float) -> float:
+    """``np.percentile(values, q)`` (linear, float32), bit for bit, by partial sorting: the
+    general function costs 30 times as much on the few hundred values of a character."""
+    n = values.size
+    k = np.float32(q) / np.float32(100) * np.float32(n - 1)
+    lo = int(np.floor(k))
+    hi = min(lo + 1, n - 1)
+    t = k - np.float32(lo)
+    part = np.partition(values, (lo, hi))
+    a, b = part[lo], part[hi]
+    diff = b - a
+    return float(b - diff * (np.float32(1) - t) if t >= 0.5 else a + diff * t)
 
 
 def ink_mask(dark: NDArray[np.float32]) -> NDArray[np.bool_]:

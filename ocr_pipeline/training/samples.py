@@ -38,16 +38,8 @@ from ..reader2.glyph import Gray
 from ..reader2.segment import by_positions, cut_group, ink_height, separate_marks
 from ..store import TrainingExample
 
-DIGIT_TYPES = frozenset(
-    {
-        FieldType.DIGITS,
-        FieldType.POSTAL_CODE,
-        FieldType.PHONE,
-        FieldType.DATE,
-        FieldType.WAREKI_DATE,
-        FieldType.AMOUNT,
-    }
-)
+_RUNS = frozenset(t for t in FieldType if t.is_digit_run)
+DIGIT_TYPES = _RUNS - {FieldType.MYNUMBER} | {FieldType.AMOUNT}
 TEXT_TYPES = DIGIT_TYPES | {FieldType.KANA, FieldType.NAME, FieldType.ADDRESS, FieldType.TEXT}
 MAX_GROUP = 4  # as the second reader: longer digit groups are not cut by components
 SEPARATORS = "-\u2010\u2212 \u3000"

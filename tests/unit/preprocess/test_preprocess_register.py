@@ -11,9 +11,15 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from ocr_pipeline.preprocess.classify import template_scale
+from ocr_pipeline.preprocess import features
+from ocr_pipeline.preprocess.classify import classify, template_scale
 from ocr_pipeline.preprocess.ink import Gray
-from ocr_pipeline.preprocess.register import register, scaled_features
+from ocr_pipeline.preprocess.register import (
+    MIN_INLIERS,
+    match_template,
+    register,
+    scaled_features,
+)
 from ocr_pipeline.preprocess.templates import TemplateModel
 
 Matrix = NDArray[np.float64]
@@ -60,15 +66,24 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("guided", [False, True], ids=["all-pairs", "guided"])
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.form_id}-{c.angle}-{c.dpi}")
 def test_a_known_transform_is_recovered(
-    template_models: dict[str, TemplateModel], case: Case
+    template_models: dict[str, TemplateModel], case: Case, guided: bool
 ) -> None:
     form_id, angle, dpi, scanner, shift, upside_down = case
     model = template_models[form_id]
     factor = dpi / model.dpi * scanner
     page, forward = scan_of(model.gray, angle, factor, shift, upside_down)
-    reg = register(page, scaled_features(page, template_scale(model, dpi)), model)
+    guide = None
+    if guided:  # as the pipeline does: the classification's transform guides the matching
+        best = classify(page, dpi, list(template_models.values())).best
+        assert best is not None and best.form_id == form_id and best.matrix is not None
+        guide = best.matrix
+    feats = scaled_features(page, template_scale(model, dpi))
+    if guide is not None:  # the guide alone registers it (no fall-back to every pair)
+        assert match_template(feats, model, guide).inliers >= MIN_INLIERS
+    reg = register(page, feats, model, guide)
     assert reg is not None
     assert reg.ok, reg.notes
     # Registration reports the turn clockwise (the synthesiser's truth angle is
@@ -116,3 +131,41 @@ def test_the_template_itself_registers_as_identity(
     assert reg.quality > 0.9
     assert angle_between(reg.rotation, 0.0) < 0.1
     assert math.isclose(reg.scale, 1.0, rel_tol=0.002)
+
+
+def test_matching_near_the_guide_pairs_each_feature_with_its_own_place(
+    template_models: dict[str, TemplateModel],
+) -> None:
+    model = template_models["resident_move"]
+    identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    src, dst = features.match_near(model.features, model.features, identity, 24.0)
+    assert len(src) > 0.9 * len(model.features)
+    assert np.abs(src - dst).max() < 1e-3
+    # Matching every pair loses the look-alikes (comb box corners) to the ratio test.
+    everywhere, _ = features.match(model.features, model.features)
+    assert len(src) > len(everywhere)
+
+
+def test_a_misleading_guide_falls_back_to_matching_every_pair(
+    template_models: dict[str, TemplateModel],
+) -> None:
+    model = template_models["furusato_onestop"]
+    page, forward = scan_of(model.gray, 1.0, 1.0, (25, -10), False)
+    far = np.array([[1.0, 0.0, 400.0], [0.0, 1.0, -300.0]])  # nothing is where it points
+    misled = match_template(scaled_features(page, 1.0), model, far)
+    reg = register(page, scaled_features(page, 1.0), model, far)
+    assert reg is not None and reg.ok, reg and reg.notes
+    assert misled.inliers < MIN_INLIERS  # the guide alone could not have registered it
+    back = reg.matrix @ (forward @ np.array([[200.0, 300.0, 1.0]]).T)
+    assert np.abs(back.ravel() - [200.0, 300.0]).max() < 1.5
+
+
+def test_pairs_near_finds_exactly_the_points_within_the_radius() -> None:
+    rng = np.random.default_rng(7)
+    points = rng.uniform(0, 500, (400, 2))
+    at = np.vstack([rng.uniform(-50, 550, (300, 2)), [[np.nan, 3.0]]])
+    q, t = features._pairs_near(at, points, 20.0)
+    got = set(zip(q.tolist(), t.tolist(), strict=True))
+    d = np.hypot(at[:, None, 0] - points[None, :, 0], at[:, None, 1] - points[None, :, 1])
+    want = {(int(i), int(j)) for i, j in zip(*np.nonzero(d <= 20.0), strict=True)}
+    assert got == want and len(want) > 300

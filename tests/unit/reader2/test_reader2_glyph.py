@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from ocr_pipeline.reader2 import glyph
 from ocr_pipeline.reader2.glyph import N_FEATURES, SIZE, feature_matrix, features, square
 from tests.reader2_glyphs import drawn
 
@@ -44,3 +46,12 @@ def test_an_empty_image_gives_zeros_not_an_error() -> None:
     vec = features(np.full((30, 30), 255, np.uint8))
     assert not vec[: SIZE * SIZE].any()
     assert feature_matrix([], []).shape == (0, N_FEATURES)
+
+
+@pytest.mark.parametrize("q", [10.0, 50.0, 90.0])
+def test_the_fast_percentile_is_numpys_bit_for_bit(q: float) -> None:
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 3, 17, 400, 2500):
+        for values in (rng.random(n) * 255, np.round(rng.random(n) * 255)):
+            ink = values.astype(np.float32)
+            assert glyph._percentile(ink, q) == float(np.percentile(ink, q))
