@@ -132,7 +132,7 @@ def _pairs_near(
     key = (cell[:, 1] - base[1]) * span + (cell[:, 0] - base[0])
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
-    inside: NDArray[np.bool_] = np.isfinite(at).all(axis=1)
+    inside = np.asarray(np.isfinite(at).all(axis=1), dtype=np.bool_)
     mine = np.floor(np.where(inside[:, None], at, 0.0) / radius).astype(np.int64) - base
     queries: list[NDArray[np.int64]] = []
     trains: list[NDArray[np.int64]] = []
