@@ -117,10 +117,16 @@ def figures(records: Iterable[Record], rule: AgreementRule | None, forms: FormRe
     }
 
 
+MIN_SUPPORT = 20
+"""A field type gets a floor only when at least this many right fields of it would be raised
+on the development pages: a limit drawn from two or three fields says nothing."""
+
+
 def fit(records: list[Record], forms: FormRegistry) -> AgreementRule:
     """Per field kind, the (floor, lowest probability) pair that raises the most right fields
     with none wrong among those it raises; floors one per type, the lowest raised right
-    confidence of that type under the pair (development writers only)."""
+    confidence of that type under the pair, for types with at least :data:`MIN_SUPPORT`
+    such fields (development writers only)."""
     cands = [r for r in records if "readers_agree" in r["reasons"]]
     floors: dict[str, float] = {}
     min_prob: dict[str, float] = {}
@@ -138,10 +144,13 @@ def fit(records: list[Record], forms: FormRegistry) -> AgreementRule:
             continue
         _, p, floor = best
         min_prob[k] = p
-        for r in mine:
-            if r["agree_lowest"] >= p and r["right"] and r["confidence"] > floor:
-                t = r["type"]
-                floors[t] = min(floors.get(t, 1.0), round(r["confidence"], 3))
+        raised = [
+            r for r in mine if r["agree_lowest"] >= p and r["right"] and r["confidence"] > floor
+        ]
+        for t in sorted({r["type"] for r in raised}):
+            mine_t = [r["confidence"] for r in raised if r["type"] == t]
+            if len(mine_t) >= MIN_SUPPORT:
+                floors[t] = round(min(mine_t), 3)
     return AgreementRule(floors=floors, min_prob=min_prob)
 
 
