@@ -12,6 +12,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
 from form_schemas.spec import BBox
+from ocr_pipeline.preprocess import zones
 from ocr_pipeline.preprocess.ink import INK_LEVEL, Gray
 from ocr_pipeline.preprocess.zones import crop_zone, ink_in, split_lines
 
@@ -177,3 +178,11 @@ def test_blank_zones_and_empty_comb_boxes_hold_no_pale_writing(fill_page: FillPa
     boxes = blank.model.form.spec.field("my_number").segments[0].box_bboxes()
     for bbox in [ADDRESS, NAME, *boxes]:
         assert crop_zone(blank.reg, blank.model, bbox).faint < 1.0
+
+
+def test_the_zone_percentile_is_numpys() -> None:
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 9, 10, 11, 500, 3001):
+        values = rng.integers(0, 256, n).astype(np.uint8)
+        for q in (10.0, 50.0, 90.0):
+            assert zones._percentile(values, q) == float(np.percentile(values, q))
