@@ -13,6 +13,7 @@ private.
 
 from __future__ import annotations
 
+from ._retention import ArchiveRemover, cutoff_for
 from ._training import MODEL_MANIFEST, check_model_id, models_root
 from ._users import UserStore
 from .api import Store, TenantStore, registry_forms
@@ -51,6 +52,9 @@ from .views import (
     FieldView,
     Order,
     PageInfo,
+    PendingFile,
+    PurgePreview,
+    PurgeReport,
     SourceFile,
     TrainingExample,
     Upload,
@@ -61,6 +65,7 @@ from .views import (
 __all__ = [
     "MODEL_MANIFEST",
     "Action",
+    "ArchiveRemover",
     "AuditEvent",
     "AuditTotals",
     "AuditWeek",
@@ -85,6 +90,9 @@ __all__ = [
     "NotFoundError",
     "Order",
     "PageInfo",
+    "PendingFile",
+    "PurgePreview",
+    "PurgeReport",
     "ReviewStore",
     "Role",
     "SourceFile",
@@ -104,6 +112,7 @@ __all__ = [
     "WorkQueueStore",
     "WorkState",
     "check_model_id",
+    "cutoff_for",
     "database_url",
     "models_root",
     "registry_forms",
