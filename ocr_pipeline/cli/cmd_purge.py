@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 from ..errors import BadArgumentsError
-from ..store import PurgePreview, PurgeReport, Store, TenantStore, cutoff_for
+from ..store import PurgePreview, PurgeReport, RetentionStore, Store, cutoff_for
 from ..watch.paths import WatchPaths
 from ..watch.retention import archive_remover
 from .common import add_settings_args, print_json, settings_from, write_text
@@ -55,7 +55,7 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def cutoff(args: argparse.Namespace, town: TenantStore, now: datetime) -> datetime:
+def cutoff(args: argparse.Namespace, town: RetentionStore, now: datetime) -> datetime:
     """The cutoff the arguments give, else the municipality's retention period."""
     if args.before is not None:
         return datetime.combine(args.before, time(), JST).astimezone(UTC)

@@ -30,6 +30,7 @@ from .errors import (
 from .protocols import (
     DocumentReader,
     ExportStore,
+    RetentionStore,
     ReviewStore,
     TrainingSettings,
     TrainingStore,
@@ -93,6 +94,7 @@ __all__ = [
     "PendingFile",
     "PurgePreview",
     "PurgeReport",
+    "RetentionStore",
     "ReviewStore",
     "Role",
     "SourceFile",

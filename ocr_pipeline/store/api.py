@@ -60,7 +60,14 @@ from .errors import FormMissingError
 from .images import ImageFiles
 from .keys import KEY_FILE, Keyring
 from .models import TenantRow
-from .protocols import ExportStore, ReviewStore, TrainingStore, UserDirectory, WorkQueueStore
+from .protocols import (
+    ExportStore,
+    RetentionStore,
+    ReviewStore,
+    TrainingStore,
+    UserDirectory,
+    WorkQueueStore,
+)
 from .views import WorkItem
 
 IMAGES_DIR = "images"
@@ -115,6 +122,7 @@ class TenantStore(
     ReviewStore,
     ExportStore,
     TrainingStore,
+    RetentionStore,
 ):
     """One tenant's records, review state, audit trail, work queue and exports.
 
