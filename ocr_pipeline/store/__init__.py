@@ -13,7 +13,8 @@ private.
 
 from __future__ import annotations
 
-from ._retention import ArchiveRemover, cutoff_for
+from ._purge_files import ArchiveRemover
+from ._retention import cutoff_for
 from ._training import MODEL_MANIFEST, check_model_id, models_root
 from ._users import UserStore
 from .api import Store, TenantStore, registry_forms

@@ -20,16 +20,15 @@ that finished before a cutoff, in batches, each batch one transaction:
 
 Files go after the transaction commits: the same transaction writes each file to remove into
 ``purge_files`` (page images, archived scans), and a row there is deleted once its file is
-gone. A purge stopped at any point leaves either the rows (nothing happened) or the rows gone
-and the files listed; the next run (:meth:`RetentionMixin.finish_purge` first) removes them.
-Before a file goes, the store checks that no row of this tenant needs it again (the same page
+gone (:mod:`._purge_files`). A purge stopped at any point leaves either the rows (nothing
+happened) or the rows gone and the files listed; the next run (``finish_purge`` first) removes
+them. Before a file goes, the store checks that no row of this tenant needs it again (the same page
 image saved anew, the same scan dropped again), so a kept document never loses a file.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import BadArgumentsError
 from . import _convert as conv
-from ._base import TenantBase
+from ._purge_files import ARCHIVE, IMAGE, ArchiveRemover, PurgeFilesMixin
 from .errors import NotFoundError
 from .models import (
     AuditEventRow,
@@ -56,20 +55,16 @@ from .models import (
     WorkItemRow,
 )
 from .states import FINISHED, Action, SourceState
-from .views import PendingFile, PurgePreview, PurgeReport
+from .views import PurgePreview, PurgeReport
 
 log = logging.getLogger(__name__)
 
 PURGED = "$purged"
 """``detail`` of an audit event whose values a purge erased (migration 0006 allows exactly
 this change: ``old`` and ``new`` NULL, ``detail`` this marker, every other column as it was)."""
-IMAGE, ARCHIVE = "image", "archive"
 MAX_RETENTION_DAYS = 36500
 BATCH = 200
 
-ArchiveRemover = Callable[[str, str], None]
-"""``(stored_path, sha256)``: remove the archived scan (and its duplicates) that the watcher
-kept at ``stored_path``; raise ``OSError`` to leave it for the next run."""
 
 _FINISHED = [s.value for s in FINISHED]
 _OF_DOCUMENT: tuple[Any, ...] = (FieldEntryRow, AuditSampleRow, ExportItemRow, FieldRow, PageRow)
@@ -89,7 +84,7 @@ def check_days(days: int) -> int:
     return days
 
 
-class RetentionMixin(TenantBase):
+class RetentionMixin(PurgeFilesMixin):
     def retention_days(self) -> int:
         """How many days a finished document is kept before a purge without an explicit
         cutoff removes it (0: forever, the default)."""
@@ -327,13 +322,6 @@ class RetentionMixin(TenantBase):
             self._list_files(s, [(IMAGE, r.rel_path, r.sha256) for r in rows])
         return len(rows)
 
-    def _list_files(self, s: Session, files: Sequence[tuple[str, str, str]]) -> None:
-        now = self._now()
-        s.add_all(
-            PurgeFileRow(tenant_id=self._tenant, kind=k, ref=ref, sha256=sha, created_at=now)
-            for k, ref, sha in files
-        )
-
     def _erase_events(self, s: Session, doc_ids: list[int], sources: list[tuple[int, str]]) -> int:
         """Erase the values of the events about these documents and scan files (and of the
         uploads of those scans); return how many events changed."""
@@ -360,69 +348,6 @@ class RetentionMixin(TenantBase):
             .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0) or 0)
-
-    def pending_purge_files(self) -> list[PendingFile]:
-        """Files whose rows a purge removed and that are still to go, oldest first."""
-        with self._db.read() as s:
-            rows = s.scalars(
-                select(PurgeFileRow)
-                .where(PurgeFileRow.tenant_id == self._tenant)
-                .order_by(PurgeFileRow.id)
-            )
-            return [PendingFile(r.id, r.kind, r.ref, r.sha256) for r in rows]
-
-    def finish_purge(self, remove_archived: ArchiveRemover | None = None) -> tuple[int, int, int]:
-        """Remove the files earlier purges listed: ``(page images, archived scans, left)``.
-        A file some row of this tenant needs again (the same image or scan saved anew) stays
-        and leaves the list; one that cannot be removed now (``OSError``) stays listed."""
-        images = archived = left = 0
-        for f in self.pending_purge_files():
-            try:
-                removed = self._remove_file(f, remove_archived)
-            except OSError as exc:
-                log.warning("%s: could not remove %s %s: %s", self._tenant, f.kind, f.ref, exc)
-                left += 1
-                continue
-            if removed is None:
-                left += 1
-                continue
-            with self._db.write() as s:
-                s.execute(
-                    delete(PurgeFileRow).where(
-                        PurgeFileRow.tenant_id == self._tenant, PurgeFileRow.id == f.id
-                    )
-                )
-            if removed and f.kind == IMAGE:
-                images += 1
-            elif removed:
-                archived += 1
-        return images, archived, left
-
-    def _remove_file(self, f: PendingFile, remove_archived: ArchiveRemover | None) -> bool | None:
-        """Remove one listed file: ``True`` removed, ``False`` kept (needed again, or
-        already gone), ``None`` left for later (no archive remover given)."""
-        with self._db.read() as s:
-            if f.kind == IMAGE:
-                needed = s.get(PageImageRow, (self._tenant, f.sha256)) is not None
-            else:
-                needed = (
-                    s.scalar(
-                        select(SourceFileRow.id).where(
-                            SourceFileRow.tenant_id == self._tenant,
-                            SourceFileRow.sha256 == f.sha256,
-                        )
-                    )
-                    is not None
-                )
-        if needed:
-            log.info("%s: %s %s is needed again; kept", self._tenant, f.kind, f.ref)
-            return False
-        if f.kind == IMAGE:
-            return self._images.remove(f.ref)
-        if remove_archived is None:
-            return None
-        remove_archived(f.ref, f.sha256)
-        return True
 
 
 def conv_time(value: Any) -> datetime:
