@@ -66,6 +66,8 @@ ACTION: dict[Action, str] = {
     Action.READER_MODEL: "読み取りモデルの切替",
     Action.TRAINING_EXPORTED: "学習データの出力",
     Action.AUDIT_RATE_SET: "抜き取り検査の割合の変更",
+    Action.RETENTION_SET: "保存期間の変更",
+    Action.PURGED: "保存期間を過ぎた書類の削除",
 }
 FIELD_TYPE: dict[str, str] = {
     "text": "文字",

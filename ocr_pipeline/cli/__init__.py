@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_forms,
         cmd_models,
         cmd_process,
+        cmd_purge,
+        cmd_retention,
         cmd_secrets,
         cmd_status,
         cmd_synth,
@@ -77,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_ui,
         cmd_train,
         cmd_audit,
+        cmd_retention,
+        cmd_purge,
     ):
         module.register(sub)
     return parser

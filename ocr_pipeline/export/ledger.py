@@ -152,6 +152,12 @@ def repeat_export(
     saved = {"neutralise_formulas": False, **saved}
     profile = parse_profile(saved, f"export {export_id}")
     ids = store.export_items(export_id)
+    if len(ids) != entry.document_count:
+        raise ConflictError(
+            f"export {export_id} cannot be written again: {entry.document_count - len(ids)} of "
+            f"its {entry.document_count} documents were purged (retention, `formocr purge`)",
+            "use the file the core system received, or restore a backup taken before the purge",
+        )
     records = [to_record(store, store.get_document(i)) for i in ids]
     rendered = render_report(profile, forms.get(profile.form).spec, records)
     data = rendered.data

@@ -13,6 +13,8 @@ private.
 
 from __future__ import annotations
 
+from ._purge_files import ArchiveRemover
+from ._retention import cutoff_for
 from ._training import MODEL_MANIFEST, check_model_id, models_root
 from ._users import UserStore
 from .api import Store, TenantStore, registry_forms
@@ -29,6 +31,7 @@ from .errors import (
 from .protocols import (
     DocumentReader,
     ExportStore,
+    RetentionStore,
     ReviewStore,
     TrainingSettings,
     TrainingStore,
@@ -51,6 +54,9 @@ from .views import (
     FieldView,
     Order,
     PageInfo,
+    PendingFile,
+    PurgePreview,
+    PurgeReport,
     SourceFile,
     TrainingExample,
     Upload,
@@ -61,6 +67,7 @@ from .views import (
 __all__ = [
     "MODEL_MANIFEST",
     "Action",
+    "ArchiveRemover",
     "AuditEvent",
     "AuditTotals",
     "AuditWeek",
@@ -85,6 +92,10 @@ __all__ = [
     "NotFoundError",
     "Order",
     "PageInfo",
+    "PendingFile",
+    "PurgePreview",
+    "PurgeReport",
+    "RetentionStore",
     "ReviewStore",
     "Role",
     "SourceFile",
@@ -104,6 +115,7 @@ __all__ = [
     "WorkQueueStore",
     "WorkState",
     "check_model_id",
+    "cutoff_for",
     "database_url",
     "models_root",
     "registry_forms",

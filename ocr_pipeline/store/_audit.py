@@ -21,7 +21,9 @@ from .views import AuditEvent, AuditTotals, AuditWeek
 
 JST = timezone(timedelta(hours=JST_HOURS))
 
-SETTINGS_ACTIONS = frozenset({Action.AUDIT_RATE_SET, Action.TRAINING_OPT_IN, Action.READER_MODEL})
+SETTINGS_ACTIONS = frozenset(
+    {Action.AUDIT_RATE_SET, Action.TRAINING_OPT_IN, Action.READER_MODEL, Action.RETENTION_SET}
+)
 """The audit events of a tenant's settings (:meth:`AuditMixin.settings_events`)."""
 
 
@@ -55,8 +57,8 @@ class AuditMixin(StatsMixin):
             )
 
     def settings_events(self) -> list[AuditEvent]:
-        """The changes of this tenant's settings (audit rate, training opt-in, reader model),
-        oldest first: who, when, from what to what."""
+        """The changes of this tenant's settings (audit rate, training opt-in, reader model,
+        retention period), oldest first: who, when, from what to what."""
         q = select(AuditEventRow).where(
             AuditEventRow.tenant_id == self._tenant,
             AuditEventRow.action.in_([a.value for a in SETTINGS_ACTIONS]),

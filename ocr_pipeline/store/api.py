@@ -49,6 +49,7 @@ from ._queue import (
 from ._read import ReadMixin
 from ._reseal import RotationReport, rotate, sealed_by_key
 from ._results import ResultsMixin
+from ._retention import RetentionMixin
 from ._review import ReviewMixin
 from ._stats import StatsMixin
 from ._training import TrainingMixin
@@ -59,7 +60,14 @@ from .errors import FormMissingError
 from .images import ImageFiles
 from .keys import KEY_FILE, Keyring
 from .models import TenantRow
-from .protocols import ExportStore, ReviewStore, TrainingStore, UserDirectory, WorkQueueStore
+from .protocols import (
+    ExportStore,
+    RetentionStore,
+    ReviewStore,
+    TrainingStore,
+    UserDirectory,
+    WorkQueueStore,
+)
 from .views import WorkItem
 
 IMAGES_DIR = "images"
@@ -109,10 +117,12 @@ class TenantStore(
     AuditMixin,
     StatsMixin,
     TrainingMixin,
+    RetentionMixin,
     WorkQueueStore,
     ReviewStore,
     ExportStore,
     TrainingStore,
+    RetentionStore,
 ):
     """One tenant's records, review state, audit trail, work queue and exports.
 
@@ -120,8 +130,8 @@ class TenantStore(
     (``_read``), files in (``_ingest``, ``_uploads``), the queue (``_queue``), saving results
     (``_results``), review (``_review``, double entry in ``_entries``), exports
     (``_exports``), dashboard figures (``_stats``), the sampling audit (``_audit``,
-    ``_sampling``) and learning from reviewers (``_training``). Each method is one
-    transaction.
+    ``_sampling``), learning from reviewers (``_training``) and retention (``_retention``:
+    purging finished documents). Each method is one transaction (a purge: one per batch).
     Callers name the part they use (:mod:`.protocols`): :class:`WorkQueueStore` (the
     watcher), :class:`ReviewStore` (the review UI), :class:`ExportStore` (the exporter); this
     class is each of them (the mixins come first, so theirs are the methods that run).

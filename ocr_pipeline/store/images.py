@@ -73,3 +73,16 @@ class ImageFiles:
 
     def read(self, rel_path: str) -> bytes:
         return (self.root / rel_path).read_bytes()
+
+    def remove(self, rel_path: str) -> bool:
+        """Remove the file at ``rel_path`` (a path this store made: ``tenant/xx/sha.png``);
+        ``False`` if it was not there. Its folder stays (a writer may be about to use it)."""
+        path = self.root / rel_path
+        if ".." in Path(rel_path).parts or Path(rel_path).is_absolute():
+            raise BadArgumentsError(f"{rel_path!r} is not a page image path", "a bug: report it")
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        fsync_dir(path.parent)
+        return True

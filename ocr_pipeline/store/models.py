@@ -4,8 +4,8 @@ Every table carries ``tenant_id``, and every reference between tenant data is a 
 foreign key ``(tenant_id, x_id)``: the database itself refuses a page, field or export item that
 points at another tenant's row. States are stored as text (see :mod:`.states`); times are UTC.
 
-Audit events reference documents and source files by id without a foreign key, so that a later
-retention policy can delete records while the trail of what happened to them stays. Actors are
+Audit events reference documents and source files by id without a foreign key, so that a purge
+(:mod:`._retention`) can delete records while the trail of what happened to them stays. Actors are
 free text (``"user:sato"``, ``"system:watcher"``). Users (``users``) are not tenant data: a login
 is unique in the installation, and ``user_tenants`` says which tenants a user works for (one for
 clerks and reviewers, one or more for administrators).
@@ -104,6 +104,11 @@ class TenantRow(Base):
         Boolean, nullable=False, default=False, server_default=false()
     )
     reader_model: Mapped[str | None] = mapped_column(ModelId, nullable=True)
+    # Days a finished (exported or returned) document is kept before `formocr purge` removes
+    # it (0: forever).
+    retention_days: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
 
 
 class SourceFileRow(Base):
@@ -212,6 +217,9 @@ Index(
 
 # Queue filters and dashboards by the day a document was made.
 Index("ix_documents_created", DocumentRow.tenant_id, DocumentRow.created_at)
+# Retention: finished documents by when they finished (a final status never changes again, so
+# ``updated_at`` of an exported or returned document is when it became so).
+Index("ix_documents_finished", DocumentRow.tenant_id, DocumentRow.status, DocumentRow.updated_at)
 
 
 class PageRow(Base):
@@ -274,8 +282,11 @@ class FieldRow(Base):
 
 
 class AuditEventRow(Base):
-    """Append-only (database triggers refuse UPDATE and DELETE). ``doc_version`` is the
-    document's version after the change, which is how a conflict names what changed."""
+    """Append-only (database triggers refuse UPDATE and DELETE), but for one change: a purge
+    erases the values of the events of the documents it removes (``old`` and ``new`` NULL,
+    ``detail`` ``'$purged'``), keeping who, when, what and which field (migration 0006).
+    ``doc_version`` is the document's version after the change, which is how a conflict names
+    what changed."""
 
     __tablename__ = "audit_events"
     __table_args__ = (
@@ -418,3 +429,19 @@ class AuditSampleRow(Base):
     outcome: Mapped[str | None] = mapped_column(State, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class PurgeFileRow(Base):
+    """A file a purge has still to remove, written in the transaction that removed its rows:
+    ``kind`` ``image`` (``ref``: the page image's path under the image folder) or ``archive``
+    (``ref``: the archived scan's ``stored_path``). The row goes once the file is gone, so a
+    purge stopped between the two finishes at the next run."""
+
+    __tablename__ = "purge_files"
+    __table_args__ = (Index("ix_purge_files_tenant", "tenant_id", "id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[str] = _tenant()
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    ref: Mapped[str] = mapped_column(Text, nullable=False)
+    sha256: Mapped[str] = mapped_column(Sha256, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

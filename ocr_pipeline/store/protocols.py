@@ -7,6 +7,7 @@ checks) the part of the store it depends on:
 - :class:`ReviewStore`: the review UI (correcting, double entry, approving, dashboards);
 - :class:`ExportStore`: the exporter (approved records out, the export ledger);
 - :class:`UserDirectory`: logging in and managing the users of the review UI;
+- :class:`RetentionStore`: purging finished documents past their retention (``formocr purge``);
 - :class:`TrainingStore`: learning from reviewers (the evidence, its export, the tenant's
   own second reader model); its settings part, :class:`TrainingSettings`, is also part of
   :class:`ReviewStore`.
@@ -20,7 +21,7 @@ below; a method's signature here must stay the same as there (a test compares th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -44,6 +45,9 @@ from .views import (
     FieldStat,
     Order,
     PageInfo,
+    PendingFile,
+    PurgePreview,
+    PurgeReport,
     SourceFile,
     TrainingExample,
     Upload,
@@ -126,6 +130,32 @@ class TrainingStore(DocumentReader, TrainingSettings, Protocol):
     def record_training_export(
         self, *, actor: str, out: str, counts: dict[str, int], manifest_sha256: str
     ) -> None: ...
+
+
+class RetentionStore(DocumentReader, Protocol):
+    """What a records officer's purge needs: the retention period and removing finished
+    documents past it (``_retention``)."""
+
+    def retention_days(self) -> int: ...
+
+    def set_retention_days(self, days: int, *, actor: str) -> None: ...
+
+    def purge_preview(self, cutoff: datetime) -> PurgePreview: ...
+
+    def purge_finished(
+        self,
+        cutoff: datetime,
+        *,
+        actor: str,
+        remove_archived: Callable[[str, str], None] | None = None,
+        batch_size: int = 200,
+    ) -> PurgeReport: ...
+
+    def finish_purge(
+        self, remove_archived: Callable[[str, str], None] | None = None
+    ) -> tuple[int, int, int]: ...
+
+    def pending_purge_files(self) -> list[PendingFile]: ...
 
 
 class WorkQueueStore(DocumentReader, Protocol):

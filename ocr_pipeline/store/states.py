@@ -40,6 +40,10 @@ class DocumentStatus(StrEnum):
 EDITABLE = frozenset({DocumentStatus.REVIEW, DocumentStatus.READY})
 """Statuses in which fields may be corrected, confirmed or marked unreadable."""
 
+FINISHED = frozenset({DocumentStatus.EXPORTED, DocumentStatus.RETURNED})
+"""Final statuses: nothing changes a document in them any more (so its ``updated_at`` is when it
+finished), and retention may purge it. ``approved`` is not final: it waits for its export."""
+
 
 class FieldState(StrEnum):
     """``accepted`` (by the machine), ``review`` (needs a look), ``corrected``, ``confirmed``
@@ -82,6 +86,8 @@ class Action(StrEnum):
     TRAINING_OPT_IN = "training_opt_in"  # an administrator allowed or stopped training use
     READER_MODEL = "reader_model"  # the tenant switched its second reader model
     TRAINING_EXPORTED = "training_exported"  # reviewed fields were exported as training data
+    RETENTION_SET = "retention_set"  # the tenant's retention period was changed
+    PURGED = "purged"  # finished documents past their retention were removed (ids, no values)
 
 
 class Role(StrEnum):

@@ -303,3 +303,46 @@ class TrainingExample:
     registration: dict[str, Any] | None
     reader_model: str | None
     reviewed_at: datetime
+
+
+@dataclass(frozen=True)
+class PurgePreview:
+    """What a purge with this ``cutoff`` would remove (``formocr purge --dry-run``): finished
+    documents by status, the span of their finishing times, the scan files that would have no
+    document left, and files of an earlier purge still to remove."""
+
+    cutoff: datetime
+    documents: int
+    by_status: dict[str, int]
+    first_finished: datetime | None
+    last_finished: datetime | None
+    source_files: int
+    pending_files: int
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    """A file whose rows a purge removed and that is still to go: ``kind`` ``image`` (``ref``
+    relative to the image folder) or ``archive`` (``ref``: the archived scan's path)."""
+
+    id: int
+    kind: str
+    ref: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    """What a purge removed: documents and scan files (ids), page image files and archived
+    scans, audit events whose values were erased, in how many batches (one transaction and
+    one ``purged`` event each); ``files_left``: files that could not be removed now (the next
+    run tries again)."""
+
+    cutoff: datetime
+    documents: tuple[int, ...]
+    source_files: tuple[int, ...]
+    images: int
+    archived: int
+    events_erased: int
+    batches: int
+    files_left: int

@@ -7,7 +7,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,7 +15,7 @@ from form_schemas.japanese.width import normalise_text
 from form_schemas.registry import FormRegistry
 from ocr_pipeline.export import ExportEncodingError, ProfileRegistry, render
 from ocr_pipeline.export.ledger import repeat_export, run_export, to_record
-from ocr_pipeline.store import Action, DocumentStatus, TenantStore
+from ocr_pipeline.store import Action, ConflictError, DocumentStatus, TenantStore
 
 if TYPE_CHECKING:
     from tests.unit.store.conftest import Kit
@@ -58,6 +58,23 @@ def test_repeat_is_byte_for_byte_and_logged(town_a: TenantStore, kit: Kit, tmp_p
     assert copy.sha256 == out.sha256
     doc_events = town_a.audit_trail(out.documents[0])
     assert [e.action for e in doc_events].count(Action.EXPORTED) == 1
+
+
+def test_an_export_whose_documents_were_purged_is_not_repeated(
+    town_a: TenantStore, kit: Kit, tmp_path: Path, clock: Any
+) -> None:
+    _approved(town_a, kit, "a.pdf")
+    _approved(town_a, kit, "b.pdf")
+    profile = PROFILES.get("water_service_utf8")
+    out = run_export(town_a, profile, FORMS, actor="admin", out_dir=tmp_path / "1", now=NOW)
+    assert out.export_id is not None
+    clock.advance(60)
+    report = town_a.purge_finished(clock(), actor="kanri", batch_size=1)
+    assert (len(report.documents), report.batches) == (2, 2)  # one batch per document
+    with pytest.raises(ConflictError, match="2 of its 2 documents were purged"):
+        repeat_export(town_a, out.export_id, FORMS, actor="admin", out_dir=tmp_path / "2")
+    assert not (tmp_path / "2").exists()
+    assert [e.id for e in town_a.export_log()] == [out.export_id]
 
 
 def test_unencodable_character_stops_before_anything_is_written(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ocr_pipeline.store import Action, AuditEvent, Store, TenantStore
 from ocr_pipeline.store._convert import event
+from ocr_pipeline.store._retention import PURGED
 from ocr_pipeline.store._sealed import Sealer
 from ocr_pipeline.store.models import AuditEventRow
 
@@ -42,6 +45,8 @@ AUDITED: dict[str, set[Action]] = {
     "set_training_opt_in": {Action.TRAINING_OPT_IN},
     "set_reader_model": {Action.READER_MODEL},
     "record_training_export": {Action.TRAINING_EXPORTED},
+    "set_retention_days": {Action.RETENTION_SET},
+    "purge_finished": {Action.PURGED},
 }
 # Operational state (tenant row, work queue): recorded in their own tables, not as events.
 OPERATIONAL = {
@@ -53,6 +58,7 @@ OPERATIONAL = {
     "complete",
     "fail",
     "release_expired_leases",
+    "finish_purge",  # removes files a purge listed (its event was written with the purge)
 }
 READ_ONLY = {
     "get_document",
@@ -83,6 +89,9 @@ READ_ONLY = {
     "reader_model",
     "evidence_counts",
     "training_examples",
+    "retention_days",
+    "purge_preview",
+    "pending_purge_files",
 }
 
 
@@ -92,6 +101,34 @@ def _all_events(store: Store) -> list[AuditEvent]:
             event(r, Sealer(store.keys, r.tenant_id))
             for r in s.scalars(select(AuditEventRow).order_by(AuditEventRow.id))
         ]
+
+
+def _check_past(name: str, seen: list[AuditEvent], now: list[AuditEvent], erases: bool) -> None:
+    """Earlier events never change; a purge (``erases``) only erases values of some."""
+    if not erases:
+        assert now[: len(seen)] == seen, f"{name} changed earlier events"
+        return
+    for was, is_ in zip(seen, now, strict=False):
+        assert is_ == was or is_ == replace(was, old=None, new=None, detail=PURGED), name
+    assert any(is_ != was for was, is_ in zip(seen, now, strict=False)), name
+
+
+def _retention_steps(
+    step: Callable[..., list[AuditEvent]], town: TenantStore, clock: Any, finished: list[int]
+) -> None:
+    """Set a retention period, then purge every finished document (``finished``)."""
+    step(
+        "set_retention_days",
+        lambda: town.set_retention_days(3650, actor="user:kanri"),
+        actor="user:kanri",
+    )
+    purged = step(
+        "purge_finished",
+        lambda: town.purge_finished(clock(), actor="user:kanri"),
+        actor="user:kanri",
+        erases=True,
+    )
+    assert [e.new["documents"] for e in purged] == [finished]
 
 
 def test_every_public_method_is_classified() -> None:
@@ -109,11 +146,13 @@ def test_every_change_writes_its_event_and_the_past_never_changes(
     seen: list[AuditEvent] = []
     state: dict[str, Any] = {}
 
-    def step(name: str, call: Callable[[], Any], actor: str | None = None) -> list[AuditEvent]:
+    def step(
+        name: str, call: Callable[[], Any], actor: str | None = None, erases: bool = False
+    ) -> list[AuditEvent]:
         clock.advance(1)
         result = call()
         now = _all_events(store)
-        assert now[: len(seen)] == seen, f"{name} changed earlier events"
+        _check_past(name, seen, now, erases)
         new = now[len(seen) :]
         assert AUDITED[name] <= {e.action for e in new}, name
         assert all(e.at == clock() for e in new), name
@@ -227,14 +266,14 @@ def test_every_change_writes_its_event_and_the_past_never_changes(
         ),
         actor="admin",
     )
-    assert set(AUDITED) <= set(state)
-    trail = town_a.audit_trail(first)
-    assert [e.action for e in trail][-4:] == [
+    assert [e.action for e in town_a.audit_trail(first)][-4:] == [
         Action.CORRECTED,
         Action.REVEALED,
         Action.APPROVED,
         Action.EXPORTED,
     ]
+    _retention_steps(step, town_a, clock, sorted([first, second]))
+    assert set(AUDITED) <= set(state)
 
 
 def test_reads_write_nothing(store: Store, town_a: TenantStore, kit: Kit) -> None:
@@ -280,6 +319,9 @@ def test_reads_write_nothing(store: Store, town_a: TenantStore, kit: Kit) -> Non
         "reader_model": town_a.reader_model,
         "evidence_counts": town_a.evidence_counts,
         "training_examples": town_a.training_examples,
+        "retention_days": town_a.retention_days,
+        "purge_preview": lambda: town_a.purge_preview(datetime(2025, 1, 1, tzinfo=UTC)),
+        "pending_purge_files": town_a.pending_purge_files,
     }
     assert set(calls) == READ_ONLY
     before = (_all_events(store), town_a.get_document(doc_id), town_a.get_document(done_id))

@@ -11,6 +11,7 @@ import pytest
 from ocr_pipeline.store import (
     DocumentReader,
     ExportStore,
+    RetentionStore,
     ReviewStore,
     TenantStore,
     TrainingSettings,
@@ -27,6 +28,7 @@ CASES = [
     (ExportStore, TenantStore),
     (TrainingSettings, TenantStore),
     (TrainingStore, TenantStore),
+    (RetentionStore, TenantStore),
     (UserDirectory, UserStore),
 ]
 

@@ -180,6 +180,13 @@ OWN_ONLY: dict[str, Call] = {
     "settings_events": lambda b, a, k: b.settings_events(),
     "audit_weeks": lambda b, a, k: b.audit_weeks(),
     "audit_totals": lambda b, a, k: b.audit_totals(),
+    "retention_days": lambda b, a, k: b.retention_days(),
+    "set_retention_days": lambda b, a, k: b.set_retention_days(30, actor="b"),
+    # A's exported document finished before B's clock: B's purge must not reach it
+    "purge_preview": lambda b, a, k: b.purge_preview(b._now()),
+    "purge_finished": lambda b, a, k: b.purge_finished(b._now(), actor="b"),
+    "finish_purge": lambda b, a, k: b.finish_purge(),
+    "pending_purge_files": lambda b, a, k: b.pending_purge_files(),
 }
 
 
@@ -220,8 +227,10 @@ def test_tenant_b_can_neither_see_nor_change_tenant_a(
     assert counts.documents == {} and sum(counts.sources.values()) <= 1  # B's own file
     assert results["audit_rate"] == 0.0 and town_b.audit_rate() == 0.5
     assert town_a.audit_rate() == 0.02 and [e.actor for e in town_a.settings_events()] == ["a"]
-    # B's own changes made before (opt-in, reader model, audit rate), none of A's
-    assert [e.actor for e in results["settings_events"]] == ["b", "b", "b"]
+    # B's own changes made before (opt-in, reader model, audit rate, retention), none of A's
+    assert [e.actor for e in results["settings_events"]] == ["b", "b", "b", "b"]
+    assert results["purge_preview"].documents == 0 and results["purge_finished"].documents == ()
+    assert results["finish_purge"] == (0, 0, 0) and town_a.retention_days() == 0
     assert results["audit_weeks"] == [] and results["audit_totals"].samples == 0
     own = {"register_source", "record_upload", "uploads", "settings_events"}
     for name, result in results.items():

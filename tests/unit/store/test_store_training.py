@@ -178,22 +178,16 @@ def test_each_field_records_the_model_that_read_it(town_a: TenantStore, kit: Kit
     assert example.reader_model == "m7"
 
 
-def test_examples_go_with_their_document(town_a: TenantStore, kit: Kit, migrated_url: str) -> None:
+def test_examples_go_with_their_document(town_a: TenantStore, kit: Kit, clock: Any) -> None:
     keep = _save(town_a, kit, "a.pdf", kit.water(review=("user_name",)))
     gone = _save(town_a, kit, "b.pdf", kit.water(review=("user_name",)))
     for doc in (keep, gone):
         town_a.confirm_field(doc, "user_name", actor="rev", expected_version=1)
     assert town_a.evidence_counts() == {"name": 2}
-    # a purge (no command yet) deletes the document's rows; nothing of it stays as evidence
-    engine = create_engine(migrated_url)
-    try:
-        with engine.begin() as c:
-            c.execute(text("DELETE FROM fields WHERE document_id = :d"), {"d": gone})
-            c.execute(
-                text("UPDATE pages SET document_id = NULL WHERE document_id = :d"), {"d": gone}
-            )
-            c.execute(text("DELETE FROM documents WHERE id = :d"), {"d": gone})
-    finally:
-        engine.dispose()
+    # a purge takes the returned document, and its examples with it
+    town_a.return_document(gone, actor="kacho", expected_version=2, reason="重複")
+    clock.advance(1)
+    report = town_a.purge_finished(clock(), actor="kanri")
+    assert report.documents == (gone,)
     assert [e.document_id for e in town_a.training_examples()] == [keep]
     assert town_a.evidence_counts() == {"name": 1}
