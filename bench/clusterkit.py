@@ -60,6 +60,8 @@ class PrivatePostgres:
 
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="formocr-pg-")))
     port: int = field(default_factory=free_port)
+    settings: tuple[str, ...] = ()
+    """More server settings (``name=value``, each given as ``-c``)."""
 
     def _run(self, *args: str) -> None:
         bindir = _pg_bindir()
@@ -89,7 +91,8 @@ class PrivatePostgres:
                       "-E", "UTF8", "--locale=C.UTF-8")  # fmt: skip
         self._pg_ctl("start", "-w", "-l", str(self.folder / "server.log"), "-o",
                      f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                     "-c max_connections=200 -c fsync=on")  # fmt: skip
+                     "-c max_connections=200 -c fsync=on"
+                     + "".join(f" -c {c}" for c in self.settings))  # fmt: skip
         if not (self.folder / ".created").exists():
             self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
                       "formocr")  # fmt: skip

@@ -37,7 +37,9 @@ watch``) and ``formocr worker --concurrency N`` (``local``: ``formocr watch --wo
   given the cores it needs, which are printed), and how many OCR workers of ``--ocr-rate``
   pages/min that feeds. The workers' own CPU (claim, save, page image, acknowledge) runs on
   the worker machines and grows with them: it is printed apart and not part of the ceiling.
-  The benchmark's own polling of the store (3 counts every 0.2 s) is in PostgreSQL's CPU.
+  The benchmark's own polling of the store is in PostgreSQL's CPU: every 0.2 s one count of
+  the work items of all municipalities, and only when nothing is queued or running the full
+  check (three counts per municipality).
 - **Fairness**: ``--fairness-pages`` pages of municipality A (PDFs of 20 pages) are dropped and
   taken (recorded and queued); then one single-page file of municipality B is dropped. Timed
   is B's drop to its document, and how much of A's queue was still waiting. Four reading
@@ -59,6 +61,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from bench import noocr
 from bench.clusterkit import (
@@ -173,7 +178,11 @@ class Run:
         with self.store() as store:
             while time.monotonic() < deadline:
                 assert self.node is not None and self.node.alive(), self.node
-                if all(_reached(store, t, n, queued) for t, n in files.items()):
+                # While anything is queued or running (one statement for every tenant), the
+                # full check (three per tenant, a cost counted in PostgreSQL's figure) waits.
+                if (queued or not _busy(store)) and all(
+                    _reached(store, t, n, queued) for t, n in files.items()
+                ):
                     return time.time()
                 time.sleep(0.2)
         raise SystemExit(f"not finished after {timeout:.0f} s; see {self.work / 'node'}")
@@ -193,6 +202,10 @@ class Run:
         """CPU seconds of each intake process (by pid)."""
         assert self.node is not None and self.node.proc is not None
         return {p: _cpu(p) for p in group_pids(self.node.proc.pid) if _kind(p) == INTAKE}
+
+
+def _busy(store: Store) -> bool:
+    return any(c.get("queued", 0) + c.get("running", 0) for c in store.work_counts().values())
 
 
 def _reached(store: Store, tenant: str, n: int, queued: bool) -> bool:
@@ -273,7 +286,8 @@ def throughput(
     """Pages per minute of one run (see the module doc); the files go to ``tenants``
     municipalities in turn."""
     towns = ["bench"] if tenants == 1 else [f"town-{k:02d}" for k in range(tenants)]
-    with Run(work, args.backend, workers, engine, intakes) as run:
+    postgres = PrivatePostgres(settings=PG_STATEMENTS if args.pg_statements else ())
+    with Run(work, args.backend, workers, engine, intakes, postgres) as run:
         load = loadavg()
         warmed = _spread(run, towns, warm[: max(2 * workers, len(towns))])
         run.wait(Counter(d.tenant for d in warmed), timeout=900)
@@ -281,12 +295,19 @@ def throughput(
             time.sleep(SHARE_SETTLE_S)  # the intakes settle on their shares
         idle_before = run.cpu_seconds()
         time.sleep(IDLE_S)  # what running costs with nothing to do (checks, polls, rescans)
+        if args.pg_statements:
+            statements_reset(run.postgres.url)
         cpu_before, each_before = run.cpu_seconds(), run.intake_cpu()
         idle = {k: (v - idle_before.get(k, 0.0)) / IDLE_S for k, v in cpu_before.items()}
         start = time.time()
         dropped = _spread(run, towns, scans)
         end = run.wait(Counter(d.tenant for d in warmed + dropped))
         cpu_after, each_after = run.cpu_seconds(), run.intake_cpu()
+        statements = (
+            top_statements(run.postgres.url, args.pg_statements, sum(s.pages for s in scans))
+            if args.pg_statements
+            else None
+        )
         cpu = {k: round(v - cpu_before.get(k, 0.0), 2) for k, v in cpu_after.items()}
         each = sorted(round(v - each_before.get(p, 0.0), 1) for p, v in each_after.items())
         problems = _checked(run, warmed + dropped)
@@ -299,6 +320,8 @@ def throughput(
         "load_average_before": load, "load_average_after": loadavg(),
         "audit_problems": len(problems),
     }  # fmt: skip
+    if statements is not None:
+        out["postgresql_statements"] = statements
     if args.backend == "celery":
         out["idle_cpu_seconds_per_second"] = {k: round(v, 3) for k, v in idle.items()}
         busy = {k: max(0.0, v - idle.get(k, 0.0) * (end - start)) for k, v in cpu.items()}
@@ -307,6 +330,49 @@ def throughput(
 
 
 IDLE_S = 10.0
+PG_STATEMENTS = ("shared_preload_libraries=pg_stat_statements", "pg_stat_statements.max=1000")
+
+
+def statements_reset(url: str) -> None:
+    """Start counting statements afresh (``--pg-statements``)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as c:
+            c.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            c.exec_driver_sql("SELECT pg_stat_statements_reset()")
+    finally:
+        engine.dispose()
+
+
+def top_statements(url: str, n: int, pages: int) -> dict[str, Any]:
+    """Statements and transactions per page since :func:`statements_reset`, and the ``n``
+    statements that took the server longest (calls and milliseconds per page)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as c:
+            rows = c.execute(
+                text(
+                    "SELECT query, calls, total_exec_time + total_plan_time "
+                    "FROM pg_stat_statements WHERE query NOT LIKE :own ORDER BY 3 DESC"
+                ),
+                {"own": "%pg_stat_statements%"},
+            ).all()
+    finally:
+        engine.dispose()
+    return {
+        "statements_per_page": round(sum(r[1] for r in rows) / pages, 1),
+        "server_ms_per_page": round(sum(r[2] for r in rows) / pages, 2),
+        "top": [
+            {
+                "calls_per_page": round(r[1] / pages, 2),
+                "ms_per_page": round(r[2] / pages, 3),
+                "query": " ".join(r[0].split())[:160],
+            }
+            for r in rows[:n]
+        ],
+    }
+
+
 SHARE_SETTLE_S = 12.0
 """Long enough for a second intake to join, the first to let go and the second to take
 (two checks of 2 s and the grace of 3 s, on a loaded machine)."""
@@ -352,7 +418,9 @@ def ceiling_figures(
             "central": {k: ms[k] for k in (INTAKE, "postgresql", "redis") if k in ms},
             "per worker machine": {k: ms[k] for k in (WORKER,) if k in ms},
         },
-        "derived_pages_per_min_on_a_core_of_its_own": {k: round(v) for k, v in per_core.items()},
+        "derived_pages_per_min_on_a_core_of_its_own": {
+            k: round(v) if math.isfinite(v) else None for k, v in per_core.items()
+        },
         "derived_central_ceiling": central,
         f"intakes_for_{want:.0f}_pages_per_min": needed,
     }
@@ -426,6 +494,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fairness-pages", type=int, default=2000)
     parser.add_argument("--only", nargs="+", choices=("ocr", "ceiling", "fairness"),
                         default=["ocr", "ceiling", "fairness"])  # fmt: skip
+    parser.add_argument("--pg-statements", type=int, default=0, metavar="N",
+                        help="count PostgreSQL's statements (pg_stat_statements) during the "
+                        "timed files and print the N that took it longest")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     args = parser.parse_args(argv)
     missing = backend_missing(args.backend)

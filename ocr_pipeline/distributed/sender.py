@@ -91,9 +91,12 @@ class CeleryDispatcher:
             log.info("the broker is back")
         self._down = False
 
-    def _send(self, item: WorkItem) -> None:
+    def _send(self, item: WorkItem, producer: Any) -> None:
         self.app.send_task(
-            TASK_NAME, args=(item.tenant_id, item.id), queue=queue_name(item.tenant_id)
+            TASK_NAME,
+            args=(item.tenant_id, item.id),
+            queue=queue_name(item.tenant_id),
+            producer=producer,
         )
         self._sent_at[item.id] = time.monotonic()
         self.sent += 1
@@ -105,9 +108,13 @@ class CeleryDispatcher:
             return
         while True:
             items = store.queued_after(self._mark, BATCH, self._owned)
-            for item in items:
-                self._send(item)
-                self._mark = item.id
+            if items:
+                # One producer (and its broker connection) for the round's messages, not
+                # one taken from the pool and given back per message.
+                with self.app.producer_or_acquire() as producer:
+                    for item in items:
+                        self._send(item, producer)
+                        self._mark = item.id
             if len(items) < BATCH:
                 return
 
@@ -134,12 +141,14 @@ class CeleryDispatcher:
     def _resend(self, store: Store, tenant: str, want: int) -> int:
         """Send again up to ``want`` of ``tenant``'s queued items not sent lately."""
         sent = 0
-        for item in store.for_tenant(tenant).list_work(WorkState.QUEUED, limit=BATCH):
-            if sent >= want:
-                break
-            if item.id not in self._sent_at:
-                self._send(item)
-                sent += 1
+        items = store.for_tenant(tenant).list_work(WorkState.QUEUED, limit=BATCH)
+        with self.app.producer_or_acquire() as producer:
+            for item in items:
+                if sent >= want:
+                    break
+                if item.id not in self._sent_at:
+                    self._send(item, producer)
+                    sent += 1
         return sent
 
 

@@ -29,6 +29,7 @@ from .states import Action, DocumentStatus, FieldState, SourceState, WorkState
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
+    from sqlalchemy import Row
 
 V = TypeVar("V", bound="DataclassInstance")
 
@@ -103,7 +104,8 @@ def _view(view: type[V], row: object, **converted: Any) -> V:
     return view(**{n: getattr(row, n) for n in names}, **converted)
 
 
-def source(row: SourceFileRow) -> views.SourceFile:
+def source(row: SourceFileRow | Row[Any]) -> views.SourceFile:
+    """From the ORM object or a row of ``source_files`` (Core statements)."""
     return _view(views.SourceFile, row, name=row.original_name, state=SourceState(row.state))
 
 
@@ -111,7 +113,8 @@ def page(row: PageRow) -> views.PageInfo:
     return _view(views.PageInfo, row)
 
 
-def work(row: WorkItemRow) -> views.WorkItem:
+def work(row: WorkItemRow | Row[Any]) -> views.WorkItem:
+    """From the ORM object or a row of ``work_items`` (Core statements)."""
     return _view(views.WorkItem, row, state=WorkState(row.state))
 
 

@@ -4,15 +4,18 @@ Saving the pipeline's results is in :mod:`._results`."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from ..errors import BadArgumentsError
 from . import _convert as conv
-from ._base import TenantBase
+from ._base import TenantBase, insert_events
 from ._queue import PROCESS, add_work_item
 from .errors import ConflictError, NotFoundError
 from .models import SourceFileRow, TenantRow, WorkItemRow
@@ -22,6 +25,8 @@ from .views import SourceFile
 log = logging.getLogger(__name__)
 
 SYSTEM = "system"
+SOURCES = cast(Table, SourceFileRow.__table__)
+WORK_ITEMS = cast(Table, WorkItemRow.__table__)
 
 
 class IngestMixin(TenantBase):
@@ -54,19 +59,27 @@ class IngestMixin(TenantBase):
             )
         for attempt in (1, 2):
             try:
-                with self._db.write() as s:
+                with self._db.write_rows() as conn:
                     return self._register(
-                        s, sha256, name, size, actor=actor, enqueue=enqueue, resume=resume
+                        conn,
+                        sha256,
+                        name,
+                        size,
+                        actor=actor,
+                        enqueue=enqueue,
+                        resume=resume,
+                        check_tenant=attempt == 2,
                     )
             except IntegrityError:
-                # Another worker recorded the same file between our look-up and insert.
+                # Another worker recorded the same file between our look-up and insert, or
+                # the tenant does not exist (the second attempt looks first and says so).
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
     def _register(
         self,
-        s: Session,
+        conn: Connection,
         sha256: str,
         name: str,
         size: int,
@@ -74,50 +87,71 @@ class IngestMixin(TenantBase):
         actor: str,
         enqueue: bool,
         resume: bool,
+        check_tenant: bool,
     ) -> tuple[SourceFile, bool]:
-        if s.get(TenantRow, self._tenant) is None:
+        """One file's record, written without the ORM's unit of work (every file scanned in
+        passes here). The tenant is looked up only when ``check_tenant``: otherwise its
+        foreign key refuses a record of an unknown tenant (``IntegrityError``) and the
+        caller tries again with the look-up, which names the missing tenant."""
+        if (
+            check_tenant
+            and conn.execute(select(TenantRow.id).where(TenantRow.id == self._tenant)).first()
+            is None
+        ):
             raise NotFoundError("tenant", self._tenant)
         now = self._now()
-        row = s.scalars(
-            select(SourceFileRow).where(
-                SourceFileRow.tenant_id == self._tenant, SourceFileRow.sha256 == sha256
-            )
+        found = conn.execute(
+            select(SOURCES).where(SOURCES.c.tenant_id == self._tenant, SOURCES.c.sha256 == sha256)
         ).first()
-        if row is not None and resume and row.state == SourceState.RECEIVED:
-            return conv.source(row), True
-        if row is not None:
+        if found is not None and resume and found.state == SourceState.RECEIVED:
+            return conv.source(found), True
+        if found is not None:
             new = {"name": name, "size": size, "at": now.isoformat()}
-            self._audit(
-                s,
+            event = self._event(
                 Action.DUPLICATE,
                 actor,
-                source_file_id=row.id,
+                source_file_id=found.id,
                 new=new,
-                detail=f"{name} is the same file as {row.original_name}",
+                detail=f"{name} is the same file as {found.original_name}",
             )
-            log.info("%s: duplicate of source file %d (%s)", name, row.id, row.original_name)
-            return conv.source(row), True
-        row = SourceFileRow(
-            tenant_id=self._tenant,
-            sha256=sha256,
-            original_name=name,
-            size=size,
-            received_at=now,
-            updated_at=now,
-            state=SourceState.RECEIVED.value,
-        )
-        s.add(row)
-        s.flush()
-        self._audit(
-            s,
+            insert_events(conn, [event])
+            log.info("%s: duplicate of source file %d (%s)", name, found.id, found.original_name)
+            return conv.source(found), True
+        state = SourceState.QUEUED if enqueue else SourceState.RECEIVED
+        source_id: int = conn.execute(
+            insert(SOURCES)
+            .values(
+                tenant_id=self._tenant,
+                sha256=sha256,
+                original_name=name,
+                size=size,
+                received_at=now,
+                updated_at=now,
+                state=state.value,
+            )
+            .returning(SOURCES.c.id)
+        ).scalar_one()
+        event = self._event(
             Action.RECEIVED,
             actor,
-            source_file_id=row.id,
+            source_file_id=source_id,
             new={"name": name, "size": size, "sha256": sha256},
         )
+        insert_events(conn, [event])
         if enqueue:
-            add_work_item(s, row, now)
-        return conv.source(row), False
+            insert_work_item(conn, self._db.is_postgres, self._tenant, source_id, now)
+        view = SourceFile(
+            id=source_id,
+            sha256=sha256,
+            name=name,
+            size=size,
+            received_at=now,
+            state=state,
+            error=None,
+            stored_path=None,
+            page_count=None,
+        )
+        return view, False
 
     def quarantine(
         self,
@@ -213,27 +247,61 @@ class IngestMixin(TenantBase):
     ) -> SourceFile:
         """Record where the watcher moved a processed file (``stored_path``); with
         ``enqueue``, also give it its ``process`` work item in the same transaction (as
-        :meth:`enqueue` does: an existing item stays as it is)."""
+        :meth:`enqueue` does: an existing item stays as it is). Written without the ORM's
+        unit of work (every file scanned in passes here)."""
         conv.check_actor(actor)
         if not isinstance(path, str) or not path:
             raise BadArgumentsError("archive needs the path the file was moved to", "pass it")
-        with self._db.write() as s:
-            row = self._source(s, source_file_id, lock=True)
-            old = {"path": row.stored_path}
+        with self._db.write_rows() as conn:
+            row = conn.execute(
+                select(SOURCES)
+                .where(SOURCES.c.tenant_id == self._tenant, SOURCES.c.id == source_file_id)
+                .with_for_update()
+            ).first()
+            if row is None:
+                raise NotFoundError("source file", source_file_id)
             now = self._now()
-            row.stored_path, row.updated_at = path, now
-            self._audit(
-                s, Action.ARCHIVED, actor, source_file_id=row.id, old=old, new={"path": path}
+            event = self._event(
+                Action.ARCHIVED,
+                actor,
+                source_file_id=row.id,
+                old={"path": row.stored_path},
+                new={"path": path},
             )
-            if enqueue and not _has_item(s, self._tenant, row.id):
-                add_work_item(s, row, now)
-            return conv.source(row)
+            state = SourceState(row.state)
+            if (
+                enqueue
+                and insert_work_item(conn, self._db.is_postgres, self._tenant, row.id, now)
+                and state is SourceState.RECEIVED
+            ):
+                state = SourceState.QUEUED
+            conn.execute(
+                update(SOURCES)
+                .where(SOURCES.c.tenant_id == self._tenant, SOURCES.c.id == row.id)
+                .values(stored_path=path, updated_at=now, state=state.value)
+            )
+            insert_events(conn, [event])
+            return replace(conv.source(row), stored_path=path, state=state)
 
 
-def _has_item(s: Session, tenant_id: str, source_file_id: int) -> bool:
-    q = select(WorkItemRow.id).where(
-        WorkItemRow.tenant_id == tenant_id,
-        WorkItemRow.source_file_id == source_file_id,
-        WorkItemRow.kind == PROCESS,
-    )
-    return s.scalars(q.limit(1)).first() is not None
+def insert_work_item(
+    conn: Connection, postgres: bool, tenant_id: str, source_file_id: int, now: datetime
+) -> bool:
+    """Give a source file its ``process`` work item (``queued``) unless it has one; whether
+    it was given (one statement: an existing item stays as it is)."""
+    dialect_insert = pg_insert if postgres else sqlite_insert
+    made = conn.execute(
+        dialect_insert(WORK_ITEMS)
+        .values(
+            tenant_id=tenant_id,
+            source_file_id=source_file_id,
+            kind=PROCESS,
+            state=WorkState.QUEUED.value,
+            attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["source_file_id", "kind"])
+        .returning(WORK_ITEMS.c.id)
+    ).first()
+    return made is not None

@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Table, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import BadArgumentsError
@@ -255,15 +255,16 @@ def queued_after(
 ) -> list[WorkItem]:
     """Queued items of every tenant (of ``tenants`` when given) with an id above
     ``after_id``, oldest first."""
+    t = cast(Table, WorkItemRow.__table__)  # rows, not ORM objects: polled every round
     q = (
-        select(WorkItemRow)
-        .where(WorkItemRow.state == WorkState.QUEUED.value, WorkItemRow.id > after_id)
-        .order_by(WorkItemRow.id)
+        select(t)
+        .where(t.c.state == WorkState.QUEUED.value, t.c.id > after_id)
+        .order_by(t.c.id)
         .limit(limit)
     )
     if tenants is not None:
-        q = q.where(WorkItemRow.tenant_id.in_(sorted(tenants)))
-    return [conv.work(r) for r in s.scalars(q)]
+        q = q.where(t.c.tenant_id.in_(sorted(tenants)))
+    return [conv.work(r) for r in s.connection().execute(q)]
 
 
 def work_counts(s: Session) -> dict[str, dict[str, int]]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -23,13 +23,14 @@ from ..errors import BadArgumentsError
 from ..results import FieldResult, FieldStatus, PageResult, PageStatus, RegistrationInfo
 from . import _convert as conv
 from . import _sampling as sampling
-from ._base import TenantBase, about
+from ._base import TenantBase
 from ._sealed import Sealer, is_sensitive
 from .errors import ConflictError
 from .images import PngInfo, png_info, relative_path
 from .models import (
     AuditEventRow,
     AuditSampleRow,
+    Base,
     DocumentRow,
     FieldRow,
     PageImageRow,
@@ -40,6 +41,13 @@ from .models import (
 from .states import Action, DocumentStatus, FieldState, SourceState
 
 OCR_ACTOR = "system:ocr"
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+DOCUMENTS = _table(DocumentRow)
 
 
 def group_pages(pages: Sequence[PageResult]) -> list[list[PageResult]]:
@@ -133,8 +141,8 @@ class ResultsMixin(TenantBase):
             self._record_images(s, infos)
             now = self._now()
             doc_of_page = self._create_documents(s, source.id, pages, now)
-            s.execute(
-                insert(PageRow),
+            s.connection().execute(
+                insert(_table(PageRow)),
                 [
                     {
                         "tenant_id": self._tenant,
@@ -221,6 +229,7 @@ class ResultsMixin(TenantBase):
         fields: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         samples: list[dict[str, Any]] = []
+        conn = s.connection()
         rate = s.scalar(select(TenantRow.audit_rate).where(TenantRow.id == self._tenant)) or 0.0
         for group in group_pages(pages):
             first = group[0]
@@ -234,31 +243,36 @@ class ResultsMixin(TenantBase):
             ]
             models = {p.page: p.reader_model for p in group}
             open_conf = [f.confidence for _, f in results if f.status is FieldStatus.REVIEW]
-            doc = DocumentRow(
-                tenant_id=self._tenant,
-                source_file_id=source_id,
-                first_page=first.page,
-                form_id=first.form,
-                form_version=first.form_version,
-                status=(DocumentStatus.REVIEW if open_conf else DocumentStatus.READY).value,
-                version=1,
-                open_fields=len(open_conf),
-                min_confidence=min(open_conf, default=1.0),
-                created_at=now,
-                updated_at=now,
-            )
-            s.add(doc)
-            s.flush()
-            doc_of_page.update((p.page, doc.id) for p in group)
+            status = (DocumentStatus.REVIEW if open_conf else DocumentStatus.READY).value
+            doc_id: int = conn.execute(
+                insert(DOCUMENTS)
+                .values(
+                    tenant_id=self._tenant,
+                    source_file_id=source_id,
+                    first_page=first.page,
+                    form_id=first.form,
+                    form_version=first.form_version,
+                    status=status,
+                    version=1,
+                    open_fields=len(open_conf),
+                    min_confidence=min(open_conf, default=1.0),
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(DOCUMENTS.c.id)
+            ).scalar_one()
+            doc_of_page.update((p.page, doc_id) for p in group)
             samples += [
-                sampling.sample_row(self._tenant, doc.id, f, rate, now) for f in accepted.values()
+                sampling.sample_row(self._tenant, doc_id, f, rate, now) for f in accepted.values()
             ]
             # One INSERT for all events (hundreds per file), so not through _audit_document.
             base = {
                 "tenant_id": self._tenant,
                 "at": now,
                 "actor": OCR_ACTOR,
-                **about(doc),
+                "source_file_id": source_id,
+                "document_id": doc_id,
+                "doc_version": 1,
                 "old": None,
                 "detail": "",
             }
@@ -268,16 +282,16 @@ class ResultsMixin(TenantBase):
                     "action": Action.CREATED.value,
                     "field_id": None,
                     "new": {
-                        "form": doc.form_id,
-                        "form_version": doc.form_version,
-                        "status": doc.status,
+                        "form": first.form,
+                        "form_version": first.form_version,
+                        "status": status,
                         "pages": [p.page for p in group],
                     },
                 }
             )
             for page_no, f in results:
                 fields.append(
-                    _field_row(self._sealer, doc.id, page_no, f, now, reader_model=models[page_no])
+                    _field_row(self._sealer, doc_id, page_no, f, now, reader_model=models[page_no])
                 )
                 events.append(
                     {
@@ -285,7 +299,7 @@ class ResultsMixin(TenantBase):
                         "action": Action.OCR.value,
                         "field_id": f.id,
                         **self._sealed_event(
-                            doc.id,
+                            doc_id,
                             f.id,
                             old=None,
                             new=f.to_dict(detail=True),
@@ -294,10 +308,12 @@ class ResultsMixin(TenantBase):
                         ),
                     }
                 )
+        # Rows, not ORM objects (a file has hundreds): Core INSERTs on the session's
+        # connection, in its transaction.
         if fields:
-            s.execute(insert(FieldRow), fields)
+            conn.execute(insert(_table(FieldRow)), fields)
         if events:
-            s.execute(insert(AuditEventRow), events)
+            conn.execute(insert(_table(AuditEventRow)), events)
         if samples:
-            s.execute(insert(AuditSampleRow), samples)
+            conn.execute(insert(_table(AuditSampleRow)), samples)
         return doc_of_page

@@ -230,8 +230,8 @@ class Database:
         self.engine = make_engine(url)
         self.backend = self.engine.dialect.name
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        writer = self.engine.execution_options(**{_BEGIN: "IMMEDIATE"})
-        self._writer = sessionmaker(writer, expire_on_commit=False)
+        self._write_engine = self.engine.execution_options(**{_BEGIN: "IMMEDIATE"})
+        self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
         self._check_schema()
 
     def _check_schema(self) -> None:
@@ -266,10 +266,23 @@ class Database:
             yield session
 
     @contextmanager
+    def write_rows(self) -> Iterator[Connection]:
+        """A write transaction on a plain connection, without an ORM session: for the paths
+        every file takes, written as Core statements. Committed, rolled back and failing as
+        :meth:`write` does."""
+        with self._failures(), self._write_engine.begin() as conn:
+            yield conn
+
+    @contextmanager
     def _session(self, maker: sessionmaker[Session]) -> Iterator[Session]:
+        with self._failures(), maker() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _failures(self) -> Iterator[None]:
+        """Database failures as :class:`StoreUnavailableError`."""
         try:
-            with maker() as session, session.begin():
-                yield session
+            yield
         except OperationalError as exc:
             raise _unavailable(self.url, exc) from exc
         except DBAPIError as exc:

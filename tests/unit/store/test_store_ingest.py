@@ -64,6 +64,41 @@ def test_archive_with_enqueue_records_the_place_and_queues_in_one_go(
     assert actions == [Action.RECEIVED, Action.ARCHIVED, Action.ARCHIVED]
 
 
+def test_what_the_intake_is_given_back_is_what_the_store_holds(
+    town_a: TenantStore, kit: Kit
+) -> None:
+    """register_source and archive build their answer beside the rows they write (no ORM
+    objects on the intake's path): it must be what reading the record gives."""
+    received, _ = town_a.register_source(kit.sha("a"), "a.pdf", 5, enqueue=False)
+    assert received == town_a.get_source(received.id)
+    queued, _ = town_a.register_source(kit.sha("b"), "b.pdf", 6)
+    assert queued == town_a.get_source(queued.id)
+    assert queued.state is SourceState.QUEUED
+    archived = town_a.archive(received.id, "archive/a.pdf", enqueue=True)
+    assert archived == town_a.get_source(received.id)
+    moved = town_a.archive(received.id, "archive/b/a.pdf")
+    assert moved == town_a.get_source(received.id)
+    assert (moved.state, moved.stored_path) == (SourceState.QUEUED, "archive/b/a.pdf")
+    events = town_a.source_history(received.id)
+    assert [(e.action, e.actor, e.old, e.new) for e in events[1:]] == [
+        (Action.ARCHIVED, "system", {"path": None}, {"path": "archive/a.pdf"}),
+        (Action.ARCHIVED, "system", {"path": "archive/a.pdf"}, {"path": "archive/b/a.pdf"}),
+    ]
+    duplicate, dup = town_a.register_source(kit.sha("a"), "a (2).pdf", 5)
+    assert dup and duplicate == town_a.get_source(received.id)
+
+
+def test_archive_of_an_unknown_or_another_tenants_file_is_refused(
+    town_a: TenantStore, town_b: TenantStore, kit: Kit
+) -> None:
+    theirs, _ = town_b.register_source(kit.sha("b"), "b.pdf", 1, enqueue=False)
+    for source_id in (theirs.id, theirs.id + 1000):
+        with pytest.raises(NotFoundError, match="source file"):
+            town_a.archive(source_id, "archive/b.pdf", enqueue=True)
+    assert town_a.list_work() == [] and town_b.list_work() == []
+    assert town_b.get_source(theirs.id).stored_path is None
+
+
 def test_resume_finds_a_take_that_stopped_before_queueing_without_a_duplicate_event(
     town_a: TenantStore, kit: Kit
 ) -> None:
