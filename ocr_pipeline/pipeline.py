@@ -138,9 +138,7 @@ def process_page(
         return result
     model = pipe.models[found.best.form_id]
     result.form, result.form_version = model.form.id, model.form.spec.version
-    reg = register(
-        gray, found.features[template_scale(model, page.dpi)], model, found.best.matrix
-    )
+    reg = register(gray, found.features[template_scale(model, page.dpi)], model, found.best.matrix)
     clock.lap("register")
     if reg is None:
         result.status = PageStatus.UNREGISTERED
