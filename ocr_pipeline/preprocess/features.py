@@ -80,11 +80,15 @@ def _spread(keypoints: Sequence[cv2.KeyPoint], width: int, height: int) -> NDArr
     return np.asarray(ranked[:N_FEATURES], dtype=np.int64)
 
 
+def _no_pairs() -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    empty = np.zeros((0, 2), np.float32)
+    return empty, empty
+
+
 def match(page: Features, template: Features) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     """Putative correspondences (page points, template points) passing the ratio test."""
     if len(page) < 2 or len(template) < 2:
-        empty = np.zeros((0, 2), np.float32)
-        return empty, empty
+        return _no_pairs()
     pairs = _matcher.knnMatch(page.descriptors, template.descriptors, k=2)
     good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
     query = np.fromiter((m.queryIdx for m in good), dtype=np.int64, count=len(good))
@@ -101,13 +105,11 @@ def match_near(
     instead of thousands; and repeated printed structure (the corners of a row of comb
     boxes look alike) no longer fails the ratio test against its far-away twins."""
     if len(page) < 2 or len(template) < 2:
-        empty = np.zeros((0, 2), np.float32)
-        return empty, empty
+        return _no_pairs()
     at = page.points.astype(np.float64) @ expected[:, :2].T + expected[:, 2]
     query, train = _pairs_near(at, template.points.astype(np.float64), radius)
     if not len(query):
-        empty = np.zeros((0, 2), np.float32)
-        return empty, empty
+        return _no_pairs()
     diff = np.bitwise_xor(page.descriptors[query], template.descriptors[train])
     dist = _POPCOUNT[diff].sum(axis=1)
     order = np.lexsort((dist, query))  # by page feature, nearest descriptor first
