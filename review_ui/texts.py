@@ -100,6 +100,7 @@ def reason(code: str) -> str:
 
 
 _READERS_WORDS = (
+    ("; second reader's reading shown", "（表示は第2方式の読み）"),
     ("second reader sees", "第2方式は文字数"),
     ("second reader", "第2方式"),
     ("recognizer", "主方式"),

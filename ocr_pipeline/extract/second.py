@@ -30,6 +30,7 @@ from ..reader2.glyph import Gray
 from ..reader2.model import CharGuess, SecondReader
 from ..reader2.segment import by_positions, cut_group, ink_height, separate_marks
 from .agreement import Agreement
+from .arbitrate import note, show_likelier
 from .fixups import fix_kana, fix_kana_size
 from .interpret import Reading
 from .observe import Observation
@@ -56,6 +57,8 @@ class _Job:
     allowed: frozenset[str]
     seen: int = 0  # characters clearly apart in the ink (digit groups only; 0: not counted)
     heights: list[float | None] = field(default_factory=list)
+    primary: Recognition | None = None  # the reading as interpretation sees it
+    keep: tuple[int, ...] = ()  # index in ``primary`` of each character of ``text``
 
 
 def _where(obs: Observation, part: str) -> str:
@@ -107,7 +110,17 @@ def _job(obs: Observation, part: str) -> _Job | None:
     pieces = cut.pieces if cut is not None and len(cut.pieces) == len(text) else []
     if not pieces and seen <= len(text):
         return None
-    return _Job(obs.spec.id, part, _where(obs, part), text, pieces, allowed, seen)
+    return _Job(
+        obs.spec.id,
+        part,
+        _where(obs, part),
+        text,
+        pieces,
+        allowed,
+        seen,
+        primary=rec,
+        keep=tuple(keep),
+    )
 
 
 def _line_heights(jobs: list[_Job]) -> None:
@@ -145,6 +158,9 @@ class Finding:
     guesses: list[CharGuess]
     diffs: list[Difference]
     seen: int = 0  # more characters apart in the ink than the reading has (0: not so)
+    part: str = ""  # the part as :class:`Observation` names it
+    primary: Recognition | None = None  # the reading compared, as interpretation sees it
+    keep: tuple[int, ...] = ()  # index in ``primary`` of each character of ``text``
 
     @property
     def strength(self) -> float:
@@ -211,7 +227,7 @@ def check(
             at += len(job.pieces)
             if job.seen > len(job.text):  # the recognizer skipped a character
                 out.findings.setdefault(fid, []).append(
-                    Finding(job.where, job.text, [], [], job.seen)
+                    Finding(job.where, job.text, [], [], job.seen, job.part, job.primary, job.keep)
                 )
                 lows.append(None)
                 continue
@@ -222,7 +238,9 @@ def check(
                 lows.append(agree.agreed(job.text, mine, size_known=known))
             diffs = compare(job.text, mine, size_known=known, min_prob=threshold) if mine else []
             if diffs and not _settled(job.where, job.text, diffs):
-                out.findings.setdefault(fid, []).append(Finding(job.where, job.text, mine, diffs))
+                out.findings.setdefault(fid, []).append(
+                    Finding(job.where, job.text, mine, diffs, 0, job.part, job.primary, job.keep)
+                )
         if fid not in out.findings and _whole(observations[fid], field_jobs):
             found = [low for low in lows if low is not None]
             if found and len(found) == len(lows):
@@ -268,11 +286,16 @@ def second_opinion(
     reader: SecondReader,
 ) -> None:
     """Add ``readers_disagree`` to the reading of each field where the second reader reads
-    a character differently, and record on the others where it read every character alike
+    a character differently (its value showing the likelier reading, see
+    :mod:`.arbitrate`), and record on the others where it read every character alike
     (``Reading.agreement``; whether that counts is routing's business, see
     :mod:`.agreement`)."""
     checked = check(observations, readings, reader)
     for fid, findings in checked.findings.items():
-        readings[fid].reasons.append(reason(observations[fid].spec.type, findings))
+        obs = observations[fid]
+        disagree = reason(obs.spec.type, findings)
+        if show_likelier(obs, readings[fid], findings, reader):
+            disagree = note(disagree)
+        readings[fid].reasons.append(disagree)
     for fid, agreement in checked.agreements.items():
         readings[fid].agreement = agreement

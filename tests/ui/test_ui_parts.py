@@ -152,6 +152,10 @@ def test_the_two_readings_are_shown_in_japanese_and_never_as_markdown() -> None:
     note = texts.readings_note("month: recognizer 04, second reader 08")
     assert note == "`月: 主方式 04, 第2方式 08`"
     assert texts.readings_note("day: x`**y**") == "`日: x'**y**`"
+    shown = texts.readings_note(
+        "day: recognizer 1, second reader sees 2 characters; second reader's reading shown"
+    )
+    assert shown == "`日: 主方式 1, 第2方式は文字数 2 （表示は第2方式の読み）`"
 
 
 def test_every_page_is_a_function_and_its_module_draws_nothing_on_import() -> None:

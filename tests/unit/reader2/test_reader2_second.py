@@ -121,5 +121,6 @@ def test_a_skipped_digit_is_a_disagreement(reader: SecondReader) -> None:
         obs.crops[part] = _crop(drawn(written, 40, gap=14))
         obs.texts[part] = _reading(read)
     assert _reasons(obs, reader) == [
-        "readers_disagree: day: recognizer 1, second reader sees 2 characters"
+        "readers_disagree: day: recognizer 1, second reader sees 2 characters;"
+        " second reader's reading shown"
     ]
