@@ -132,27 +132,33 @@ def near_place_prefix(address: str) -> tuple[dict[int, str], str] | None:
     """For an address that starts with no known prefecture + municipality: the one it starts
     with up to a single misread character or a 川 read as strokes (烏取県 for 鳥取県,
     上１１１郡 for 上川郡), as (changes to ``address``: index -> character, "" to drop; the
-    official spelling). None when there is none, or when several places fit as well (豊由市
-    could be 豊田市 or 豊川市), or for places shorter than :data:`MIN_NEAR` characters."""
+    official spelling). Where several places fit as well (豊由市 could be 豊田市 or 豊川市),
+    the one whose towns include the town written next is taken (豊由市瑞穂町: only 豊田市 has
+    a 瑞穂町). None when there is none, when the town does not tell them apart, or for places
+    shorter than :data:`MIN_NEAR` characters."""
     if place_prefix(address) is not None:
         return None
     key = fold(address)
-    found: dict[tuple[int, int], dict[str, dict[int, str]]] = {}
-    for spelling, (written, _, _) in _prefixes().items():
+    found: dict[tuple[int, int], dict[str, tuple[dict[int, str], bool]]] = {}
+    for spelling, (written, prefecture, city) in _prefixes().items():
         if len(spelling) < MIN_NEAR:
             continue
         aligned = _align(spelling, key)
         if aligned is None:
             continue
-        _, misread, changes = aligned
+        taken, misread, changes = aligned
+        rest = key[taken:]
+        town = any(rest.startswith(fold(t)) for t in _towns(prefecture, city))
         # fewest misread characters first, then the longest place
-        found.setdefault((misread, -len(spelling)), {})[written] = changes
+        found.setdefault((misread, -len(spelling)), {})[written] = (changes, town)
     if not found:
         return None
     best = found[min(found)]
     if len(best) != 1:
+        best = {w: v for w, v in best.items() if v[1]}
+    if len(best) != 1:
         return None
-    ((written, changes),) = best.items()
+    ((written, (changes, _)),) = best.items()
     # the changes hold folded characters: write the official ones
     return {i: c and _official_char(written, i, changes) for i, c in changes.items()}, written
 

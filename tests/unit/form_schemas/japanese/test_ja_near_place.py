@@ -29,6 +29,11 @@ def test_one_misread_place_character_is_taken_from_the_lexicon(read: str, fixed:
     assert _fixed(read) == fixed
 
 
+def test_the_town_written_next_chooses_between_equally_near_places() -> None:
+    # 豊由市 is one character from both 豊田市 and 豊川市; only 豊田市 has a 摺町
+    assert _fixed("愛知県豊由市摺町２３２７") == "愛知県豊田市摺町２３２７"
+
+
 def test_strokes_after_the_place_names_are_left_alone() -> None:
     assert _fixed("岐阜県関方梅章寺山１１－５") == "岐阜県関市梅章寺山１１－５"
 
@@ -37,7 +42,7 @@ def test_strokes_after_the_place_names_are_left_alone() -> None:
     "text",
     [
         "愛知県半田市有脇町３丁目",  # already a known place
-        "愛知県豊由市摺町２３２７",  # 豊田市 or 豊川市: the lexicon cannot choose
+        "愛知県豊由市２３２７",  # 豊田市 or 豊川市, and no town to choose by
         "烏取県倉古市井手畑",  # two misread characters: too far
         "ロイヤルさくら４０４",  # no place at all
         "",
