@@ -39,10 +39,14 @@ DIGIT_TYPES = frozenset(t for t in FieldType if t.is_digit_run) - {FieldType.MYN
 @dataclass(frozen=True)
 class Agreement:
     """The second reader read every character of a field (``chars`` of them) as the
-    recognizer did; ``lowest``: its smallest probability for the character it agreed on."""
+    recognizer did; ``lowest``: its smallest probability for the character it agreed on;
+    ``twin``: the largest probability either reader gave a twin of a character read (the
+    same kana in the other size or with or without a dakuten: ツ/ッ, カ/ガ), where their
+    agreement is no independent evidence (see :func:`~ocr_pipeline.reader2.agree.twins`)."""
 
     chars: int
     lowest: float
+    twin: float = 0.0
 
 
 def eligible(spec: FieldSpec) -> bool:
@@ -59,11 +63,13 @@ def kind(spec: FieldSpec) -> str:
 @dataclass(frozen=True)
 class AgreementRule:
     """When agreement accepts a field under its threshold: the recognizer confidence must be
-    at least ``floors[type]`` (types not named: never) and the second reader's lowest
-    probability at least ``min_prob[kind]`` (``digit`` or ``kana``)."""
+    at least ``floors[type]`` (types not named: never), the second reader's lowest
+    probability at least ``min_prob[kind]`` (``digit`` or ``kana``), and the twin doubt
+    (:attr:`Agreement.twin`) at most ``max_twin[kind]`` (kinds not named: any)."""
 
     floors: Mapping[str, float] = field(default_factory=dict)
     min_prob: Mapping[str, float] = field(default_factory=dict)
+    max_twin: Mapping[str, float] = field(default_factory=dict)
 
     def raises(self, spec: FieldSpec, confidence: float, agreement: Agreement | None) -> bool:
         """Whether this agreement accepts ``spec``'s reading at ``confidence``."""
@@ -73,7 +79,8 @@ class AgreementRule:
         least = self.min_prob.get(kind(spec))
         if floor is None or least is None:
             return False
-        return confidence >= floor and agreement.lowest >= least
+        twin = self.max_twin.get(kind(spec), 1.0)
+        return confidence >= floor and agreement.lowest >= least and agreement.twin <= twin
 
 
 def reason(confidence: float, threshold: float, agreement: Agreement) -> Reason:
@@ -81,7 +88,8 @@ def reason(confidence: float, threshold: float, agreement: Agreement) -> Reason:
     return Reason(
         ReasonCode.READERS_AGREE,
         f"confidence {confidence:.3f} below {threshold:.3f}; second reader read all "
-        f"{agreement.chars} characters alike (lowest {agreement.lowest:.4f})",
+        f"{agreement.chars} characters alike (lowest {agreement.lowest:.4f},"
+        f" twin {agreement.twin:.4f})",
     )
 
 

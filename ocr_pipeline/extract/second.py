@@ -183,6 +183,16 @@ def _settled(where: str, text: str, diffs: list[Difference]) -> bool:
     return not (joined.isdigit() and int(joined) in DATE_RANGES[where])
 
 
+def _twin_doubt(job: _Job, guesses: list[CharGuess]) -> float:
+    """How likely either reader found a twin of a character of ``job`` (see
+    :func:`~ocr_pipeline.reader2.agree.twin_doubt`)."""
+    rec = job.primary
+    runners = (
+        [rec.alternatives[i] if i < len(rec.alternatives) else () for i in job.keep] if rec else []
+    )
+    return agree.twin_doubt(job.text, guesses, runners)
+
+
 @dataclass
 class Checked:
     """What the second reader found on a page: the fields whose readings differ, and the
@@ -222,6 +232,7 @@ def check(
     at = 0
     for fid, field_jobs in jobs.items():
         lows: list[float | None] = []
+        doubt = 0.0
         for job in field_jobs:
             mine = guesses[at : at + len(job.pieces)]
             at += len(job.pieces)
@@ -236,6 +247,7 @@ def check(
             threshold = agree.MIN_PROB[kind] if min_prob is None else min_prob
             if mine:
                 lows.append(agree.agreed(job.text, mine, size_known=known))
+                doubt = max(doubt, _twin_doubt(job, mine))
             diffs = compare(job.text, mine, size_known=known, min_prob=threshold) if mine else []
             if diffs and not _settled(job.where, job.text, diffs):
                 out.findings.setdefault(fid, []).append(
@@ -245,7 +257,7 @@ def check(
             found = [low for low in lows if low is not None]
             if found and len(found) == len(lows):
                 chars = sum(len(job.text) for job in field_jobs)
-                out.agreements[fid] = Agreement(chars, min(found))
+                out.agreements[fid] = Agreement(chars, min(found), doubt)
     log.debug(
         "second reader: %d parts checked, %d fields differ, %d agree",
         len(flat),

@@ -17,10 +17,11 @@ confirmation. And ``ー``: a thin stroke between kana, too unreliably cut to com
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .charset import SMALL, fold, fold_size
+from .charset import SMALL, fold, fold_size, is_kana
 from .model import CharGuess
 
 MIN_PROB = {"digit": 0.7, "kana": 0.7}
@@ -96,6 +97,34 @@ def agreed(primary: str, guesses: Sequence[CharGuess], *, size_known: bool = Tru
             return None
         lowest = min(lowest, probs[best])
     return lowest
+
+
+def _bare(char: str) -> str:
+    """A kana without its size, dakuten or handakuten (ガ, ッ, パ → カ, ツ, ハ)."""
+    return unicodedata.normalize("NFD", fold_size(char))[:1]
+
+
+def twins(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are different kana that differ only in size or in a dakuten
+    or handakuten (ツ/ッ, カ/ガ, ハ/パ): shapes a stroke or the size of the writing tells
+    apart, which both readers can miss alike."""
+    return fold(a) != fold(b) and is_kana(a) and is_kana(b) and _bare(a) == _bare(b)
+
+
+def twin_doubt(
+    primary: str,
+    guesses: Sequence[CharGuess],
+    runners: Sequence[Sequence[tuple[str, float]]] = (),
+) -> float:
+    """The largest probability either reader gave a twin (:func:`twins`) of a character of
+    ``primary``: the second reader in its ``guesses`` (one per character), the recognizer in
+    its runners-up (``runners[i]``, as ``Recognition.alternatives``). 0 when neither
+    considered any."""
+    doubt = 0.0
+    for i, (char, guess) in enumerate(zip(primary, guesses, strict=True)):
+        seen = [*guess.top, *(runners[i] if i < len(runners) else ())]
+        doubt = max([doubt, *(p for c, p in seen if twins(char, c))])
+    return doubt
 
 
 def describe(primary: str, guesses: Sequence[CharGuess], diffs: Sequence[Difference]) -> str:

@@ -32,7 +32,7 @@ from ocr_pipeline.extract.routing import Thresholds, route
 from ocr_pipeline.extract.second import second_opinion
 from ocr_pipeline.pipeline import Pipeline
 from ocr_pipeline.preprocess.zones import ZoneCrop
-from ocr_pipeline.reader2.agree import agreed
+from ocr_pipeline.reader2.agree import agreed, twin_doubt, twins
 from ocr_pipeline.reader2.model import DEFAULT_MODEL, CharGuess, SecondReader
 from ocr_pipeline.reader2.registry import (
     CLASSES_FILE,
@@ -166,7 +166,8 @@ def test_agreement_raises_a_low_confidence_field_within_the_rule() -> None:
     assert status is FieldStatus.ACCEPTED
     assert [r.code for r in reasons] == ["readers_agree"]
     assert reasons[0].detail == (
-        "confidence 0.300 below 0.500; second reader read all 5 characters alike (lowest 0.9700)"
+        "confidence 0.300 below 0.500; second reader read all 5 characters alike"
+        " (lowest 0.9700, twin 0.0000)"
     )
 
 
@@ -178,6 +179,12 @@ def test_agreement_raises_a_low_confidence_field_within_the_rule() -> None:
         (Agreement(5, 0.97), 0.1, RULE, "confidence under the floor"),
         (Agreement(5, 0.97), 0.3, None, "no rule: the packaged model"),
         (Agreement(5, 0.97), 0.3, AgreementRule(), "a rule without limits for the type"),
+        (
+            Agreement(5, 0.97, twin=0.2),
+            0.3,
+            AgreementRule(RULE.floors, RULE.min_prob, max_twin={"digit": 0.01}),
+            "a reader saw a twin of a character (カ/ガ, ツ/ッ)",
+        ),
     ],
 )
 def test_agreement_does_not_raise(
@@ -274,3 +281,28 @@ def test_the_shipped_rule_raises_nothing() -> None:
     digits = FieldSpec(id="d", label="番号", type=FieldType.DIGITS, bbox=(0, 0, 300, 40), boxes=5)
     for spec in (kana, digits):
         assert not AGREEMENT_RULE.raises(spec, 0.99, Agreement(chars=5, lowest=0.999))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "are"),
+    [
+        ("カ", "ガ", True),
+        ("ツ", "ッ", True),
+        ("ハ", "パ", True),
+        ("ハ", "バ", True),
+        ("よ", "ョ", True),  # hiragana and katakana fold alike
+        ("カ", "か", False),  # the same kana
+        ("シ", "ツ", False),  # look-alikes, not twins: the shapes differ
+        ("1", "7", False),
+    ],
+)
+def test_twins_differ_only_in_size_or_a_dakuten(a: str, b: str, are: bool) -> None:
+    assert twins(a, b) is are
+
+
+def test_twin_doubt_is_the_most_either_reader_gave_a_twin() -> None:
+    guesses = [g(("ナ", 0.99)), g(("カ", 0.93), ("ガ", 0.06)), g(("イ", 0.99), ("ィ", 0.01))]
+    assert twin_doubt("ナカイ", guesses) == pytest.approx(0.06)
+    runners = [(), (("ガ", 0.3),), ()]
+    assert twin_doubt("ナカイ", guesses, runners) == pytest.approx(0.3)
+    assert twin_doubt("ナミ", [g(("ナ", 0.99), ("メ", 0.01)), g(("ミ", 0.9), ("ラ", 0.1))]) == 0.0
