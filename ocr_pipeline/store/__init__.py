@@ -14,7 +14,7 @@ private.
 from __future__ import annotations
 
 from ._purge_files import ArchiveRemover
-from ._retention import cutoff_for
+from ._retention import MAX_RETENTION_DAYS, cutoff_for
 from ._training import MODEL_MANIFEST, check_model_id, models_root
 from ._users import UserStore
 from .api import Store, TenantStore, registry_forms
@@ -65,6 +65,7 @@ from .views import (
 )
 
 __all__ = [
+    "MAX_RETENTION_DAYS",
     "MODEL_MANIFEST",
     "Action",
     "ArchiveRemover",

@@ -226,7 +226,12 @@ class WorkQueueStore(DocumentReader, Protocol):
 class ReviewStore(DocumentReader, TrainingSettings, Protocol):
     """What the review UI needs: uploads (``_uploads``), review (``_review``), double entry
     (``_entries``), dashboard figures (``_stats``), the export log to show, the sampling
-    audit's rate and figures (``_audit``) and the training settings (``_training``)."""
+    audit's rate and figures (``_audit``), the training settings (``_training``) and the
+    retention period (``_retention``)."""
+
+    def retention_days(self) -> int: ...
+
+    def set_retention_days(self, days: int, *, actor: str) -> None: ...
 
     def record_upload(self, sha256: str, name: str, size: int, *, actor: str) -> Upload: ...
 

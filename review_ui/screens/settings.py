@@ -2,14 +2,15 @@
 the store: the share of auto-accepted fields that goes to a reviewer as a sampling audit
 (the reviewer cannot tell such a field from an unsure one), whether reviewed fields may be
 used to train its own second reader, which reader model reads its fields (its own models with
-their before/after figures, or the packaged one), and the record of changes."""
+their before/after figures, or the packaged one), how long finished documents are kept
+before ``formocr purge`` removes them, and the record of changes."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from ocr_pipeline.errors import FormocrError
-from ocr_pipeline.store import ReviewStore
+from ocr_pipeline.store import MAX_RETENTION_DAYS, ReviewStore
 from review_ui import labels, navigation, services, texts
 from review_ui.plain import md
 
@@ -17,6 +18,7 @@ FLASH = "st_flash"
 RATE_KEY = "st_audit_rate"
 OPT_IN_KEY = "st_opt_in"
 MODEL_KEY = "st_model"
+DAYS_KEY = "st_retention_days"
 PACKAGED = "（標準のモデル）"
 
 
@@ -44,6 +46,22 @@ def save_opt_in() -> None:
         return
     word = "使います" if on else "使いません"
     st.session_state[FLASH] = ("success", f"確認済みの項目を学習に{word}。")
+
+
+def save_retention() -> None:
+    """保存 of the retention period (a callback: the role is checked again)."""
+    admin = services.require(*navigation.ADMINS)
+    days = int(st.session_state.get(DAYS_KEY, 0))
+    try:
+        services.tenant_store().set_retention_days(days, actor=admin.actor)
+    except FormocrError as exc:
+        st.session_state[FLASH] = ("error", f"保存できませんでした: {md(exc.message)}")
+        return
+    st.session_state[FLASH] = ("success", f"保存期間を{_period(days)}にしました。")
+
+
+def _period(days: int) -> str:
+    return "無期限" if days == 0 else f" {days:,} 日"
 
 
 def switch_model() -> None:
@@ -93,6 +111,7 @@ def render() -> None:
         st.form_submit_button("保存", on_click=save_rate, key="st_audit_save")
 
     training(town)
+    retention(town)
     events = town.settings_events()
     if events:
         st.subheader("変更の記録")
@@ -167,6 +186,30 @@ def training(town: ReviewStore) -> None:
         st.form_submit_button("切り替え", on_click=switch_model, key="st_model_switch")
 
 
+def retention(town: ReviewStore) -> None:
+    """保存期間: how many days finished documents are kept (0: forever)."""
+    st.subheader("保存期間")
+    days = town.retention_days()
+    st.caption(
+        "出力済み・返戻の書類は、完了からこの日数が過ぎると `formocr purge --tenant "
+        + town.tenant_id
+        + "`（定期実行）で画像・値・学習用の例ごと削除されます。監査記録には、誰がいつ"
+        "どの項目を扱ったかだけが値なしで残ります。0 は無期限（削除しない）。"
+        f"現在: {_period(days).strip()}。"
+    )
+    with st.form("st_retention", border=False):
+        st.number_input(
+            "保存期間（日）",
+            min_value=0,
+            max_value=MAX_RETENTION_DAYS,
+            step=1,
+            value=days,
+            key=DAYS_KEY,
+            help="例: 1825 で 5 年。変更してもすぐには削除されません。",
+        )
+        st.form_submit_button("保存", on_click=save_retention, key="st_retention_save")
+
+
 def _share(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f} %"
 
@@ -183,6 +226,8 @@ def _setting(state: object) -> str:
             parts.append("学習に使う" if value else "学習に使わない")
         elif key == "model":
             parts.append(f"モデル {value}" if value else "標準のモデル")
+        elif key == "retention_days" and isinstance(value, int):
+            parts.append(f"保存期間{_period(value)}")
         else:
             parts.append(f"{key}: {value}")
     return "、".join(parts)

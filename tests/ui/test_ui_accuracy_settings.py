@@ -1,7 +1,8 @@
 """The sampling audit and learning in the review UI: a drawn field looks to the reviewer like
 any unsure one; 集計 shows the weekly corrections, the measured error rate of accepted fields
-with its interval and the training examples; 設定 sets the rate, the training opt-in and the
-municipality's reader model (administrators only, each change logged)."""
+with its interval and the training examples; 設定 sets the rate, the training opt-in, the
+municipality's reader model and its retention period (administrators only, each change
+logged)."""
 
 from __future__ import annotations
 
@@ -117,6 +118,26 @@ def test_an_administrator_sets_the_rate_and_it_is_logged(
     assert changes[0]["変更前"] == "抜き取り 0 %" and changes[0]["変更後"] == "抜き取り 2 %"
     again = goto(open_app("admin-a"), "settings").run()  # a new session shows what is stored
     assert again.number_input(key="st_audit_rate").value == 2.0
+
+
+def test_an_administrator_sets_the_retention_period_and_it_is_logged(
+    open_app: OpenApp, ui: UiWorld, h: Helpers
+) -> None:
+    at = goto(open_app("admin-a"), "settings").run()
+    assert not at.exception
+    assert at.number_input(key="st_retention_days").value == 0  # the default: forever
+    at.number_input(key="st_retention_days").set_value(1825)
+    at.button(key="st_retention_save").click().run()
+    assert not at.exception
+    assert "保存期間を 1,825 日にしました" in at.success[0].value
+    assert ui.town("town-a").retention_days() == 1825
+    assert ui.town("town-b").retention_days() == 0
+    (event,) = ui.town("town-a").settings_events()
+    assert event.actor == "user:admin-a"
+    changes = at.dataframe[0].value.to_dict("records")
+    assert changes[0]["変更前"] == "保存期間無期限" and changes[0]["変更後"] == "保存期間 1,825 日"
+    again = goto(open_app("admin-a"), "settings").run()
+    assert again.number_input(key="st_retention_days").value == 1825
 
 
 def test_opt_in_and_the_switch_of_models(open_app: OpenApp, ui: UiWorld, h: Helpers) -> None:
