@@ -7,7 +7,7 @@
 # forms and handwriting fonts do not fall: print (Noto / IPAex), SetoFont, and four handwriting
 # fonts never used in development.
 #
-#   scripts/evaluate.sh [SEED] [OUT] [COUNT]   default seed 2026120383, OUT data/eval/final,
+#   scripts/evaluate.sh [SEED] [OUT] [COUNT]   default seed 2026120461, OUT data/eval/final,
 #                                              COUNT documents per form in each stroke set
 #   ENGINE=rapidocr scripts/evaluate.sh        the same with the RapidOCR backend
 #
@@ -15,7 +15,7 @@
 # prints a summary per set and one over the stroke sets. Needs `scripts/setup.sh --dev`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SEED=${1:-2026120383}
+SEED=${1:-2026120461}
 OUT=${2:-data/eval/final}
 COUNT=${3:-70}
 ENGINE=${ENGINE:-paddleocr}
