@@ -5,17 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 from form_schemas.reasons import ReasonCode
-from form_schemas.spec import DateParts, Era, FieldSpec, FieldType, ReviewPolicy, Segment
+from form_schemas.spec import FieldSpec, FieldType, ReviewPolicy, Segment
 from ocr_pipeline.engines import Recognition
 from ocr_pipeline.extract.interpret import Reading, read_field
 from ocr_pipeline.extract.observe import Observation
 from ocr_pipeline.extract.second import second_opinion
 from ocr_pipeline.preprocess.zones import ZoneCrop
 from ocr_pipeline.reader2.model import SecondReader
-from tests.reader2_glyphs import drawn
+from tests.reader2_glyphs import drawn, reiwa_date
 
 MASK = np.zeros((4, 4), dtype=bool)
-BOX = Segment(bbox=(0, 0, 100, 60))
 
 
 def _crop(image: np.ndarray) -> ZoneCrop:
@@ -50,14 +49,7 @@ def _box(written: str, read: Recognition, review: ReviewPolicy = ReviewPolicy.AU
 
 
 def _date(day_written: str, day_read: str, month: str = "9") -> Observation:
-    spec = FieldSpec(
-        id="f",
-        label="日付",
-        type=FieldType.WAREKI_DATE,
-        era=Era.REIWA,
-        parts=DateParts(year=BOX, month=BOX, day=BOX),
-    )
-    obs = Observation(spec)
+    obs = Observation(reiwa_date())
     for part, written, read in (
         ("year", "6", "6"),
         ("month", month, month),

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from form_schemas.reasons import CATALOGUE, ReasonCode
-from form_schemas.spec import DateParts, Era, FieldSpec, FieldType, Segment
+from form_schemas.spec import FieldSpec, FieldType, Segment
 from ocr_pipeline.engines import Recognition
 from ocr_pipeline.extract.interpret import read_field
 from ocr_pipeline.extract.observe import Observation
 from ocr_pipeline.extract.second import second_opinion
 from ocr_pipeline.preprocess.zones import ZoneCrop
 from ocr_pipeline.reader2.model import SecondReader
-from tests.reader2_glyphs import drawn
+from tests.reader2_glyphs import drawn, reiwa_date
 
 MASK = np.zeros((4, 4), dtype=bool)
 
@@ -74,15 +74,7 @@ def test_mynumber_digits_never_appear_in_the_detail(reader: SecondReader) -> Non
 
 
 def test_a_date_part_is_cut_and_checked(reader: SecondReader) -> None:
-    box = Segment(bbox=(0, 0, 100, 60))
-    spec = FieldSpec(
-        id="f",
-        label="日付",
-        type=FieldType.WAREKI_DATE,
-        era=Era.REIWA,
-        parts=DateParts(year=box, month=box, day=box),
-    )
-    obs = Observation(spec)
+    obs = Observation(reiwa_date())
     for part, written, read in (("year", "6", "6"), ("month", "08", "04"), ("day", "19", "19")):
         obs.crops[part] = _crop(drawn(written, 40, gap=6))
         obs.texts[part] = _reading(read)
@@ -92,15 +84,7 @@ def test_a_date_part_is_cut_and_checked(reader: SecondReader) -> None:
 def test_a_second_reading_that_is_no_month_is_settled_by_the_grammar(
     reader: SecondReader,
 ) -> None:
-    box = Segment(bbox=(0, 0, 100, 60))
-    spec = FieldSpec(
-        id="f",
-        label="日付",
-        type=FieldType.WAREKI_DATE,
-        era=Era.REIWA,
-        parts=DateParts(year=box, month=box, day=box),
-    )
-    obs = Observation(spec)
+    obs = Observation(reiwa_date())
     for part, written, read in (("year", "6", "6"), ("month", "18", "10"), ("day", "19", "19")):
         obs.crops[part] = _crop(drawn(written, 40, gap=6))
         obs.texts[part] = _reading(read)
@@ -108,15 +92,7 @@ def test_a_second_reading_that_is_no_month_is_settled_by_the_grammar(
 
 
 def test_a_skipped_digit_is_a_disagreement(reader: SecondReader) -> None:
-    box = Segment(bbox=(0, 0, 100, 60))
-    spec = FieldSpec(
-        id="f",
-        label="日付",
-        type=FieldType.WAREKI_DATE,
-        era=Era.REIWA,
-        parts=DateParts(year=box, month=box, day=box),
-    )
-    obs = Observation(spec)
+    obs = Observation(reiwa_date())
     for part, written, read in (("year", "6", "6"), ("month", "9", "9"), ("day", "11", "1")):
         obs.crops[part] = _crop(drawn(written, 40, gap=14))
         obs.texts[part] = _reading(read)
