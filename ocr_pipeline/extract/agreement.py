@@ -93,18 +93,26 @@ def reason(confidence: float, threshold: float, agreement: Agreement) -> Reason:
     )
 
 
-AGREEMENT_RULE = AgreementRule(floors={}, min_prob={})
-"""The rule used with a municipality's own model: it accepts nothing, because the one fitted
-did not hold on evaluation writers. Fitted by ``bench/agreement.py --fit`` on development
-writers (seed 2026120423, 150 pages): フリガナ read alike by both readers, the second reader
-at least 0.5 sure of every character and the recognizer at least 0.472, raised 58 right
-fields and no wrong one; digit fields got no floor (2 agreed under their thresholds; at
-least ``bench.agreement.MIN_SUPPORT`` are needed). Measured on evaluation writers (seed
-2026120443, 150 pages, 900 digit and kana fields): accepted 727 with the packaged model, 807
-with the municipality's model and that rule, but 2 of the 78 フリガナ it raised were wrong
-(セツコ read セッコ, ナガイ read ナカイ): both readers miss a kana's size (the second reader
-compares size-folded when the line height is unknown) and a faint dakuten alike, so their
-agreement is not independent evidence there."""
+AGREEMENT_RULE = AgreementRule(
+    floors={FieldType.KANA.value: 0.533},
+    min_prob={"kana": 0.5},
+    max_twin={"kana": 0.02},
+)
+"""The rule used with a municipality's own model: フリガナ both readers read alike, the second
+reader at least 0.5 sure of every character, neither reader giving a twin of a character (ツ/ッ,
+カ/ガ) more than 0.02, and the recognizer at least 0.533 sure. Fitted by
+``bench/agreement.py --fit`` on development writers (town model trained on seed 2026120411,
+300 pages; fitted on seed 2026120423, 150 pages, 900 digit and kana fields): accepted 721 →
+748 (27 raised), none wrong; digit fields get no floor (2 agreed under their thresholds; at
+least ``bench.agreement.MIN_SUPPORT`` are needed). Measured on evaluation writers (town model
+trained on seed 2026120301, 4,976 reviewed fields; 150 fresh pages of seed 2026120471, 900
+digit and kana fields): accepted 732 with the packaged model (0 wrong), 760 with the
+municipality's model and this rule (29 フリガナ raised, 0 wrong).
+
+The first rule fitted (3 December, without the twin limit) raised 78 フリガナ on evaluation
+seed 2026120443, 2 of them wrong (セツコ read セッコ, ナガイ read ナカイ): both readers miss a
+kana's size or a faint dakuten alike. The twin limit keeps agreement to fields where neither
+reader saw such a twin; it halves what agreement raises."""
 
 PERMISSIVE = AgreementRule(
     floors={t.value: 0.0 for t in DIGIT_TYPES | KANA_TYPES},

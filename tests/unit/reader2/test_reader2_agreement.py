@@ -275,12 +275,15 @@ def test_the_rule_applies_only_with_a_municipalitys_own_model(
     assert (pipe.reader_name, pipe.agreement) == (PACKAGED, None)
 
 
-def test_the_shipped_rule_raises_nothing() -> None:
-    """The fitted rule let wrong フリガナ through on evaluation writers: none is shipped."""
+def test_the_shipped_rule_raises_only_kana_without_twins() -> None:
+    """Fitted on development writers: フリガナ only, and never where a reader saw a twin."""
     kana = FieldSpec(id="k", label="フリガナ", type=FieldType.KANA, bbox=(0, 0, 300, 40))
     digits = FieldSpec(id="d", label="番号", type=FieldType.DIGITS, bbox=(0, 0, 300, 40), boxes=5)
-    for spec in (kana, digits):
-        assert not AGREEMENT_RULE.raises(spec, 0.99, Agreement(chars=5, lowest=0.999))
+    assert AGREEMENT_RULE.raises(kana, 0.6, Agreement(chars=5, lowest=0.9, twin=0.001))
+    assert not AGREEMENT_RULE.raises(kana, 0.6, Agreement(chars=5, lowest=0.9, twin=0.06))
+    assert not AGREEMENT_RULE.raises(kana, 0.4, Agreement(chars=5, lowest=0.9))
+    assert not AGREEMENT_RULE.raises(kana, 0.6, Agreement(chars=5, lowest=0.4))
+    assert not AGREEMENT_RULE.raises(digits, 0.99, Agreement(chars=5, lowest=0.999))
 
 
 @pytest.mark.parametrize(
