@@ -20,6 +20,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .charset import SMALL, fold, fold_size, is_kana
 from .model import CharGuess
@@ -99,6 +100,7 @@ def agreed(primary: str, guesses: Sequence[CharGuess], *, size_known: bool = Tru
     return lowest
 
 
+@lru_cache(maxsize=1024)
 def _bare(char: str) -> str:
     """A kana without its size, dakuten or handakuten (ガ, ッ, パ → カ, ツ, ハ)."""
     return unicodedata.normalize("NFD", fold_size(char))[:1]
