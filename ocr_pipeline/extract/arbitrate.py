@@ -34,7 +34,7 @@ from form_schemas.reasons import Reason, ReasonCode
 from form_schemas.spec import FieldType, ReviewPolicy
 
 from ..engines import Recognition
-from ..reader2.charset import DIGITS, fold_size
+from ..reader2.charset import DIGIT_CLASSES, YEAR_CLASSES, fold_size
 from ..reader2.model import SecondReader
 from ..reader2.segment import cut_group
 from .interpret import Reading, read_field
@@ -50,8 +50,7 @@ PRIMARY_BELOW = {"digit": 0.95, "kana": 0.8}
 shown, by kind of part."""
 PRIMARY_CONSIDERED = 0.01
 """The least probability the recognizer must give the second reader's character."""
-_DIGITS = frozenset(DIGITS)
-DATE_PARTS = {"year": _DIGITS | {"元"}, "month": _DIGITS, "day": _DIGITS}
+DATE_PARTS = {"year": YEAR_CLASSES, "month": DIGIT_CLASSES, "day": DIGIT_CLASSES}
 SHOWN_NOTE = "second reader's reading shown"
 
 
@@ -104,16 +103,6 @@ def _recovered(obs: Observation, finding: Finding, reader: SecondReader) -> Reco
     )
 
 
-def _read_with(obs: Observation, texts: dict[str, Recognition]) -> Reading:
-    """The field read with some parts' texts replaced (the observation is left as it was)."""
-    saved = {part: obs.texts[part] for part in texts}
-    obs.texts.update(texts)
-    try:
-        return read_field(obs)
-    finally:
-        obs.texts.update(saved)
-
-
 def show_likelier(
     obs: Observation, reading: Reading, findings: Sequence[Finding], reader: SecondReader
 ) -> bool:
@@ -131,7 +120,7 @@ def show_likelier(
             texts[f.part] = alt
     if not texts:
         return False
-    again = _read_with(obs, texts)
+    again = read_field(replace(obs, texts={**obs.texts, **texts}))
     raised = {r.code for r in reading.reasons}
     if again.value is None or any(r.code not in raised for r in again.reasons):
         return False

@@ -25,7 +25,7 @@ from form_schemas.spec import FieldType
 from ..engines import Recognition
 from ..reader2 import agree
 from ..reader2.agree import Difference, compare, describe
-from ..reader2.charset import DIGITS, HIRAGANA, KATAKANA, SMALL, fold
+from ..reader2.charset import DIGIT_CLASSES, HIRAGANA, KATAKANA, SMALL, YEAR_CLASSES, fold
 from ..reader2.glyph import Gray
 from ..reader2.model import CharGuess, SecondReader
 from ..reader2.segment import by_positions, cut_group, ink_height, separate_marks
@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 DIGIT_TYPES = frozenset(t for t in FieldType if t.is_digit_run)
 MAX_GROUP = 4  # longest run of digits in one crop that is cut by components
 KANA_CLASSES = frozenset(KATAKANA + HIRAGANA + "ー")
-DIGIT_CLASSES = frozenset(DIGITS)
-YEAR_CLASSES = DIGIT_CLASSES | {"元"}
 MIN_REFERENCES = 2  # full-size kana needed to know a line's height
 
 
@@ -183,6 +181,12 @@ def _settled(where: str, text: str, diffs: list[Difference]) -> bool:
     return not (joined.isdigit() and int(joined) in DATE_RANGES[where])
 
 
+def _finding(
+    job: _Job, guesses: list[CharGuess], diffs: list[Difference], seen: int = 0
+) -> Finding:
+    return Finding(job.where, job.text, guesses, diffs, seen, job.part, job.primary, job.keep)
+
+
 def _twin_doubt(job: _Job, guesses: list[CharGuess]) -> float:
     """How likely either reader found a twin of a character of ``job`` (see
     :func:`~ocr_pipeline.reader2.agree.twin_doubt`)."""
@@ -232,14 +236,12 @@ def check(
     at = 0
     for fid, field_jobs in jobs.items():
         lows: list[float | None] = []
-        doubt = 0.0
+        read: list[tuple[_Job, list[CharGuess]]] = []
         for job in field_jobs:
             mine = guesses[at : at + len(job.pieces)]
             at += len(job.pieces)
             if job.seen > len(job.text):  # the recognizer skipped a character
-                out.findings.setdefault(fid, []).append(
-                    Finding(job.where, job.text, [], [], job.seen, job.part, job.primary, job.keep)
-                )
+                out.findings.setdefault(fid, []).append(_finding(job, [], [], job.seen))
                 lows.append(None)
                 continue
             known = job.heights[0] is not None
@@ -247,16 +249,15 @@ def check(
             threshold = agree.MIN_PROB[kind] if min_prob is None else min_prob
             if mine:
                 lows.append(agree.agreed(job.text, mine, size_known=known))
-                doubt = max(doubt, _twin_doubt(job, mine))
+                read.append((job, mine))
             diffs = compare(job.text, mine, size_known=known, min_prob=threshold) if mine else []
             if diffs and not _settled(job.where, job.text, diffs):
-                out.findings.setdefault(fid, []).append(
-                    Finding(job.where, job.text, mine, diffs, 0, job.part, job.primary, job.keep)
-                )
+                out.findings.setdefault(fid, []).append(_finding(job, mine, diffs))
         if fid not in out.findings and _whole(observations[fid], field_jobs):
             found = [low for low in lows if low is not None]
             if found and len(found) == len(lows):
                 chars = sum(len(job.text) for job in field_jobs)
+                doubt = max(_twin_doubt(job, mine) for job, mine in read)
                 out.agreements[fid] = Agreement(chars, min(found), doubt)
     log.debug(
         "second reader: %d parts checked, %d fields differ, %d agree",

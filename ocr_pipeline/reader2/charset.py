@@ -24,6 +24,8 @@ HIRAGANA = "".join(jaconv.kata2hira(c) for c in KATAKANA)  # ヴ → ゔ
 SYMBOLS = "ー元"
 
 ALL_CLASSES: tuple[str, ...] = tuple(DIGITS + KATAKANA + HIRAGANA + SYMBOLS)
+DIGIT_CLASSES = frozenset(DIGITS)
+YEAR_CLASSES = DIGIT_CLASSES | {"元"}  # a 和暦 year: digits, or 元 for year one
 
 # small kana and the full-size kana they are a smaller copy of
 _SMALL_TO_LARGE = dict(zip("ァィゥェォッャュョヮ", "アイウエオツヤユヨワ", strict=True))
